@@ -1,0 +1,214 @@
+// The one place that reads the environment. Everything else receives a Config value.
+import { z } from "zod";
+import { FOURME_DOMAINS, FOURME_REGIONS, fourMeEndpoints, type FourMeEndpoints } from "./fourme/endpoints.js";
+import type { CloudOverrides } from "./intune/clouds.js";
+
+export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] as const;
+/** Only with explicit opt-in: symmetric and unsigned tokens are an algorithm-confusion risk. */
+export const UNSAFE_JWT_ALGORITHMS = ["HS256", "HS384", "HS512", "none"] as const;
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Public base URL of this server, without a trailing slash (consent callback, webhook URIs). */
+  publicUrl: string;
+  logLevel: string;
+  /** `postgres://…` selects PostgreSQL (and pg-boss); anything else is a SQLite file path. */
+  database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+  /** Secret sealing keys. `current` seals; all of them unseal. Absent for SQLite: a key file is generated. */
+  secretKeys?: { current: SecretKey; previous: SecretKey[] };
+  fourme: FourMeEndpoints & {
+    providerAccount: string;
+    providerClientId?: string;
+    providerClientSecret?: string;
+    offeringReference: string;
+    webhook: {
+      /** PEM of the provider webhook policy's public key. Webhooks are refused until it is set. */
+      publicKeyPem?: string;
+      algorithms: string[];
+      audience?: string;
+      clockToleranceSeconds: number;
+    };
+  };
+  microsoft: CloudOverrides & {
+    clientId?: string;
+    clientSecret?: string;
+    certificate?: { thumbprint: string; privateKeyPem: string };
+  };
+  sync: { defaultIntervalMinutes: number; minIntervalMinutes: number };
+}
+
+export interface SecretKey {
+  id: string;
+  /** 32 bytes for AES-256-GCM. */
+  key: Buffer;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`configuration: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const optionalString = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === "" ? undefined : v));
+const url = z.url({ protocol: /^https?$/ });
+const optionalUrl = optionalString.pipe(url.optional());
+const int = (dflt: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(dflt);
+
+const schema = z.object({
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: z.string().default("./data/connector.db"),
+  SECRET_KEY: optionalString,
+  SECRET_KEY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "must be 1-32 letters, digits, _ or -")
+    .default("k1"),
+  SECRET_KEYS_PREVIOUS: optionalString,
+  FOURME_DOMAIN: z.enum(FOURME_DOMAINS).default("4me.com"),
+  FOURME_REGION: optionalString.pipe(z.enum(FOURME_REGIONS).optional()),
+  FOURME_GRAPHQL_URL: optionalUrl,
+  FOURME_OAUTH_URL: optionalUrl,
+  FOURME_ACCOUNT_URL_TEMPLATE: optionalString.pipe(
+    z.string().includes("{account}", { message: "must contain {account}" }).optional(),
+  ),
+  FOURME_PROVIDER_ACCOUNT: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a 4me account id such as 'wdc'"),
+  FOURME_PROVIDER_CLIENT_ID: optionalString,
+  FOURME_PROVIDER_CLIENT_SECRET: optionalString,
+  FOURME_OFFERING_REFERENCE: z.string().default("microsoft_intune"),
+  FOURME_WEBHOOK_PUBLIC_KEY: optionalString,
+  FOURME_WEBHOOK_ALGORITHMS: z.string().default(JWT_ALGORITHMS.join(",")),
+  FOURME_WEBHOOK_ALLOW_UNSAFE_ALGORITHMS: z.enum(["true", "false"]).default("false"),
+  FOURME_WEBHOOK_AUDIENCE: optionalString,
+  FOURME_WEBHOOK_CLOCK_TOLERANCE_SECONDS: int(60, 0, 600),
+  MS_CLIENT_ID: optionalString,
+  MS_CLIENT_SECRET: optionalString,
+  MS_CERTIFICATE_THUMBPRINT: optionalString,
+  MS_CERTIFICATE_PRIVATE_KEY: optionalString,
+  MS_LOGIN_URL: optionalUrl,
+  MS_GRAPH_URL: optionalUrl,
+  MS_ADMIN_CENTER_URL: optionalUrl,
+  SYNC_DEFAULT_INTERVAL_MINUTES: int(60, 1, 10080),
+  SYNC_MIN_INTERVAL_MINUTES: int(15, 1, 10080),
+});
+
+/** Validates the whole environment once. Throws a ConfigError naming the first bad variable. */
+export function readConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue.path[0] ?? "environment");
+    const problem = env[variable] === undefined ? "is required" : `is invalid: ${issue.message}`;
+    throw new ConfigError(variable, problem);
+  }
+  const e = parsed.data;
+
+  const algorithms = e.FOURME_WEBHOOK_ALGORITHMS.split(",").map((a) => a.trim().toUpperCase());
+  const allowed: readonly string[] =
+    e.FOURME_WEBHOOK_ALLOW_UNSAFE_ALGORITHMS === "true"
+      ? [...JWT_ALGORITHMS, ...UNSAFE_JWT_ALGORITHMS]
+      : JWT_ALGORITHMS;
+  const bad = algorithms.find((a) => !allowed.includes(a));
+  if (bad) {
+    throw new ConfigError(
+      "FOURME_WEBHOOK_ALGORITHMS",
+      `is invalid: ${bad} is not allowed (use ${JWT_ALGORITHMS.join(", ")}; HS* and none need FOURME_WEBHOOK_ALLOW_UNSAFE_ALGORITHMS=true)`,
+    );
+  }
+
+  const isPostgres = /^postgres(ql)?:\/\//.test(e.DATABASE_URL);
+  const secretKeys = readSecretKeys(e.SECRET_KEY, e.SECRET_KEY_ID, e.SECRET_KEYS_PREVIOUS);
+  if (isPostgres && !secretKeys) {
+    throw new ConfigError("SECRET_KEY", "is required with PostgreSQL: replicas must share one sealing key");
+  }
+  if (e.MS_CERTIFICATE_THUMBPRINT && !e.MS_CERTIFICATE_PRIVATE_KEY) {
+    throw new ConfigError("MS_CERTIFICATE_PRIVATE_KEY", "is required when MS_CERTIFICATE_THUMBPRINT is set");
+  }
+  if (e.SYNC_DEFAULT_INTERVAL_MINUTES < e.SYNC_MIN_INTERVAL_MINUTES) {
+    throw new ConfigError("SYNC_DEFAULT_INTERVAL_MINUTES", "must not be below SYNC_MIN_INTERVAL_MINUTES");
+  }
+
+  let endpoints: FourMeEndpoints;
+  try {
+    endpoints = fourMeEndpoints(e.FOURME_DOMAIN, e.FOURME_REGION, {
+      graphqlUrl: e.FOURME_GRAPHQL_URL,
+      oauthTokenUrl: e.FOURME_OAUTH_URL,
+      accountUrlTemplate: e.FOURME_ACCOUNT_URL_TEMPLATE,
+    });
+  } catch (err) {
+    throw new ConfigError("FOURME_REGION", `is invalid: ${(err as Error).message}`);
+  }
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    logLevel: e.LOG_LEVEL,
+    database: isPostgres ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "sqlite", path: e.DATABASE_URL },
+    secretKeys,
+    fourme: {
+      ...endpoints,
+      providerAccount: e.FOURME_PROVIDER_ACCOUNT,
+      providerClientId: e.FOURME_PROVIDER_CLIENT_ID,
+      providerClientSecret: e.FOURME_PROVIDER_CLIENT_SECRET,
+      offeringReference: e.FOURME_OFFERING_REFERENCE,
+      webhook: {
+        publicKeyPem: e.FOURME_WEBHOOK_PUBLIC_KEY?.replaceAll("\\n", "\n"),
+        algorithms,
+        audience: e.FOURME_WEBHOOK_AUDIENCE,
+        clockToleranceSeconds: e.FOURME_WEBHOOK_CLOCK_TOLERANCE_SECONDS,
+      },
+    },
+    microsoft: {
+      clientId: e.MS_CLIENT_ID,
+      clientSecret: e.MS_CLIENT_SECRET,
+      certificate: e.MS_CERTIFICATE_THUMBPRINT
+        ? {
+            thumbprint: e.MS_CERTIFICATE_THUMBPRINT,
+            privateKeyPem: e.MS_CERTIFICATE_PRIVATE_KEY!.replaceAll("\\n", "\n"),
+          }
+        : undefined,
+      loginUrl: e.MS_LOGIN_URL,
+      graphUrl: e.MS_GRAPH_URL,
+      adminCenterUrl: e.MS_ADMIN_CENTER_URL,
+    },
+    sync: { defaultIntervalMinutes: e.SYNC_DEFAULT_INTERVAL_MINUTES, minIntervalMinutes: e.SYNC_MIN_INTERVAL_MINUTES },
+  };
+}
+
+function readSecretKeys(
+  current: string | undefined,
+  currentId: string,
+  previous: string | undefined,
+): Config["secretKeys"] {
+  if (!current) {
+    if (previous) throw new ConfigError("SECRET_KEYS_PREVIOUS", "needs SECRET_KEY as the current key");
+    return undefined;
+  }
+  const decode = (variable: string, b64: string): Buffer => {
+    const key = Buffer.from(b64, "base64");
+    if (key.length !== 32)
+      throw new ConfigError(variable, "must be 32 bytes, base64-encoded (openssl rand -base64 32)");
+    return key;
+  };
+  const prev = (previous ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const [id, b64] = pair.split(":");
+      if (!id || !b64) throw new ConfigError("SECRET_KEYS_PREVIOUS", "must be a comma list of id:base64key");
+      return { id, key: decode("SECRET_KEYS_PREVIOUS", b64) };
+    });
+  return { current: { id: currentId, key: decode("SECRET_KEY", current) }, previous: prev };
+}

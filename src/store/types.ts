@@ -1,0 +1,137 @@
+// The instance store: everything the connector keeps per app instance (one customer account that installed the
+// offering). Two implementations (sqlite/, postgres/) pass one contract suite (test/unit/store/contract.ts).
+// Secret values are sealed (AES-256-GCM) inside the implementation and only ever returned unsealed here.
+import type { InstanceSettings } from "../app-instance/settings.js";
+import type { Cloud } from "../intune/clouds.js";
+
+/** Parts of `app_instance.secrets-update`; each delivery carries only what changed. */
+export interface InstanceSecrets {
+  application?: { nodeID?: string; client_id: string; client_secret: string };
+  authorization_application?: { nodeID?: string; client_id: string; client_secret: string };
+  policy?: { nodeID?: string; algorithm: string; public_key: string; audience?: string | null; issuer?: string | null };
+  /** Values of form fields marked data-secret, by field id. */
+  secrets?: Record<string, string>;
+}
+
+export interface InstanceRecord {
+  /** Customer account id, e.g. "widget". The key. */
+  account: string;
+  /** Node id of the AppInstance record in the provider account. */
+  appInstanceId?: string;
+  offeringReference: string;
+  disabled: boolean;
+  suspended: boolean;
+  enabledByCustomer: boolean;
+  settings?: InstanceSettings;
+  /** Compact JSON of the fleet breakdown last computed (see sync/breakdown.ts). */
+  breakdown?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type TenantStatus = "pending_consent" | "connected" | "failed" | "resolving";
+
+export interface TenantRecord {
+  account: string;
+  /** Form slot (1-based) the tenant was entered in. */
+  slot: number;
+  domain: string;
+  cloud: Cloud;
+  /** Entra tenant GUID once the domain resolved. */
+  tenantId?: string;
+  status: TenantStatus;
+  /** Human reason when failed, shown in the form. */
+  reason?: string;
+  updatedAt: string;
+}
+
+export type RunStatus = "running" | "succeeded" | "failed" | "partial";
+
+export interface SyncRun {
+  id: string;
+  account: string;
+  trigger: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  /** Counts by name (seen, in_scope, created, updated, unchanged, retired, skipped:<reason>, …). */
+  counts: Record<string, number>;
+  errors: string[];
+}
+
+export interface LedgerEntry {
+  account: string;
+  /** Entra tenant GUID. */
+  tenantId: string;
+  deviceId: string;
+  ciId?: string;
+  productId?: string;
+  /** Hash of the mapped values last written successfully; a write is skipped when it is unchanged. */
+  fingerprint?: string;
+  lastSeenAt: string;
+  retired: boolean;
+  /** The 4me person the connector set as user, so an owner change replaces only ours. */
+  userId?: string;
+}
+
+export type AlertState = "open" | "resolved" | "closed_by_person" | "pending";
+
+export interface AlertEntry {
+  account: string;
+  tenantId: string;
+  deviceId: string;
+  /** 4me request node id; absent while the create is in flight. */
+  requestId?: string;
+  state: AlertState;
+  /** Hash of the failing policies and settings last written, so unchanged violations add nothing. */
+  detailHash: string;
+  /** The failing detail last written, as JSON, to describe what changed in the next note. */
+  detail: string;
+  /** The previous request of this device, referenced when a violation comes back. */
+  previousRequestId?: string;
+  updatedAt: string;
+}
+
+export interface InstanceStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Runs pending migrations; safe to call from several replicas at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers; rejects otherwise (readiness probe). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertInstance(
+    record: Pick<InstanceRecord, "account" | "offeringReference"> &
+      Partial<Omit<InstanceRecord, "createdAt" | "updatedAt">>,
+  ): Promise<InstanceRecord>;
+  getInstance(account: string): Promise<InstanceRecord | undefined>;
+  listInstances(filter?: { runnable?: boolean }): Promise<InstanceRecord[]>;
+  /** Deletes the instance with its secrets, tenants and alert ledger; the device ledger is kept for a reinstall. */
+  deleteInstance(account: string): Promise<void>;
+
+  /** Merges the parts present into what is stored; a part set to null is removed. Durable on resolve. */
+  mergeSecrets(account: string, parts: InstanceSecrets): Promise<void>;
+  getSecrets(account: string): Promise<InstanceSecrets>;
+
+  upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord>;
+  listTenants(account: string): Promise<TenantRecord[]>;
+  deleteTenant(account: string, slot: number): Promise<void>;
+
+  /** Records a run as started. Resolves undefined when a run of this account is already running and not stale. */
+  startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined>;
+  finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void>;
+  listRuns(account: string, limit: number): Promise<SyncRun[]>;
+
+  getLedger(account: string): Promise<LedgerEntry[]>;
+  /** Upserts by (account, tenantId, deviceId), in one transaction. */
+  putLedger(entries: LedgerEntry[]): Promise<void>;
+
+  getAlerts(account: string): Promise<AlertEntry[]>;
+  putAlert(entry: AlertEntry): Promise<void>;
+
+  /**
+   * Remembers a one-time id (webhook jti or delivery id, consent nonce) until it expires.
+   * Resolves true the first time, false for a replay. Expired ids are purged.
+   */
+  rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean>;
+}

@@ -1,0 +1,57 @@
+import { expect } from "chai";
+import { readConfig, ConfigError } from "../../src/config.js";
+
+const base = { FOURME_PROVIDER_ACCOUNT: "wdc" };
+
+describe("readConfig", () => {
+  it("derives the 4me endpoints from domain and region, with the Xurrent twin as second issuer", () => {
+    const c = readConfig({ ...base, FOURME_DOMAIN: "4me.com", FOURME_REGION: "au" });
+    expect(c.fourme.graphqlUrl).to.equal("https://graphql.au.4me.com/");
+    expect(c.fourme.oauthTokenUrl).to.equal("https://oauth.au.4me.com/token");
+    expect(c.fourme.accountUrlTemplate).to.equal("https://{account}.au.4me.com");
+    expect(c.fourme.twinAccountUrlTemplate).to.equal("https://{account}.au.xurrent.com");
+  });
+
+  it("lets every endpoint be overridden, which is how the sandbox is reached", () => {
+    const c = readConfig({
+      ...base,
+      FOURME_GRAPHQL_URL: "http://127.0.0.1:4000/graphql",
+      FOURME_OAUTH_URL: "http://127.0.0.1:4000/oauth/token",
+      FOURME_ACCOUNT_URL_TEMPLATE: "http://127.0.0.1:4000/{account}",
+      MS_LOGIN_URL: "http://127.0.0.1:4001/login",
+    });
+    expect(c.fourme.graphqlUrl).to.equal("http://127.0.0.1:4000/graphql");
+    expect(c.fourme.twinAccountUrlTemplate).to.equal(undefined);
+    expect(c.microsoft.loginUrl).to.equal("http://127.0.0.1:4001/login");
+  });
+
+  it("stops on a missing required variable with one line naming it", () => {
+    expect(() => readConfig({})).to.throw(ConfigError, "configuration: FOURME_PROVIDER_ACCOUNT is required");
+  });
+
+  it("names the variable and the problem for a bad value", () => {
+    expect(() => readConfig({ ...base, PORT: "http" })).to.throw(ConfigError, /PORT is invalid/);
+    expect(() => readConfig({ ...base, FOURME_DOMAIN: "example.com" })).to.throw(/FOURME_DOMAIN is invalid/);
+    expect(() => readConfig({ ...base, SECRET_KEY: "c2hvcnQ=" })).to.throw(/SECRET_KEY must be 32 bytes/);
+  });
+
+  it("refuses HS and none algorithms unless explicitly allowed", () => {
+    expect(() => readConfig({ ...base, FOURME_WEBHOOK_ALGORITHMS: "RS256,HS256" })).to.throw(/HS256 is not allowed/);
+    const c = readConfig({
+      ...base,
+      FOURME_WEBHOOK_ALGORITHMS: "HS256",
+      FOURME_WEBHOOK_ALLOW_UNSAFE_ALGORITHMS: "true",
+    });
+    expect(c.fourme.webhook.algorithms).to.deep.equal(["HS256"]);
+  });
+
+  it("requires a shared sealing key with PostgreSQL", () => {
+    expect(() => readConfig({ ...base, DATABASE_URL: "postgres://x@127.0.0.1/test" })).to.throw(
+      /SECRET_KEY is required/,
+    );
+  });
+
+  it("rejects a region on the demo environment, which has none", () => {
+    expect(() => readConfig({ ...base, FOURME_DOMAIN: "4me-demo.com", FOURME_REGION: "uk" })).to.throw(/FOURME_REGION/);
+  });
+});
