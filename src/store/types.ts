@@ -134,4 +134,9 @@ export interface InstanceStore {
    * Resolves true the first time, false for a replay. Expired ids are purged.
    */
   rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean>;
+  /**
+   * Drops an id remembered by rememberOnce (no-op when absent). The webhook receiver claims a delivery before
+   * handling it and releases the claim when handling failed, so 4me's retry of that delivery is processed.
+   */
+  forgetOnce(scope: string, id: string): Promise<void>;
 }
