@@ -1,0 +1,33 @@
+// Which instances are due for a scheduled sync. Pure: takes the instances, their last runs and the time.
+import type { InstanceRecord, SyncRun } from "../store/types.js";
+
+export interface DueInput {
+  instances: InstanceRecord[];
+  /** The latest run per account, if any. */
+  lastRuns: Map<string, SyncRun | undefined>;
+  now: Date;
+  defaultIntervalMinutes: number;
+}
+
+/** An instance is runnable when the customer enabled it, the provider did not disable it, and it is not suspended. */
+export function isRunnable(i: InstanceRecord): boolean {
+  return i.enabledByCustomer && !i.disabled && !i.suspended;
+}
+
+/**
+ * Accounts whose interval has passed since their last run started (so a slow run does not drift the schedule),
+ * that are not running now, and whose import is active or whose alerts are on.
+ */
+export function dueAccounts({ instances, lastRuns, now, defaultIntervalMinutes }: DueInput): string[] {
+  return instances
+    .filter(isRunnable)
+    .filter((i) => i.settings?.filters.active || i.settings?.alerts.enabled)
+    .filter((i) => {
+      const last = lastRuns.get(i.account);
+      if (!last) return true;
+      if (last.status === "running") return false;
+      const interval = (i.settings?.syncIntervalMinutes ?? defaultIntervalMinutes) * 60_000;
+      return now.getTime() - Date.parse(last.startedAt) >= interval;
+    })
+    .map((i) => i.account);
+}
