@@ -81,6 +81,13 @@ export const UI_SECTIONS: readonly UiSection[] = [
     title: "Details",
     fields: [
       {
+        // Written by the mapper with the tenant's cloud admin-center host, which the extension cannot know.
+        id: "intune_device_link",
+        label: "Intune admin center",
+        help: "Opens this device in the Microsoft Intune admin center of its tenant's cloud",
+        kind: "link",
+      },
+      {
         id: "intune_management_agent",
         label: "Management agent",
         help: "How the device is managed; co-managed Configuration Manager devices show it here",
