@@ -13,6 +13,14 @@ export interface InstanceSecrets {
   secrets?: Record<string, string>;
 }
 
+/**
+ * What `mergeSecrets` takes: the parts that came. A part set to null is removed; inside `secrets`, a field set to
+ * null is removed and the other fields are kept (each delivery carries only what changed).
+ */
+export type SecretsPatch = {
+  [K in Exclude<keyof InstanceSecrets, "secrets">]?: InstanceSecrets[K] | null;
+} & { secrets?: Record<string, string | null> | null };
+
 export interface InstanceRecord {
   /** Customer account id, e.g. "widget". The key. */
   account: string;
@@ -110,7 +118,7 @@ export interface InstanceStore {
   deleteInstance(account: string): Promise<void>;
 
   /** Merges the parts present into what is stored; a part set to null is removed. Durable on resolve. */
-  mergeSecrets(account: string, parts: InstanceSecrets): Promise<void>;
+  mergeSecrets(account: string, parts: SecretsPatch): Promise<void>;
   getSecrets(account: string): Promise<InstanceSecrets>;
 
   upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord>;

@@ -1,0 +1,93 @@
+// PostgreSQL schema, as ordered migrations (see ../migrations.ts). Tables live in the connection's search_path,
+// so a deployment (or a test run) can keep them in its own schema.
+import type { Migration } from "../migrations.js";
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "instances, secrets, tenants, runs, ledgers, replay cache",
+    sql: `
+CREATE TABLE instances (
+  account             text PRIMARY KEY,
+  app_instance_id     text,
+  offering_reference  text NOT NULL,
+  disabled            boolean NOT NULL DEFAULT false,
+  suspended           boolean NOT NULL DEFAULT false,
+  enabled_by_customer boolean NOT NULL DEFAULT true,
+  settings            jsonb,
+  breakdown           text,
+  created_at          timestamptz NOT NULL,
+  updated_at          timestamptz NOT NULL
+);
+
+CREATE TABLE instance_secrets (
+  account    text NOT NULL,
+  part       text NOT NULL,
+  sealed     text NOT NULL,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (account, part)
+);
+
+CREATE TABLE tenants (
+  account    text NOT NULL,
+  slot       integer NOT NULL,
+  domain     text NOT NULL,
+  cloud      text NOT NULL,
+  tenant_id  text,
+  status     text NOT NULL,
+  reason     text,
+  updated_at timestamptz NOT NULL,
+  PRIMARY KEY (account, slot)
+);
+
+CREATE TABLE sync_runs (
+  seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id          text NOT NULL UNIQUE,
+  account     text NOT NULL,
+  run_trigger text NOT NULL,
+  status      text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
+  started_at  timestamptz NOT NULL,
+  ended_at    timestamptz,
+  counts      jsonb NOT NULL DEFAULT '{}',
+  errors      jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX sync_runs_by_account ON sync_runs (account, started_at);
+-- At most one running run per account across replicas: concurrent starts meet on this index.
+CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (account) WHERE status = 'running';
+
+CREATE TABLE device_ledger (
+  account      text NOT NULL,
+  tenant_id    text NOT NULL,
+  device_id    text NOT NULL,
+  ci_id        text,
+  product_id   text,
+  fingerprint  text,
+  last_seen_at timestamptz NOT NULL,
+  retired      boolean NOT NULL DEFAULT false,
+  user_id      text,
+  PRIMARY KEY (account, tenant_id, device_id)
+);
+
+CREATE TABLE alert_ledger (
+  account             text NOT NULL,
+  tenant_id           text NOT NULL,
+  device_id           text NOT NULL,
+  request_id          text,
+  state               text NOT NULL,
+  detail_hash         text NOT NULL,
+  detail              text NOT NULL,
+  previous_request_id text,
+  updated_at          timestamptz NOT NULL,
+  PRIMARY KEY (account, tenant_id, device_id)
+);
+
+CREATE TABLE seen_once (
+  scope      text NOT NULL,
+  id         text NOT NULL,
+  expires_at timestamptz NOT NULL,
+  PRIMARY KEY (scope, id)
+);
+CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
+`,
+  },
+];

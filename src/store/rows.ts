@@ -1,0 +1,158 @@
+// Database rows and their mapping to the store's records, for both dialects: SQLite gives 0/1, ISO text and JSON
+// text where PostgreSQL gives booleans, Dates and parsed jsonb. NULL becomes absent.
+import type {
+  AlertEntry,
+  AlertState,
+  InstanceRecord,
+  LedgerEntry,
+  RunStatus,
+  SyncRun,
+  TenantRecord,
+  TenantStatus,
+} from "./types.js";
+import type { Cloud } from "../intune/clouds.js";
+
+type Nullable<T> = T | null;
+type Bool = number | boolean;
+type Time = string | Date;
+type Json = string | object;
+
+export interface InstanceRow {
+  account: string;
+  app_instance_id: Nullable<string>;
+  offering_reference: string;
+  disabled: Bool;
+  suspended: Bool;
+  enabled_by_customer: Bool;
+  settings: Nullable<Json>;
+  breakdown: Nullable<string>;
+  created_at: Time;
+  updated_at: Time;
+}
+
+export interface TenantRow {
+  account: string;
+  slot: number;
+  domain: string;
+  cloud: string;
+  tenant_id: Nullable<string>;
+  status: string;
+  reason: Nullable<string>;
+  updated_at: Time;
+}
+
+export interface RunRow {
+  id: string;
+  account: string;
+  run_trigger: string;
+  status: string;
+  started_at: Time;
+  ended_at: Nullable<Time>;
+  counts: Json;
+  errors: Json;
+}
+
+export interface LedgerRow {
+  account: string;
+  tenant_id: string;
+  device_id: string;
+  ci_id: Nullable<string>;
+  product_id: Nullable<string>;
+  fingerprint: Nullable<string>;
+  last_seen_at: Time;
+  retired: Bool;
+  user_id: Nullable<string>;
+}
+
+export interface AlertRow {
+  account: string;
+  tenant_id: string;
+  device_id: string;
+  request_id: Nullable<string>;
+  state: string;
+  detail_hash: string;
+  detail: string;
+  previous_request_id: Nullable<string>;
+  updated_at: Time;
+}
+
+/** NULL becomes absent, so records read back equal what was written. */
+const opt = <T>(v: Nullable<T>): T | undefined => (v === null ? undefined : v);
+
+const bool = (v: Bool): boolean => v === true || v === 1;
+const time = (v: Time): string => (v instanceof Date ? v.toISOString() : v);
+const json = <T>(v: Json): T => (typeof v === "string" ? JSON.parse(v) : v) as T;
+
+/** Drops keys whose value is undefined, so deep equality with a written record holds. */
+export function compact<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function toInstance(r: InstanceRow): InstanceRecord {
+  return compact({
+    account: r.account,
+    appInstanceId: opt(r.app_instance_id),
+    offeringReference: r.offering_reference,
+    disabled: bool(r.disabled),
+    suspended: bool(r.suspended),
+    enabledByCustomer: bool(r.enabled_by_customer),
+    settings: r.settings === null ? undefined : json<InstanceRecord["settings"]>(r.settings),
+    breakdown: opt(r.breakdown),
+    createdAt: time(r.created_at),
+    updatedAt: time(r.updated_at),
+  });
+}
+
+export function toTenant(r: TenantRow): TenantRecord {
+  return compact({
+    account: r.account,
+    slot: r.slot,
+    domain: r.domain,
+    cloud: r.cloud as Cloud,
+    tenantId: opt(r.tenant_id),
+    status: r.status as TenantStatus,
+    reason: opt(r.reason),
+    updatedAt: time(r.updated_at),
+  });
+}
+
+export function toRun(r: RunRow): SyncRun {
+  return compact({
+    id: r.id,
+    account: r.account,
+    trigger: r.run_trigger,
+    status: r.status as RunStatus,
+    startedAt: time(r.started_at),
+    endedAt: r.ended_at === null ? undefined : time(r.ended_at),
+    counts: json<Record<string, number>>(r.counts),
+    errors: json<string[]>(r.errors),
+  });
+}
+
+export function toLedger(r: LedgerRow): LedgerEntry {
+  return compact({
+    account: r.account,
+    tenantId: r.tenant_id,
+    deviceId: r.device_id,
+    ciId: opt(r.ci_id),
+    productId: opt(r.product_id),
+    fingerprint: opt(r.fingerprint),
+    lastSeenAt: time(r.last_seen_at),
+    retired: bool(r.retired),
+    userId: opt(r.user_id),
+  });
+}
+
+export function toAlert(r: AlertRow): AlertEntry {
+  return compact({
+    account: r.account,
+    tenantId: r.tenant_id,
+    deviceId: r.device_id,
+    requestId: opt(r.request_id),
+    state: r.state as AlertState,
+    detailHash: r.detail_hash,
+    detail: r.detail,
+    previousRequestId: opt(r.previous_request_id),
+    updatedAt: time(r.updated_at),
+  });
+}

@@ -1,0 +1,93 @@
+// SQLite schema, as ordered migrations. Times are ISO-8601 UTC text (they sort as text), JSON is text,
+// booleans are 0/1. Every table but the replay cache is keyed by account first.
+import type { Migration } from "../migrations.js";
+
+export const SQLITE_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "instances, secrets, tenants, runs, ledgers, replay cache",
+    sql: `
+CREATE TABLE instances (
+  account             TEXT PRIMARY KEY,
+  app_instance_id     TEXT,
+  offering_reference  TEXT NOT NULL,
+  disabled            INTEGER NOT NULL DEFAULT 0,
+  suspended           INTEGER NOT NULL DEFAULT 0,
+  enabled_by_customer INTEGER NOT NULL DEFAULT 1,
+  settings            TEXT,
+  breakdown           TEXT,
+  created_at          TEXT NOT NULL,
+  updated_at          TEXT NOT NULL
+);
+
+CREATE TABLE instance_secrets (
+  account    TEXT NOT NULL,
+  part       TEXT NOT NULL,
+  sealed     TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account, part)
+) WITHOUT ROWID;
+
+CREATE TABLE tenants (
+  account    TEXT NOT NULL,
+  slot       INTEGER NOT NULL,
+  domain     TEXT NOT NULL,
+  cloud      TEXT NOT NULL,
+  tenant_id  TEXT,
+  status     TEXT NOT NULL,
+  reason     TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (account, slot)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_runs (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  account     TEXT NOT NULL,
+  run_trigger TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
+  started_at  TEXT NOT NULL,
+  ended_at    TEXT,
+  counts      TEXT NOT NULL DEFAULT '{}',
+  errors      TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX sync_runs_by_account ON sync_runs (account, started_at);
+-- At most one running run per account, whatever the callers do.
+CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (account) WHERE status = 'running';
+
+CREATE TABLE device_ledger (
+  account      TEXT NOT NULL,
+  tenant_id    TEXT NOT NULL,
+  device_id    TEXT NOT NULL,
+  ci_id        TEXT,
+  product_id   TEXT,
+  fingerprint  TEXT,
+  last_seen_at TEXT NOT NULL,
+  retired      INTEGER NOT NULL DEFAULT 0,
+  user_id      TEXT,
+  PRIMARY KEY (account, tenant_id, device_id)
+) WITHOUT ROWID;
+
+CREATE TABLE alert_ledger (
+  account             TEXT NOT NULL,
+  tenant_id           TEXT NOT NULL,
+  device_id           TEXT NOT NULL,
+  request_id          TEXT,
+  state               TEXT NOT NULL,
+  detail_hash         TEXT NOT NULL,
+  detail              TEXT NOT NULL,
+  previous_request_id TEXT,
+  updated_at          TEXT NOT NULL,
+  PRIMARY KEY (account, tenant_id, device_id)
+) WITHOUT ROWID;
+
+CREATE TABLE seen_once (
+  scope      TEXT NOT NULL,
+  id         TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, id)
+) WITHOUT ROWID;
+CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
+`,
+  },
+];

@@ -1,0 +1,262 @@
+// The embedded default store: one SQLite file (WAL) through better-sqlite3. Calls are synchronous underneath;
+// every write that touches more than one row runs in one IMMEDIATE transaction.
+import { chmodSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { AppError, StoreError } from "../../errors.js";
+import { silentLogger, type Logger } from "../../logger.js";
+import { isMemoryDatabase, Sealer, type SealingKeys } from "../seal.js";
+import { assembleSecrets, planSecretWrites, type SealedPart } from "../secret-parts.js";
+import { systemNow, type Now } from "../time.js";
+import { toInstance, toTenant, type InstanceRow, type TenantRow } from "../rows.js";
+import type {
+  AlertEntry,
+  InstanceRecord,
+  InstanceSecrets,
+  InstanceStore,
+  LedgerEntry,
+  SecretsPatch,
+  SyncRun,
+  TenantRecord,
+} from "../types.js";
+import { migrateSqlite } from "./migrate.js";
+import { finishRun, listRuns, startRun } from "./runs.js";
+import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
+import { SqliteReplayCache } from "./replay.js";
+
+export interface SqliteStoreOptions {
+  /** Database file (its folder is created), or ":memory:" for tests. */
+  path: string;
+  keys: SealingKeys;
+  logger?: Logger;
+  now?: Now;
+}
+
+const bit = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
+
+export class SqliteStore implements InstanceStore {
+  readonly kind = "sqlite" as const;
+  private readonly db: BetterSqlite3.Database;
+  private readonly sealer: Sealer;
+  private readonly logger: Logger;
+  private readonly now: Now;
+  private readonly replay: SqliteReplayCache;
+
+  constructor(options: SqliteStoreOptions) {
+    this.sealer = new Sealer(options.keys);
+    this.logger = options.logger ?? silentLogger;
+    this.now = options.now ?? systemNow;
+    const memory = isMemoryDatabase(options.path);
+    if (!memory) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+    try {
+      this.db = new Database(memory ? ":memory:" : options.path);
+    } catch (err) {
+      throw new StoreError(`cannot open the SQLite database ${options.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (!memory) {
+      this.db.pragma("journal_mode = WAL");
+      // Only we read it: the ledger names customers' devices. SQLite gives -wal and -shm the same mode.
+      chmodSync(options.path, 0o600);
+    }
+    // FULL: a resolved write survives power loss, which "secrets stored before the webhook gets 2xx" relies on.
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("busy_timeout = 5000");
+    this.replay = new SqliteReplayCache(this.db, this.now);
+  }
+
+  private call<T>(op: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      if (err instanceof AppError) return Promise.reject(err);
+      return Promise.reject(new StoreError(`sqlite ${op} failed: ${(err as Error).message}`, { cause: err }));
+    }
+  }
+
+  private write<T>(op: string, fn: () => T): Promise<T> {
+    return this.call(op, () => this.db.transaction(fn).immediate());
+  }
+
+  private iso(): string {
+    return this.now().toISOString();
+  }
+
+  migrate(): Promise<void> {
+    return this.call("migrate", () => migrateSqlite(this.db, this.logger));
+  }
+
+  ping(): Promise<void> {
+    return this.call("ping", () => void this.db.prepare("SELECT 1").get());
+  }
+
+  close(): Promise<void> {
+    return this.call("close", () => void (this.db.open && this.db.close()));
+  }
+
+  upsertInstance(
+    record: Pick<InstanceRecord, "account" | "offeringReference"> &
+      Partial<Omit<InstanceRecord, "createdAt" | "updatedAt">>,
+  ): Promise<InstanceRecord> {
+    return this.call("upsertInstance", () => {
+      // Absent fields keep their stored value (COALESCE), so a partial update never clears what it did not name.
+      const row = this.db
+        .prepare(
+          `INSERT INTO instances (account, app_instance_id, offering_reference, disabled, suspended,
+             enabled_by_customer, settings, breakdown, created_at, updated_at)
+           VALUES (@account, @appInstanceId, @offeringReference, COALESCE(@disabled, 0), COALESCE(@suspended, 0),
+             COALESCE(@enabledByCustomer, 1), @settings, @breakdown, @now, @now)
+           ON CONFLICT (account) DO UPDATE SET
+             app_instance_id = COALESCE(@appInstanceId, app_instance_id),
+             offering_reference = @offeringReference,
+             disabled = COALESCE(@disabled, disabled),
+             suspended = COALESCE(@suspended, suspended),
+             enabled_by_customer = COALESCE(@enabledByCustomer, enabled_by_customer),
+             settings = COALESCE(@settings, settings),
+             breakdown = COALESCE(@breakdown, breakdown),
+             updated_at = @now
+           RETURNING *`,
+        )
+        .get({
+          account: record.account,
+          appInstanceId: record.appInstanceId ?? null,
+          offeringReference: record.offeringReference,
+          disabled: bit(record.disabled),
+          suspended: bit(record.suspended),
+          enabledByCustomer: bit(record.enabledByCustomer),
+          settings: record.settings === undefined ? null : JSON.stringify(record.settings),
+          breakdown: record.breakdown ?? null,
+          now: this.iso(),
+        }) as InstanceRow;
+      return toInstance(row);
+    });
+  }
+
+  getInstance(account: string): Promise<InstanceRecord | undefined> {
+    return this.call("getInstance", () => {
+      const row = this.db.prepare("SELECT * FROM instances WHERE account = ?").get(account) as InstanceRow | undefined;
+      return row && toInstance(row);
+    });
+  }
+
+  listInstances(filter?: { runnable?: boolean }): Promise<InstanceRecord[]> {
+    return this.call("listInstances", () => {
+      const where = filter?.runnable ? "WHERE disabled = 0 AND suspended = 0 AND enabled_by_customer = 1" : "";
+      const rows = this.db.prepare(`SELECT * FROM instances ${where} ORDER BY account`).all() as InstanceRow[];
+      return rows.map(toInstance);
+    });
+  }
+
+  deleteInstance(account: string): Promise<void> {
+    return this.write("deleteInstance", () => {
+      for (const table of ["instances", "instance_secrets", "tenants", "alert_ledger"]) {
+        this.db.prepare(`DELETE FROM ${table} WHERE account = ?`).run(account);
+      }
+    });
+  }
+
+  mergeSecrets(account: string, parts: SecretsPatch): Promise<void> {
+    return this.write("mergeSecrets", () => {
+      const existing = this.secretRows(account);
+      const plan = planSecretWrites(account, parts, existing, this.sealer);
+      const now = this.iso();
+      const upsert = this.db.prepare(
+        `INSERT INTO instance_secrets (account, part, sealed, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (account, part) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
+      );
+      const remove = this.db.prepare("DELETE FROM instance_secrets WHERE account = ? AND part = ?");
+      const reseal = this.db.prepare(
+        "UPDATE instance_secrets SET sealed = ? WHERE account = ? AND part = ? AND sealed = ?",
+      );
+      for (const u of plan.upserts) upsert.run(account, u.part, u.sealed, now);
+      for (const part of plan.deletes) remove.run(account, part);
+      for (const r of plan.reseals) reseal.run(r.to, account, r.part, r.from);
+    });
+  }
+
+  getSecrets(account: string): Promise<InstanceSecrets> {
+    return this.call("getSecrets", () => assembleSecrets(account, this.secretRows(account), this.sealer));
+  }
+
+  private secretRows(account: string): SealedPart[] {
+    return this.db
+      .prepare("SELECT part, sealed FROM instance_secrets WHERE account = ? ORDER BY part")
+      .all(account) as SealedPart[];
+  }
+
+  upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord> {
+    return this.call("upsertTenant", () => {
+      const row = this.db
+        .prepare(
+          `INSERT INTO tenants (account, slot, domain, cloud, tenant_id, status, reason, updated_at)
+           VALUES (@account, @slot, @domain, @cloud, @tenantId, @status, @reason, @now)
+           ON CONFLICT (account, slot) DO UPDATE SET domain = excluded.domain, cloud = excluded.cloud,
+             tenant_id = excluded.tenant_id, status = excluded.status, reason = excluded.reason,
+             updated_at = excluded.updated_at
+           RETURNING *`,
+        )
+        .get({
+          account: record.account,
+          slot: record.slot,
+          domain: record.domain,
+          cloud: record.cloud,
+          tenantId: record.tenantId ?? null,
+          status: record.status,
+          reason: record.reason ?? null,
+          now: this.iso(),
+        }) as TenantRow;
+      return toTenant(row);
+    });
+  }
+
+  listTenants(account: string): Promise<TenantRecord[]> {
+    return this.call("listTenants", () => {
+      const rows = this.db.prepare("SELECT * FROM tenants WHERE account = ? ORDER BY slot").all(account);
+      return (rows as TenantRow[]).map(toTenant);
+    });
+  }
+
+  deleteTenant(account: string, slot: number): Promise<void> {
+    return this.call("deleteTenant", () => {
+      this.db.prepare("DELETE FROM tenants WHERE account = ? AND slot = ?").run(account, slot);
+    });
+  }
+
+  startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined> {
+    return this.write("startRun", () => startRun(this.db, this.logger, this.now(), account, trigger, staleAfterMs));
+  }
+
+  finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void> {
+    return this.call("finishRun", () => finishRun(this.db, this.now(), run));
+  }
+
+  listRuns(account: string, limit: number): Promise<SyncRun[]> {
+    return this.call("listRuns", () => listRuns(this.db, account, limit));
+  }
+
+  getLedger(account: string): Promise<LedgerEntry[]> {
+    return this.call("getLedger", () => getLedger(this.db, account));
+  }
+
+  putLedger(entries: LedgerEntry[]): Promise<void> {
+    return this.write("putLedger", () => putLedger(this.db, entries));
+  }
+
+  getAlerts(account: string): Promise<AlertEntry[]> {
+    return this.call("getAlerts", () => getAlerts(this.db, account));
+  }
+
+  putAlert(entry: AlertEntry): Promise<void> {
+    return this.call("putAlert", () => putAlert(this.db, entry));
+  }
+
+  rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean> {
+    return this.call("rememberOnce", () => this.replay.remember(scope, id, expiresAt));
+  }
+
+  forgetOnce(scope: string, id: string): Promise<void> {
+    return this.call("forgetOnce", () => this.replay.forget(scope, id));
+  }
+}
