@@ -1,0 +1,64 @@
+// The express app: health probes, the 4me webhook endpoints, and whatever routers the composition root adds
+// (the consent callback, say). No listen here: see listen.ts.
+import express, { type NextFunction, type Request, type Response } from "express";
+import type { Config } from "../config.js";
+import type { JobQueue } from "../jobs/types.js";
+import type { Logger } from "../logger.js";
+import type { InstanceStore } from "../store/types.js";
+import { createWebhookRouter } from "../webhooks/middleware.js";
+import type { AppInstanceReader } from "../webhooks/types.js";
+import { createHealthRouter } from "./health.js";
+
+/** How long the webhook.verify callback GET may take: 4me waits for our answer meanwhile. */
+export const VERIFY_CALLBACK_TIMEOUT_MS = 5_000;
+
+export interface AppDeps {
+  config: Config;
+  store: InstanceStore;
+  logger: Logger;
+  queue: JobQueue;
+  /** The provider API (ProviderApi); the webhook handlers only read app instances through it. */
+  appInstances: AppInstanceReader;
+  /** Extra routers, mounted after the built-in routes (consent callback, metrics, the demo page). */
+  routers?: express.Router[];
+  /** Defaults to global fetch; used for webhook.verify callbacks only. */
+  fetch?: typeof fetch;
+  /** Defaults to the system clock. */
+  now?: () => Date;
+  verifyCallbackTimeoutMs?: number;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+
+  app.use(createHealthRouter(deps));
+  app.use(
+    createWebhookRouter({
+      config: deps.config,
+      store: deps.store,
+      queue: deps.queue,
+      logger: deps.logger,
+      fetch: deps.fetch ?? globalThis.fetch,
+      now: deps.now ?? (() => new Date()),
+      verifyCallbackTimeoutMs: deps.verifyCallbackTimeoutMs ?? VERIFY_CALLBACK_TIMEOUT_MS,
+    }),
+  );
+  for (const router of deps.routers ?? []) app.use(router);
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ message: "not found" });
+  });
+  // Errors of the extra routers end here: one log line, a plain 500, no stack to the client.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      res.status(status).json({ message: "bad request" });
+      return;
+    }
+    deps.logger.error({ err: (err as Error).message, path: req.path }, "request failed");
+    if (!res.headersSent) res.status(500).json({ message: "internal error" });
+  });
+  return app;
+}

@@ -1,0 +1,125 @@
+// The receiver's pipeline, independent of HTTP: token → policy → verify → replay guard → route → handler.
+// Nothing is written before the token is verified, and a delivery whose handling failed leaves no replay record,
+// so the only state a request can leave behind is that of a handler that succeeded.
+import { asAppError, VerificationError } from "../errors.js";
+import { accountUrls, isAccountId } from "./account-urls.js";
+import { ReplayGuard } from "./replay-guard.js";
+import { routeWebhook } from "./router.js";
+import { precheckToken, verifyWebhookJwt, type JwtPolicy } from "./verify-jwt.js";
+import type { HandlerDeps, VerifiedWebhook, WebhookSource } from "./types.js";
+
+export interface IncomingWebhook {
+  source: WebhookSource;
+  /** For the customer endpoint: the `account` query parameter, as received. */
+  account?: unknown;
+  /** The parsed JSON body. */
+  body: unknown;
+  deliveryId?: string;
+}
+
+export interface ReceiveOutcome {
+  status: number;
+  /** Short reason, returned to the caller and logged. Never contains the token or secrets. */
+  outcome: string;
+  /** Internal detail for the log only (a store error message, say). */
+  detail?: string;
+  event?: string;
+  account?: string;
+}
+
+export type WebhookReceiver = (incoming: IncomingWebhook) => Promise<ReceiveOutcome>;
+
+export function createWebhookReceiver(deps: HandlerDeps): WebhookReceiver {
+  const webhook = deps.config.fourme.webhook;
+  const replay = new ReplayGuard(deps.store, { clockToleranceSeconds: webhook.clockToleranceSeconds });
+
+  /** The key, algorithms and issuers a token on this endpoint must satisfy; or the reason there are none. */
+  async function policyFor(source: WebhookSource, account: string): Promise<JwtPolicy | ReceiveOutcome> {
+    const base = { clockToleranceSeconds: webhook.clockToleranceSeconds };
+    if (source === "provider") {
+      if (!webhook.publicKeyPem) return { status: 401, outcome: "no provider webhook public key configured" };
+      return {
+        ...base,
+        publicKeyPem: webhook.publicKeyPem,
+        algorithms: webhook.algorithms,
+        issuers: accountUrls(deps.config.fourme, account),
+        audience: webhook.audience,
+      };
+    }
+    let policy;
+    try {
+      policy = (await deps.store.getSecrets(account)).policy;
+    } catch (err) {
+      return { status: 500, outcome: "store unavailable", detail: asAppError(err).message };
+    }
+    if (!policy?.public_key) return { status: 401, outcome: "no webhook policy stored for this account" };
+    // The customer policy pins one algorithm; it must also be one configuration allows.
+    const algorithm = policy.algorithm.toUpperCase();
+    if (!webhook.algorithms.includes(algorithm)) {
+      return { status: 401, outcome: `policy algorithm ${algorithm.slice(0, 10)} not allowed` };
+    }
+    return {
+      ...base,
+      publicKeyPem: policy.public_key,
+      algorithms: [algorithm],
+      issuers: accountUrls(deps.config.fourme, account, [policy.issuer]),
+      audience: policy.audience ?? undefined,
+    };
+  }
+
+  return async function receive(incoming: IncomingWebhook): Promise<ReceiveOutcome> {
+    const token = (incoming.body as { jwt?: unknown } | null)?.jwt;
+    if (typeof token !== "string" || token === "") return { status: 400, outcome: "body has no jwt" };
+
+    let account: string;
+    if (incoming.source === "provider") account = deps.config.fourme.providerAccount;
+    else if (isAccountId(incoming.account)) account = incoming.account;
+    else return { status: 400, outcome: "account parameter missing or invalid" };
+
+    let verified: VerifiedWebhook;
+    let policy: JwtPolicy | ReceiveOutcome;
+    try {
+      precheckToken(token);
+      policy = await policyFor(incoming.source, account);
+      if ("status" in policy) return { ...policy, account };
+      verified = await verifyWebhookJwt(token, policy, deps.now());
+    } catch (err) {
+      if (err instanceof VerificationError) return { status: err.status, outcome: err.message, account };
+      throw err;
+    }
+    const data = verified.data;
+    const event = data.event.slice(0, 100);
+    if (data.account_id !== account) return { status: 401, outcome: "token is for another account", event, account };
+
+    let claim;
+    try {
+      claim = await replay.claim(account, verified, incoming.deliveryId, deps.now());
+    } catch (err) {
+      return { status: 500, outcome: "store unavailable", detail: asAppError(err).message, event, account };
+    }
+    if (claim === "duplicate") return { status: 200, outcome: "duplicate: already received", event, account };
+
+    const handler = routeWebhook(incoming.source, data.event);
+    if (!handler) return { status: 200, outcome: `ignored: event not handled here`, event, account };
+
+    const logger = deps.logger.child({ webhook: { event, account, delivery: incoming.deliveryId } });
+    try {
+      const result = await handler(
+        {
+          source: incoming.source,
+          account,
+          accountUrls: policy.issuers.slice(),
+          data,
+          deliveryId: incoming.deliveryId,
+          logger,
+        },
+        deps,
+      );
+      if (result.status >= 300) await claim.release();
+      return { status: result.status, outcome: result.outcome, event, account };
+    } catch (err) {
+      await claim.release().catch(() => undefined);
+      return { status: 500, outcome: "handling failed", detail: asAppError(err).message, event, account };
+    }
+  };
+}

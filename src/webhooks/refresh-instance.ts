@@ -1,0 +1,78 @@
+// The 'refresh-instance' job: re-reads an app instance from the provider account (flags and custom fields), stores
+// its settings, and queues what the change calls for. Runs off the webhook request: app_instance.create/update and
+// secrets-update queue it. 4me can deliver the webhook before the new custom field values are readable, so an
+// instance without custom fields keeps the settings it had.
+import { parseSettings, type InstanceSettings, type TenantSetting } from "../app-instance/settings.js";
+import type { Config } from "../config.js";
+import type { JobHandler, JobQueue } from "../jobs/types.js";
+import type { Logger } from "../logger.js";
+import type { InstanceStore } from "../store/types.js";
+import { isRunnable } from "./handlers/payload.js";
+import type { AppInstanceReader } from "./types.js";
+
+export interface RefreshInstanceDeps {
+  config: Pick<Config, "sync"> & { fourme: Pick<Config["fourme"], "offeringReference"> };
+  store: InstanceStore;
+  queue: JobQueue;
+  appInstances: AppInstanceReader;
+  logger: Logger;
+}
+
+export type RefreshOutcome =
+  "no-instance" | "not-in-4me" | "fields-not-available" | { tenantsChanged: boolean; runnable: boolean };
+
+/** Reads, stores and queues for one account. Exported for tests and the CLI; the job handler wraps it. */
+export async function refreshInstance(
+  account: string,
+  trigger: string,
+  deps: RefreshInstanceDeps,
+): Promise<RefreshOutcome> {
+  const log = deps.logger.child({ job: "refresh-instance", account });
+  const before = await deps.store.getInstance(account);
+  if (!before) {
+    log.info("no app instance stored (deleted meanwhile?); nothing to refresh");
+    return "no-instance";
+  }
+  const info = await deps.appInstances.getAppInstance(account);
+  if (!info || info.customerAccount !== account) {
+    log.warn("the provider account shows no app instance for this account yet; keeping what is stored");
+    return "not-in-4me";
+  }
+
+  const fieldsAvailable = info.customFields.length > 0;
+  const settings: InstanceSettings | undefined = fieldsAvailable
+    ? parseSettings(info.customFields, deps.config.sync)
+    : before.settings;
+  const after = await deps.store.upsertInstance({
+    account,
+    offeringReference: deps.config.fourme.offeringReference,
+    appInstanceId: info.id,
+    disabled: info.disabled,
+    suspended: info.suspended,
+    enabledByCustomer: info.enabledByCustomer,
+    ...(fieldsAvailable ? { settings } : {}),
+  });
+  if (!settings) {
+    log.warn("the app instance has no custom field values yet; settings not stored");
+    return "fields-not-available";
+  }
+
+  const tenantsChanged = tenantKey(before.settings?.tenants) !== tenantKey(settings.tenants);
+  const runnable = isRunnable(after);
+  if (tenantsChanged) {
+    await deps.queue.enqueue("validate-tenants", { account, trigger }, { singletonKey: account });
+  }
+  if (runnable) await deps.queue.enqueue("sync", { account, trigger }, { singletonKey: account });
+  log.info({ tenantsChanged, runnable }, "app instance refreshed");
+  return { tenantsChanged, runnable };
+}
+
+export function createRefreshInstanceJob(deps: RefreshInstanceDeps): JobHandler {
+  return async (data) => {
+    await refreshInstance(data.account, data.trigger, deps);
+  };
+}
+
+function tenantKey(tenants: TenantSetting[] | undefined): string {
+  return JSON.stringify([...(tenants ?? [])].sort((a, b) => a.slot - b.slot).map((t) => [t.slot, t.domain, t.cloud]));
+}
