@@ -7,6 +7,7 @@ import type {
   InstanceSecrets,
   InstanceStore,
   LedgerEntry,
+  SecretsPatch,
   SyncRun,
   TenantRecord,
 } from "../../src/store/types.js";
@@ -73,7 +74,7 @@ export class MemoryStore implements InstanceStore {
     const next: InstanceRecord = {
       disabled: false,
       suspended: false,
-      enabledByCustomer: false,
+      enabledByCustomer: true, // as the SQLite schema's default
       createdAt: this.stamp(),
       ...before,
       ...defined,
@@ -104,15 +105,25 @@ export class MemoryStore implements InstanceStore {
     for (const [k, a] of this.alerts) if (a.account === account) this.alerts.delete(k);
   }
 
-  async mergeSecrets(account: string, parts: InstanceSecrets): Promise<void> {
+  async mergeSecrets(account: string, parts: SecretsPatch): Promise<void> {
     this.write("mergeSecrets");
-    const merged: Record<string, unknown> = { ...this.secrets.get(account) };
+    const merged: Record<string, unknown> = structuredClone({ ...this.secrets.get(account) });
     for (const [part, value] of Object.entries(parts)) {
       if (value === undefined) continue;
       if (value === null) delete merged[part];
-      else merged[part] = structuredClone(value);
+      else if (part === "secrets") {
+        // data-secret fields merge one by one; a field set to null is removed.
+        const fields = { ...(merged.secrets as Record<string, string> | undefined) };
+        for (const [field, v] of Object.entries(value as Record<string, string | null>)) {
+          if (v === null) delete fields[field];
+          else fields[field] = v;
+        }
+        if (Object.keys(fields).length) merged.secrets = fields;
+        else delete merged.secrets;
+      } else merged[part] = structuredClone(value);
     }
-    this.secrets.set(account, merged as InstanceSecrets);
+    if (Object.keys(merged).length) this.secrets.set(account, merged as InstanceSecrets);
+    else this.secrets.delete(account);
   }
   async getSecrets(account: string): Promise<InstanceSecrets> {
     this.check("getSecrets");

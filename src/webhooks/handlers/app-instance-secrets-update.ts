@@ -1,7 +1,7 @@
 // app_instance.secrets-update (and the pre-rename integration_instance.secrets-update): each delivery carries only
 // the parts that changed; they are merged into what is stored, and 4me gets its 2xx only once the merge is durable.
 import { z } from "zod";
-import type { InstanceSecrets } from "../../store/types.js";
+import type { SecretsPatch } from "../../store/types.js";
 import type { HandlerResult, WebhookHandler } from "../types.js";
 import { customerAccountOf, isForOffering } from "./payload.js";
 
@@ -21,11 +21,12 @@ const policy = z.object({
   issuer: z.url({ protocol: /^https?$/ }).nullish(),
 });
 // A part set to null is removed from the store (InstanceStore.mergeSecrets); an absent part is left as it is.
+// Inside `secrets`, the store merges field by field, so a delivery with one data-secret field keeps the others.
 const partsSchema = z.object({
   application: credentials.nullish(),
   authorization_application: credentials.nullish(),
   policy: policy.nullish(),
-  secrets: z.record(z.string(), z.string()).nullish(),
+  secrets: z.record(z.string(), z.string().nullable()).nullish(),
 });
 const PARTS = ["application", "authorization_application", "policy", "secrets"] as const;
 
@@ -46,15 +47,12 @@ export const handleSecretsUpdate: WebhookHandler = async (ctx, deps): Promise<Ha
   const present = Object.keys(parts);
   if (present.length === 0) return { status: 200, outcome: "ignored: no secret parts" };
 
-  // The instance record first: the secrets belong to it.
+  // Secrets first: if that write fails nothing changed, and 4me's retry starts from scratch. The instance record
+  // (normally made by app_instance.create, which may come later) is only created when missing, so its flags stay.
+  await deps.store.mergeSecrets(account, parts as SecretsPatch);
   if (!(await deps.store.getInstance(account))) {
-    await deps.store.upsertInstance({
-      account,
-      offeringReference: reference,
-      appInstanceId: ctx.data.object_nodeID,
-    });
+    await deps.store.upsertInstance({ account, offeringReference: reference, appInstanceId: ctx.data.object_nodeID });
   }
-  await deps.store.mergeSecrets(account, parts as InstanceSecrets);
   // New credentials can unblock a sync that failed for want of them: re-read the instance and let it decide.
   await deps.queue.enqueue("refresh-instance", { account, trigger: ctx.data.event }, { singletonKey: account });
   return { status: 200, outcome: `secrets stored (${present.join(", ")})` };
