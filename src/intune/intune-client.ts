@@ -1,0 +1,114 @@
+// One tenant's Intune, as the rest of the connector sees it: the paged device reader, the compliance reader and
+// an access check, wired to the tenant's cloud, its MSAL tokens and its shared throttle.
+import type { Config } from "../config.js";
+import { AuthorizationError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { cloudEndpoints } from "./clouds.js";
+import { readCompliance, type ReadComplianceOptions } from "./compliance-reader.js";
+import { readDevices, type DevicePage, type ReadDevicesOptions } from "./device-reader.js";
+import { GraphHttp } from "./graph-http.js";
+import type { BackoffPolicy } from "./backoff.js";
+import { sharedThrottles, type ThrottleRegistry } from "./throttle.js";
+import { EntraAuthorizationError, type GraphTokenSource, type TenantRef } from "./tokens.js";
+import type { DeviceCompliance, IntuneDevice } from "./types.js";
+
+export interface IntuneDeps {
+  microsoft: Config["microsoft"];
+  tokens: GraphTokenSource;
+  throttles?: ThrottleRegistry;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  logger?: Logger;
+}
+
+export interface IntuneClient {
+  readonly tenant: TenantRef;
+  readDevices(opts?: ReadDevicesOptions): AsyncGenerator<DevicePage>;
+  readCompliance(
+    devices: Pick<IntuneDevice, "id" | "complianceState">[],
+    opts?: ReadComplianceOptions,
+  ): Promise<DeviceCompliance[]>;
+}
+
+export function graphHttpFor(tenant: TenantRef, deps: IntuneDeps): GraphHttp {
+  return new GraphHttp({
+    graphUrl: cloudEndpoints(tenant.cloud, deps.microsoft).graphUrl,
+    tenantId: tenant.tenantId,
+    token: async ({ forceRefresh }) => (await deps.tokens.graphToken(tenant, { forceRefresh })).accessToken,
+    throttle: (deps.throttles ?? sharedThrottles).forTenant(`${tenant.cloud}/${tenant.tenantId}`),
+    fetch: deps.fetch,
+    sleep: deps.sleep,
+    now: deps.now,
+    random: deps.random,
+    backoff: deps.backoff,
+    logger: deps.logger,
+  });
+}
+
+export function createIntuneClient(tenant: TenantRef, deps: IntuneDeps): IntuneClient {
+  const http = graphHttpFor(tenant, deps);
+  return {
+    tenant,
+    readDevices: (opts) => readDevices(http, { logger: deps.logger, ...opts }),
+    readCompliance: (devices, opts) => readCompliance(http, devices, opts),
+  };
+}
+
+/** Any of these application permissions lets the connector list managed devices. */
+export const DEVICE_READ_ROLES = [
+  "DeviceManagementManagedDevices.Read.All",
+  "DeviceManagementManagedDevices.ReadWrite.All",
+];
+
+export type AccessCheck =
+  | { ok: true; roles: string[] }
+  | { ok: false; kind: "consent" | "credentials" | "tenant" | "permission" | "transient"; reason: string };
+
+/**
+ * Proves the connector can read the tenant's devices: an app-only token (its `roles` must hold a device-read
+ * permission when the token says), then one small Graph read. `attempts` > 1 waits out consent propagation.
+ */
+export async function checkTenantAccess(
+  tenant: TenantRef,
+  deps: IntuneDeps,
+  opts: { attempts?: number; delayMs?: number } = {},
+): Promise<AccessCheck> {
+  const attempts = opts.attempts ?? 1;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let roles: string[] = [];
+  for (let i = 1; ; i++) {
+    try {
+      roles = (await deps.tokens.graphToken(tenant, { forceRefresh: true })).roles;
+      break;
+    } catch (err) {
+      if (err instanceof EntraAuthorizationError) {
+        if (err.kind === "consent" && i < attempts) {
+          await sleep((opts.delayMs ?? 2_000) * i);
+          continue;
+        }
+        return { ok: false, kind: err.kind, reason: err.message };
+      }
+      return { ok: false, kind: "transient", reason: (err as Error).message };
+    }
+  }
+  if (roles.length > 0 && !roles.some((r) => DEVICE_READ_ROLES.includes(r))) {
+    return {
+      ok: false,
+      kind: "permission",
+      reason: `permission missing (${DEVICE_READ_ROLES[0]}): an Entra admin must consent again`,
+    };
+  }
+  try {
+    const http = graphHttpFor(tenant, deps);
+    await http.getJson("devices", "/v1.0/deviceManagement/managedDevices?$select=id&$top=1");
+    return { ok: true, roles };
+  } catch (err) {
+    if (err instanceof AuthorizationError) {
+      return { ok: false, kind: "permission", reason: `consent revoked or permission missing: ${err.message}` };
+    }
+    return { ok: false, kind: "transient", reason: (err as Error).message };
+  }
+}

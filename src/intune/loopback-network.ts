@@ -1,0 +1,53 @@
+// How MSAL reaches the local Entra simulator (microsoft-graph-intune.md §4.4, checked recipe): MSAL refuses an
+// http:// authority and validates the discovery issuer, so the authority is https:// on a made-up host listed in
+// knownAuthorities, and this network client carries those URLs to the loopback simulator and rewrites the
+// simulator's own base back to the made-up host in what it answers. Used only when the login URL is http.
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+
+export interface LoopbackRoute {
+  /** `https://<made-up host>` MSAL sees. */
+  fakeOrigin: string;
+  /** The simulator's base for this cloud, e.g. `http://127.0.0.1:4010/login/global`. */
+  realBase: string;
+}
+
+/** A made-up https host per cloud; `.invalid` never resolves, so nothing leaks to the network by mistake. */
+export function fakeLoginOrigin(cloud: string): string {
+  return `https://${cloud}.login.sandbox.invalid`;
+}
+
+export function loopbackNetworkClient(routes: LoopbackRoute[], fetchImpl: typeof fetch = fetch): INetworkModule {
+  const toReal = (url: string) => {
+    for (const r of routes) {
+      if (url === r.fakeOrigin || url.startsWith(`${r.fakeOrigin}/`))
+        return r.realBase + url.slice(r.fakeOrigin.length);
+    }
+    return url;
+  };
+  const toFake = (text: string) => routes.reduce((t, r) => t.replaceAll(r.realBase, r.fakeOrigin), text);
+
+  async function send<T>(method: "GET" | "POST", url: string, options?: NetworkRequestOptions, timeout?: number) {
+    const res = await fetchImpl(toReal(url), {
+      method,
+      headers: options?.headers,
+      body: method === "POST" ? options?.body : undefined,
+      signal: timeout ? AbortSignal.timeout(timeout) : undefined,
+    });
+    const text = toFake(await res.text());
+    let body: unknown;
+    try {
+      body = text === "" ? {} : JSON.parse(text);
+    } catch {
+      body = { error: "invalid_response", error_description: text.slice(0, 200) };
+    }
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, key) => (headers[key.toLowerCase()] = value));
+    return { headers, body: body as T, status: res.status } satisfies NetworkResponse<T>;
+  }
+
+  return {
+    sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) =>
+      send<T>("GET", url, options, timeout),
+    sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>("POST", url, options),
+  };
+}

@@ -1,0 +1,161 @@
+// App-only Graph tokens per customer tenant (microsoft-graph-intune.md §4.4): one MSAL ConfidentialClientApplication
+// per cloud (an app registration exists per cloud), the tenant's authority per request, tokens cached and renewed
+// by MSAL. Entra's refusals become an EntraAuthorizationError that says whose move it is.
+import { AuthError, ConfidentialClientApplication, type Configuration } from "@azure/msal-node";
+import { decodeJwt } from "jose";
+import type { Config } from "../config.js";
+import { AppError, AuthorizationError, ErrorCode, UpstreamError } from "../errors.js";
+import { silentLogger, type Logger } from "../logger.js";
+import { cloudEndpoints, type Cloud } from "./clouds.js";
+import { fakeLoginOrigin, loopbackNetworkClient } from "./loopback-network.js";
+
+export interface TenantRef {
+  tenantId: string;
+  cloud: Cloud;
+}
+
+export interface GraphToken {
+  accessToken: string;
+  expiresOn: Date | null;
+  /** Application permissions granted, from the token's `roles` claim (empty when unreadable). */
+  roles: string[];
+}
+
+/** What the readers and the consent check need from a token source; tests pass a fake. */
+export interface GraphTokenSource {
+  graphToken(tenant: TenantRef, opts?: { forceRefresh?: boolean }): Promise<GraphToken>;
+}
+
+/**
+ * consent: the tenant has not consented, or revoked it, or a permission is missing: an Entra admin of the tenant
+ * must consent again. credentials: the connector's own secret or certificate was refused: the operator's move.
+ * tenant: the tenant does not exist (any more) in that cloud.
+ */
+export type EntraFailureKind = "consent" | "credentials" | "tenant";
+
+export class EntraAuthorizationError extends AuthorizationError {
+  constructor(
+    message: string,
+    readonly kind: EntraFailureKind,
+    readonly aadsts?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, "entra", options);
+  }
+}
+
+// AADSTS codes by whose move it is (Entra error-code reference; the set is not exhaustive).
+const CONSENT_CODES = new Set([65001, 65004, 700016, 7000229, 500011, 7000112]);
+const CREDENTIAL_CODES = new Set([7000215, 7000222, 700027, 700023, 7000218, 700024, 50012, 700025]);
+const TENANT_CODES = new Set([90002, 900023, 90072, 900971]);
+
+export const CONSENT_MISSING_REASON = "consent revoked or permission missing: an Entra admin must consent again";
+
+/** Maps an MSAL failure to an AppError. Transient ones (network, 5xx, throttling) become UpstreamError. */
+export function entraError(err: unknown, cloud: Cloud): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as Partial<AuthError> & { errorNo?: string | number; status?: number };
+  const text = `${e.errorCode ?? ""} ${e.errorMessage ?? (err as Error)?.message ?? ""}`;
+  const fromText = /AADSTS(\d+)/.exec(text)?.[1];
+  const code = Number(e.errorNo ?? fromText) || undefined;
+  const tag = code ? ` (AADSTS${code})` : "";
+  if (code && CONSENT_CODES.has(code))
+    return new EntraAuthorizationError(`${CONSENT_MISSING_REASON}${tag}`, "consent", code);
+  if (code && CREDENTIAL_CODES.has(code)) {
+    return new EntraAuthorizationError(
+      `Microsoft Entra ID refused the connector's own credentials${tag}: the connector's operator must renew its client secret or certificate`,
+      "credentials",
+      code,
+    );
+  }
+  if (code && TENANT_CODES.has(code)) {
+    return new EntraAuthorizationError(`tenant not found in Microsoft Entra ID (${cloud})${tag}`, "tenant", code);
+  }
+  if (e.errorCode === "invalid_client" || e.errorCode === "unauthorized_client") {
+    return new EntraAuthorizationError(`${CONSENT_MISSING_REASON}${tag}`, "consent", code);
+  }
+  const reason = (e.errorMessage ?? (err as Error)?.message ?? String(err)).split("\n")[0].slice(0, 300);
+  return new UpstreamError(`Microsoft Entra ID (${cloud}) token request failed: ${reason}`, e.status, { cause: err });
+}
+
+export class MsalGraphTokens implements GraphTokenSource {
+  private readonly apps = new Map<Cloud, { app: ConfidentialClientApplication; authorityBase: string }>();
+
+  constructor(
+    private readonly microsoft: Config["microsoft"],
+    private readonly opts: { logger?: Logger; fetch?: typeof fetch } = {},
+  ) {}
+
+  async graphToken(tenant: TenantRef, opts: { forceRefresh?: boolean } = {}): Promise<GraphToken> {
+    const { app, authorityBase } = this.appFor(tenant.cloud);
+    const scope = cloudEndpoints(tenant.cloud, this.microsoft).graphScope;
+    try {
+      const result = await app.acquireTokenByClientCredential({
+        scopes: [scope],
+        authority: `${authorityBase}/${tenant.tenantId}`,
+        skipCache: opts.forceRefresh === true,
+      });
+      if (!result?.accessToken) throw new UpstreamError(`Microsoft Entra ID (${tenant.cloud}) returned no token`);
+      return {
+        accessToken: result.accessToken,
+        expiresOn: result.expiresOn ?? null,
+        roles: rolesOf(result.accessToken),
+      };
+    } catch (err) {
+      const mapped = entraError(err, tenant.cloud);
+      (this.opts.logger ?? silentLogger).warn(
+        { tenantId: tenant.tenantId, cloud: tenant.cloud, code: mapped.code, reason: mapped.message },
+        "graph token not acquired",
+      );
+      throw mapped;
+    }
+  }
+
+  private appFor(cloud: Cloud) {
+    const existing = this.apps.get(cloud);
+    if (existing) return existing;
+    const m = this.microsoft;
+    if (!m.clientId) throw new AppError(ErrorCode.Config, "MS_CLIENT_ID is not set: the connector cannot reach Intune");
+    if (!m.clientSecret && !m.certificate) {
+      throw new AppError(
+        ErrorCode.Config,
+        "set MS_CLIENT_SECRET or MS_CERTIFICATE_THUMBPRINT/MS_CERTIFICATE_PRIVATE_KEY",
+      );
+    }
+    const { loginUrl } = cloudEndpoints(cloud, m);
+    const sandbox = loginUrl.startsWith("http://");
+    const authorityBase = sandbox ? fakeLoginOrigin(cloud) : loginUrl;
+    const config: Configuration = {
+      auth: {
+        clientId: m.clientId,
+        authority: `${authorityBase}/organizations`,
+        ...(m.clientSecret ? { clientSecret: m.clientSecret } : { clientCertificate: certificateOf(m.certificate!) }),
+        ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
+      },
+      system: sandbox
+        ? { networkClient: loopbackNetworkClient([{ fakeOrigin: authorityBase, realBase: loginUrl }], this.opts.fetch) }
+        : {},
+    };
+    const entry = { app: new ConfidentialClientApplication(config), authorityBase };
+    this.apps.set(cloud, entry);
+    return entry;
+  }
+}
+
+function certificateOf(c: { thumbprint: string; privateKeyPem: string }) {
+  const thumbprint = c.thumbprint.replace(/[^0-9a-fA-F]/g, "");
+  // A 64-hex thumbprint is SHA-256 (preferred by msal-node 7); 40-hex is the older SHA-1 form.
+  return thumbprint.length === 64
+    ? { thumbprintSha256: thumbprint, privateKey: c.privateKeyPem }
+    : { thumbprint, privateKey: c.privateKeyPem };
+}
+
+/** The `roles` claim, read without verification: the token is ours, fresh from Entra over TLS, and only informs. */
+export function rolesOf(accessToken: string): string[] {
+  try {
+    const roles = decodeJwt(accessToken).roles;
+    return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
+  } catch {
+    return [];
+  }
+}
