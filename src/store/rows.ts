@@ -129,18 +129,20 @@ export function toRun(r: RunRow): SyncRun {
   });
 }
 
+/** Hand-unrolled rather than compact(): a ledger read maps 100k rows. */
 export function toLedger(r: LedgerRow): LedgerEntry {
-  return compact({
+  const e: LedgerEntry = {
     account: r.account,
     tenantId: r.tenant_id,
     deviceId: r.device_id,
-    ciId: opt(r.ci_id),
-    productId: opt(r.product_id),
-    fingerprint: opt(r.fingerprint),
     lastSeenAt: time(r.last_seen_at),
     retired: bool(r.retired),
-    userId: opt(r.user_id),
-  });
+  };
+  if (r.ci_id !== null) e.ciId = r.ci_id;
+  if (r.product_id !== null) e.productId = r.product_id;
+  if (r.fingerprint !== null) e.fingerprint = r.fingerprint;
+  if (r.user_id !== null) e.userId = r.user_id;
+  return e;
 }
 
 export function toAlert(r: AlertRow): AlertEntry {

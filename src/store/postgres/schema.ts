@@ -1,5 +1,6 @@
 // PostgreSQL schema, as ordered migrations (see ../migrations.ts). Tables live in the connection's search_path,
-// so a deployment (or a test run) can keep them in its own schema.
+// so a deployment (or a test run) can keep them in its own schema. Key text columns use the "C" collation: byte
+// order, the same as SQLite, whatever the database's locale, and the primary keys serve the ORDER BY.
 import type { Migration } from "../migrations.js";
 
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
@@ -8,7 +9,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: "instances, secrets, tenants, runs, ledgers, replay cache",
     sql: `
 CREATE TABLE instances (
-  account             text PRIMARY KEY,
+  account             text COLLATE "C" PRIMARY KEY,
   app_instance_id     text,
   offering_reference  text NOT NULL,
   disabled            boolean NOT NULL DEFAULT false,
@@ -21,15 +22,15 @@ CREATE TABLE instances (
 );
 
 CREATE TABLE instance_secrets (
-  account    text NOT NULL,
-  part       text NOT NULL,
+  account    text COLLATE "C" NOT NULL,
+  part       text COLLATE "C" NOT NULL,
   sealed     text NOT NULL,
   updated_at timestamptz NOT NULL,
   PRIMARY KEY (account, part)
 );
 
 CREATE TABLE tenants (
-  account    text NOT NULL,
+  account    text COLLATE "C" NOT NULL,
   slot       integer NOT NULL,
   domain     text NOT NULL,
   cloud      text NOT NULL,
@@ -43,7 +44,7 @@ CREATE TABLE tenants (
 CREATE TABLE sync_runs (
   seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   id          text NOT NULL UNIQUE,
-  account     text NOT NULL,
+  account     text COLLATE "C" NOT NULL,
   run_trigger text NOT NULL,
   status      text NOT NULL CHECK (status IN ('running', 'succeeded', 'failed', 'partial')),
   started_at  timestamptz NOT NULL,
@@ -56,9 +57,9 @@ CREATE INDEX sync_runs_by_account ON sync_runs (account, started_at);
 CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (account) WHERE status = 'running';
 
 CREATE TABLE device_ledger (
-  account      text NOT NULL,
-  tenant_id    text NOT NULL,
-  device_id    text NOT NULL,
+  account      text COLLATE "C" NOT NULL,
+  tenant_id    text COLLATE "C" NOT NULL,
+  device_id    text COLLATE "C" NOT NULL,
   ci_id        text,
   product_id   text,
   fingerprint  text,
@@ -69,9 +70,9 @@ CREATE TABLE device_ledger (
 );
 
 CREATE TABLE alert_ledger (
-  account             text NOT NULL,
-  tenant_id           text NOT NULL,
-  device_id           text NOT NULL,
+  account             text COLLATE "C" NOT NULL,
+  tenant_id           text COLLATE "C" NOT NULL,
+  device_id           text COLLATE "C" NOT NULL,
   request_id          text,
   state               text NOT NULL,
   detail_hash         text NOT NULL,
@@ -82,8 +83,8 @@ CREATE TABLE alert_ledger (
 );
 
 CREATE TABLE seen_once (
-  scope      text NOT NULL,
-  id         text NOT NULL,
+  scope      text COLLATE "C" NOT NULL,
+  id         text COLLATE "C" NOT NULL,
   expires_at timestamptz NOT NULL,
   PRIMARY KEY (scope, id)
 );

@@ -1,0 +1,76 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import pg from "pg";
+import { readConfig } from "../../../src/config.js";
+import { silentLogger } from "../../../src/logger.js";
+import { keyFilePath } from "../../../src/store/key-file.js";
+import { openStore } from "../../../src/store/open-store.js";
+import { createTestSchema, requirePostgres, TEST_DATABASE_URL, type TestSchema } from "../../helpers/pg.js";
+
+const BASE_ENV = { FOURME_PROVIDER_ACCOUNT: "wdc" };
+
+describe("openStore", function () {
+  let dir: string;
+  beforeEach(function () {
+    dir = mkdtempSync(join(tmpdir(), "open-store-"));
+  });
+  afterEach(function () {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("opens the SQLite file DATABASE_URL names, migrated, with a generated key beside it", async function () {
+    const path = join(dir, "data", "connector.db");
+    const store = await openStore(readConfig({ ...BASE_ENV, DATABASE_URL: path }), silentLogger);
+    try {
+      expect(store.kind).to.equal("sqlite");
+      await store.upsertInstance({ account: "widget", offeringReference: "microsoft_intune" });
+      expect(await store.listInstances()).to.have.length(1);
+      expect(existsSync(keyFilePath(path))).to.equal(true);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("generates no key file when SECRET_KEY is set", async function () {
+    const path = join(dir, "connector.db");
+    const env = { ...BASE_ENV, DATABASE_URL: path, SECRET_KEY: Buffer.alloc(32, 7).toString("base64") };
+    const store = await openStore(readConfig(env), silentLogger);
+    await store.mergeSecrets("widget", { secrets: { a: "b" } });
+    await store.close();
+    expect(existsSync(keyFilePath(path))).to.equal(false);
+  });
+
+  describe("with PostgreSQL", function () {
+    let schema: TestSchema;
+    before(async function () {
+      await requirePostgres(this);
+      schema = await createTestSchema("open_store");
+    });
+    after(async function () {
+      await schema?.drop();
+    });
+
+    it("opens the postgres:// URL DATABASE_URL names, migrated", async function () {
+      const url = new URL(TEST_DATABASE_URL);
+      url.searchParams.set("options", `-c search_path=${schema.schema}`);
+      const env = { ...BASE_ENV, DATABASE_URL: url.toString(), SECRET_KEY: Buffer.alloc(32, 9).toString("base64") };
+      const store = await openStore(readConfig(env), silentLogger);
+      try {
+        expect(store.kind).to.equal("postgres");
+        await store.ping();
+        await store.mergeSecrets("widget", { policy: { algorithm: "es512", public_key: "pem" } });
+        expect(await store.getSecrets("widget")).to.deep.equal({ policy: { algorithm: "es512", public_key: "pem" } });
+        // The URL's search_path was honoured: the tables are in the test schema, not in public.
+        const side = new pg.Client({ connectionString: TEST_DATABASE_URL });
+        await side.connect();
+        const rows = await side.query(`SELECT count(*)::int AS n FROM "${schema.schema}".instance_secrets`);
+        await side.end();
+        expect(rows.rows[0].n).to.equal(1);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});
