@@ -8,54 +8,53 @@ export const DEVICE_CATEGORIES = ["laptop", "desktop", "mobile_phone", "tablet",
 export type DeviceCategory = (typeof DEVICE_CATEGORIES)[number];
 
 export interface ProductKey {
-  /** Manufacturer, normalised ("Dell Inc." → "Dell"); "Unknown" when Intune has none. */
+  /** Manufacturer, normalised ("Dell Inc." → "Dell"); "Unknown" when Intune has none or a placeholder. */
   brand: string;
+  /** Manufacturer as Intune reports it (tidied), "" when none or a placeholder: to find products made by others. */
+  manufacturer: string;
   /** Model as the device reports it (whitespace tidied); "Unknown" when Intune has none. */
   model: string;
   category: DeviceCategory;
 }
 
 export interface CategorySpec {
-  /** 4me product category reference: 4me derives it from group and name (see `categoryReference`). */
+  /** 4me product category reference: 4me derives it from the name (see `categoryReference`). */
   reference: string;
   name: string;
-  group: string;
 }
 
 export interface ProductSpec {
   brand: string;
   model: string;
   name: string;
+  /** Other spellings of the brand to look for when reusing an existing product (the raw manufacturer). */
+  brandAliases: string[];
   /** The product's key in the bulk upload (`DiscoveredProductInput.sourceID`), ≤128 characters. */
   sourceID: string;
   categoryReference: string;
   categoryName: string;
-  categoryGroup: string;
 }
 
 export const UNKNOWN_BRAND = "Unknown";
 export const UNKNOWN_MODEL = "Unknown";
 
 /**
- * 4me sets a category's reference to "group/name", lower-case, spaces as underscores, when it is created
- * (4me-platform.md §8.2). Creating with these names therefore yields exactly these references.
+ * 4me sets a category's reference from its group and name ("group/name", lower-case, spaces as underscores) when it
+ * is created (4me-platform.md §8.2). We create ours without a group, so the reference is the name alone: "laptop",
+ * the reference the 4me bulk-upload examples use (4me-operations-examples.graphql).
  */
-export function categoryReference(group: string, name: string): string {
-  return `${group}/${name}`.toLowerCase().replace(/ /g, "_");
+export function categoryReference(name: string, group?: string): string {
+  return (group ? `${group}/${name}` : name).toLowerCase().replace(/ /g, "_");
 }
 
-const category = (group: string, name: string): CategorySpec => ({
-  group,
-  name,
-  reference: categoryReference(group, name),
-});
+const category = (name: string): CategorySpec => ({ name, reference: categoryReference(name) });
 
 export const CATEGORIES: Readonly<Record<DeviceCategory, CategorySpec>> = {
-  laptop: category("Computer", "Laptop"),
-  desktop: category("Computer", "Desktop"),
-  mobile_phone: category("Mobile device", "Mobile phone"),
-  tablet: category("Mobile device", "Tablet"),
-  other: category("Other hardware", "Other device"),
+  laptop: category("Laptop"),
+  desktop: category("Desktop"),
+  mobile_phone: category("Mobile phone"),
+  tablet: category("Tablet"),
+  other: category("Other device"),
 };
 
 /** Longest brand, model and product name we send. 4me documents 160 for CI names; we hold products to it too. */
@@ -63,7 +62,8 @@ export const MAX_PRODUCT_TEXT = 160;
 const MAX_SOURCE_ID = 128;
 
 // Legal-entity suffixes that make one vendor look like several ("Dell Inc." vs "Dell").
-const BRAND_SUFFIX = /[\s,]+(inc\.?|incorporated|corporation|corp\.?|co\.?,? ?ltd\.?|ltd\.?|limited|gmbh|llc|l\.l\.c\.|s\.a\.|ag|b\.v\.|technologies|international)$/i;
+const BRAND_SUFFIX =
+  /[\s,]+(inc\.?|incorporated|corporation|corp\.?|co\.?,? ?ltd\.?|ltd\.?|limited|gmbh|llc|l\.l\.c\.|s\.a\.|ag|b\.v\.|technologies|international)$/i;
 
 const BRAND_ALIASES: Record<string, string> = {
   "hewlett-packard": "HP",
@@ -88,9 +88,38 @@ const BRAND_ALIASES: Record<string, string> = {
   "fujitsu client computing": "Fujitsu",
 };
 
+// SMBIOS filler that white-box machines report as manufacturer or model: not a brand, not a model.
+const PLACEHOLDER_TEXT = new Set(
+  [
+    "To be filled by O.E.M.",
+    "Default string",
+    "System manufacturer",
+    "System Product Name",
+    "System Model",
+    "System Version",
+    "OEM",
+    "Not Specified",
+    "Not Applicable",
+    "None",
+    "N/A",
+    "Unknown",
+    "Undefined",
+  ].map(squash),
+);
+
+function squash(s: string): string {
+  return s.toUpperCase().replace(/[^\p{L}\p{N}]/gu, "");
+}
+
+/** Manufacturer or model text that names nothing (empty, blank, firmware filler). */
+export function isPlaceholderText(s: string | null | undefined): boolean {
+  const q = squash(tidy(s));
+  return q === "" || PLACEHOLDER_TEXT.has(q);
+}
+
 export function normaliseBrand(manufacturer: string | null | undefined): string {
+  if (isPlaceholderText(manufacturer)) return UNKNOWN_BRAND;
   let b = tidy(manufacturer);
-  if (b === "") return UNKNOWN_BRAND;
   for (let i = 0; i < 3 && BRAND_SUFFIX.test(b); i++) b = b.replace(BRAND_SUFFIX, "").trim();
   const alias = BRAND_ALIASES[b.toLowerCase()];
   if (alias) return alias;
@@ -102,6 +131,7 @@ export function normaliseBrand(manufacturer: string | null | undefined): string 
 }
 
 export function normaliseModel(model: string | null | undefined): string {
+  if (isPlaceholderText(model)) return UNKNOWN_MODEL;
   return cut(tidy(model), MAX_PRODUCT_TEXT) || UNKNOWN_MODEL;
 }
 
@@ -147,7 +177,12 @@ export function deriveCategory(d: CategorySource): DeviceCategory {
 }
 
 export function productKeyOf(d: CategorySource & Pick<IntuneDevice, "manufacturer">): ProductKey {
-  return { brand: normaliseBrand(d.manufacturer), model: normaliseModel(d.model), category: deriveCategory(d) };
+  return {
+    brand: normaliseBrand(d.manufacturer),
+    manufacturer: isPlaceholderText(d.manufacturer) ? "" : cut(tidy(d.manufacturer), MAX_PRODUCT_TEXT),
+    model: normaliseModel(d.model),
+    category: deriveCategory(d),
+  };
 }
 
 /** The product (and its category) a device's CI belongs to. */
@@ -174,10 +209,10 @@ export function productFor(key: ProductKey): ProductSpec {
     brand: key.brand,
     model: key.model,
     name: cut(name, MAX_PRODUCT_TEXT),
+    brandAliases: key.manufacturer && key.manufacturer !== key.brand ? [key.manufacturer] : [],
     sourceID: productSourceId(idParts),
     categoryReference: cat.reference,
     categoryName: cat.name,
-    categoryGroup: cat.group,
   };
 }
 

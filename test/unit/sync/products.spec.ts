@@ -8,20 +8,12 @@ import {
   productFor,
   productKeyOf,
   productSourceId,
+  isPlaceholderText,
   UNKNOWN_BRAND,
   UNKNOWN_MODEL,
   type DeviceCategory,
 } from "../../../src/sync/products.js";
-import {
-  androidWorkProfile,
-  coManaged,
-  device,
-  iphone,
-  kiosk,
-  mac,
-  userDeleted,
-  windowsLaptop,
-} from "./fixtures.js";
+import { androidWorkProfile, coManaged, device, iphone, kiosk, mac, userDeleted, windowsLaptop } from "./fixtures.js";
 
 describe("products", () => {
   describe("normaliseBrand", () => {
@@ -83,9 +75,9 @@ describe("products", () => {
 
     it("puts virtual machines, Surface Hubs and unclassifiable computers in other rather than guessing", () => {
       expect(deriveCategory(device({ chassisType: "desktop", model: "Virtual Machine" }))).to.equal("other");
-      expect(deriveCategory(device({ chassisType: undefined, deviceType: "surfaceHub", model: "Surface Hub 2S" }))).to.equal(
-        "other",
-      );
+      expect(
+        deriveCategory(device({ chassisType: undefined, deviceType: "surfaceHub", model: "Surface Hub 2S" })),
+      ).to.equal("other");
       expect(deriveCategory(device({ chassisType: undefined, deviceType: undefined, model: "20XW0026US" }))).to.equal(
         "other",
       );
@@ -94,7 +86,9 @@ describe("products", () => {
 
     it("treats an Android or iOS device without any hint as a phone", () => {
       expect(
-        deriveCategory(device({ chassisType: undefined, deviceType: undefined, operatingSystem: "Android", model: "" })),
+        deriveCategory(
+          device({ chassisType: undefined, deviceType: undefined, operatingSystem: "Android", model: "" }),
+        ),
       ).to.equal("mobile_phone");
     });
   });
@@ -106,11 +100,25 @@ describe("products", () => {
         brand: "Dell",
         model: "Latitude 5440",
         name: "Dell Latitude 5440",
+        brandAliases: ["Dell Inc."],
         sourceID: "dell_latitude_5440",
-        categoryReference: "computer/laptop",
+        categoryReference: "laptop",
         categoryName: "Laptop",
-        categoryGroup: "Computer",
       });
+      expect(productFor(productKeyOf(mac)).brandAliases).to.deep.equal([]);
+    });
+
+    it("treats white-box firmware filler as an unknown brand and model", () => {
+      const key = productKeyOf(
+        device({ manufacturer: "To Be Filled By O.E.M.", model: "To Be Filled By O.E.M.", chassisType: "desktop" }),
+      );
+      expect(key).to.deep.equal({ brand: UNKNOWN_BRAND, manufacturer: "", model: UNKNOWN_MODEL, category: "desktop" });
+      expect(productFor(key).name).to.equal("Unknown desktop");
+      expect(productFor(key).brandAliases).to.deep.equal([]);
+      const sys = productKeyOf(device({ manufacturer: "System manufacturer", model: "System Product Name" }));
+      expect([sys.brand, sys.model]).to.deep.equal([UNKNOWN_BRAND, UNKNOWN_MODEL]);
+      expect(isPlaceholderText("Default string")).to.equal(true);
+      expect(isPlaceholderText("Latitude 5440")).to.equal(false);
     });
 
     it("gives one product per brand and model, whatever the manufacturer's spelling", () => {
@@ -120,10 +128,9 @@ describe("products", () => {
     });
 
     it("does not repeat the brand when the model already starts with it", () => {
-      expect(productFor({ brand: "Apple", model: "Apple TV 4K", category: "other" }).name).to.equal("Apple TV 4K");
-      expect(productFor({ brand: "Apple", model: "iPhone 15", category: "mobile_phone" }).name).to.equal(
-        "Apple iPhone 15",
-      );
+      const apple = { brand: "Apple", manufacturer: "Apple" };
+      expect(productFor({ ...apple, model: "Apple TV 4K", category: "other" }).name).to.equal("Apple TV 4K");
+      expect(productFor({ ...apple, model: "iPhone 15", category: "mobile_phone" }).name).to.equal("Apple iPhone 15");
     });
 
     it("keeps devices with a missing manufacturer or model apart per category", () => {
@@ -140,7 +147,7 @@ describe("products", () => {
     });
 
     it("keeps source ids within 128 characters and keeps non-ASCII letters apart", () => {
-      const long = productFor({ brand: "Brand", model: "M".repeat(300), category: "other" });
+      const long = productFor({ brand: "Brand", manufacturer: "Brand", model: "M".repeat(300), category: "other" });
       expect(long.sourceID.length).to.be.at.most(128);
       expect(long.name.length).to.be.at.most(160);
       expect(productSourceId(["小米", "Redmi Note 12"])).to.equal("小米_redmi_note_12");
@@ -149,9 +156,10 @@ describe("products", () => {
     });
   });
 
-  it("defines category references exactly as 4me derives them from group and name", () => {
-    for (const c of Object.values(CATEGORIES)) expect(c.reference).to.equal(categoryReference(c.group, c.name));
-    expect(categoryReference("Mobile device", "Mobile phone")).to.equal("mobile_device/mobile_phone");
+  it("defines category references exactly as 4me derives them from the name", () => {
+    for (const c of Object.values(CATEGORIES)) expect(c.reference).to.equal(categoryReference(c.name));
+    expect(CATEGORIES.mobile_phone.reference).to.equal("mobile_phone");
+    expect(categoryReference("Laptop PC", "Computer")).to.equal("computer/laptop_pc");
     const refs = Object.values(CATEGORIES).map((c) => c.reference);
     expect(new Set(refs).size).to.equal(refs.length);
   });
