@@ -22,6 +22,17 @@ export interface SimTenant {
    * `compliance` are empty and the simulator computes device i on demand, so 100k devices are never all held.
    */
   lazy?: LazyDevices;
+  /** How the generator made this tenant; evolve uses it to add devices with fresh ids. Absent on hand-made tenants. */
+  gen?: TenantGen;
+}
+
+export interface TenantGen {
+  seed: number;
+  tenantIndex: number;
+  prefix: string;
+  size: number;
+  /** The index the next added device gets (device ids encode their index). */
+  nextIndex: number;
 }
 
 export interface LazyDevices {
