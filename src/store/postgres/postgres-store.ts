@@ -4,9 +4,8 @@
 import pg from "pg";
 import { silentLogger, type Logger } from "../../logger.js";
 import { Sealer, type SealingKeys } from "../seal.js";
-import { assembleSecrets, planSecretWrites, type SealedPart } from "../secret-parts.js";
 import { systemNow, type Now } from "../time.js";
-import { toInstance, toTenant, type InstanceRow, type TenantRow } from "../rows.js";
+import { toInstance, type InstanceRow } from "../rows.js";
 import { PURGE_INTERVAL_MS } from "../replay.js";
 import type {
   AlertEntry,
@@ -22,6 +21,7 @@ import { asStoreError, withTransaction } from "./tx.js";
 import { migratePostgres } from "./migrate.js";
 import { finishRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, prepareLedger, putAlert, putLedger } from "./ledgers.js";
+import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
 export interface PostgresStoreOptions {
   /** Connection settings; e.g. { connectionString, options: "-c search_path=…" } to use another schema. */
@@ -133,79 +133,21 @@ export class PostgresStore implements InstanceStore {
   }
 
   mergeSecrets(account: string, parts: SecretsPatch): Promise<void> {
-    return withTransaction(this.pool, "mergeSecrets", async (client) => {
-      // FOR UPDATE: a concurrent merge for this account waits, so re-sealing never resurrects an old value.
-      const existing = await client.query<SealedPart>(
-        "SELECT part, sealed FROM instance_secrets WHERE account = $1 ORDER BY part FOR UPDATE",
-        [account],
-      );
-      const plan = planSecretWrites(account, parts, existing.rows, this.sealer);
-      const now = this.now();
-      for (const u of plan.upserts) {
-        await client.query(
-          `INSERT INTO instance_secrets (account, part, sealed, updated_at) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (account, part) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at`,
-          [account, u.part, u.sealed, now],
-        );
-      }
-      if (plan.deletes.length > 0) {
-        await client.query("DELETE FROM instance_secrets WHERE account = $1 AND part = ANY($2::text[])", [
-          account,
-          plan.deletes,
-        ]);
-      }
-      for (const r of plan.reseals) {
-        await client.query("UPDATE instance_secrets SET sealed = $1 WHERE account = $2 AND part = $3 AND sealed = $4", [
-          r.to,
-          account,
-          r.part,
-          r.from,
-        ]);
-      }
-    });
+    return withTransaction(this.pool, "mergeSecrets", (client) =>
+      mergeSecrets(client, this.sealer, this.now(), account, parts),
+    );
   }
 
   getSecrets(account: string): Promise<InstanceSecrets> {
-    return this.call("getSecrets", async () => {
-      const result = await this.pool.query<SealedPart>(
-        "SELECT part, sealed FROM instance_secrets WHERE account = $1 ORDER BY part",
-        [account],
-      );
-      return assembleSecrets(account, result.rows, this.sealer);
-    });
+    return this.call("getSecrets", () => getSecrets(this.pool, this.sealer, account));
   }
 
   upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord> {
-    return this.call("upsertTenant", async () => {
-      const result = await this.pool.query<TenantRow>(
-        `INSERT INTO tenants (account, slot, domain, cloud, tenant_id, status, reason, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (account, slot) DO UPDATE SET domain = EXCLUDED.domain, cloud = EXCLUDED.cloud,
-           tenant_id = EXCLUDED.tenant_id, status = EXCLUDED.status, reason = EXCLUDED.reason,
-           updated_at = EXCLUDED.updated_at
-         RETURNING *`,
-        [
-          record.account,
-          record.slot,
-          record.domain,
-          record.cloud,
-          record.tenantId ?? null,
-          record.status,
-          record.reason ?? null,
-          this.now(),
-        ],
-      );
-      return toTenant(result.rows[0]);
-    });
+    return this.call("upsertTenant", () => upsertTenant(this.pool, this.now(), record));
   }
 
   listTenants(account: string): Promise<TenantRecord[]> {
-    return this.call("listTenants", async () => {
-      const result = await this.pool.query<TenantRow>("SELECT * FROM tenants WHERE account = $1 ORDER BY slot", [
-        account,
-      ]);
-      return result.rows.map(toTenant);
-    });
+    return this.call("listTenants", () => listTenants(this.pool, account));
   }
 
   deleteTenant(account: string, slot: number): Promise<void> {

@@ -7,9 +7,8 @@ import type BetterSqlite3 from "better-sqlite3";
 import { AppError, StoreError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../logger.js";
 import { isMemoryDatabase, Sealer, type SealingKeys } from "../seal.js";
-import { assembleSecrets, planSecretWrites, type SealedPart } from "../secret-parts.js";
 import { systemNow, type Now } from "../time.js";
-import { toInstance, toTenant, type InstanceRow, type TenantRow } from "../rows.js";
+import { toInstance, type InstanceRow } from "../rows.js";
 import type {
   AlertEntry,
   InstanceRecord,
@@ -24,6 +23,7 @@ import { migrateSqlite } from "./migrate.js";
 import { finishRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
 import { SqliteReplayCache } from "./replay.js";
+import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
 export interface SqliteStoreOptions {
   /** Database file (its folder is created), or ":memory:" for tests. */
@@ -158,64 +158,19 @@ export class SqliteStore implements InstanceStore {
   }
 
   mergeSecrets(account: string, parts: SecretsPatch): Promise<void> {
-    return this.write("mergeSecrets", () => {
-      const existing = this.secretRows(account);
-      const plan = planSecretWrites(account, parts, existing, this.sealer);
-      const now = this.iso();
-      const upsert = this.db.prepare(
-        `INSERT INTO instance_secrets (account, part, sealed, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (account, part) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
-      );
-      const remove = this.db.prepare("DELETE FROM instance_secrets WHERE account = ? AND part = ?");
-      const reseal = this.db.prepare(
-        "UPDATE instance_secrets SET sealed = ? WHERE account = ? AND part = ? AND sealed = ?",
-      );
-      for (const u of plan.upserts) upsert.run(account, u.part, u.sealed, now);
-      for (const part of plan.deletes) remove.run(account, part);
-      for (const r of plan.reseals) reseal.run(r.to, account, r.part, r.from);
-    });
+    return this.write("mergeSecrets", () => mergeSecrets(this.db, this.sealer, this.now(), account, parts));
   }
 
   getSecrets(account: string): Promise<InstanceSecrets> {
-    return this.call("getSecrets", () => assembleSecrets(account, this.secretRows(account), this.sealer));
-  }
-
-  private secretRows(account: string): SealedPart[] {
-    return this.db
-      .prepare("SELECT part, sealed FROM instance_secrets WHERE account = ? ORDER BY part")
-      .all(account) as SealedPart[];
+    return this.call("getSecrets", () => getSecrets(this.db, this.sealer, account));
   }
 
   upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord> {
-    return this.call("upsertTenant", () => {
-      const row = this.db
-        .prepare(
-          `INSERT INTO tenants (account, slot, domain, cloud, tenant_id, status, reason, updated_at)
-           VALUES (@account, @slot, @domain, @cloud, @tenantId, @status, @reason, @now)
-           ON CONFLICT (account, slot) DO UPDATE SET domain = excluded.domain, cloud = excluded.cloud,
-             tenant_id = excluded.tenant_id, status = excluded.status, reason = excluded.reason,
-             updated_at = excluded.updated_at
-           RETURNING *`,
-        )
-        .get({
-          account: record.account,
-          slot: record.slot,
-          domain: record.domain,
-          cloud: record.cloud,
-          tenantId: record.tenantId ?? null,
-          status: record.status,
-          reason: record.reason ?? null,
-          now: this.iso(),
-        }) as TenantRow;
-      return toTenant(row);
-    });
+    return this.call("upsertTenant", () => upsertTenant(this.db, this.now(), record));
   }
 
   listTenants(account: string): Promise<TenantRecord[]> {
-    return this.call("listTenants", () => {
-      const rows = this.db.prepare("SELECT * FROM tenants WHERE account = ? ORDER BY slot").all(account);
-      return (rows as TenantRow[]).map(toTenant);
-    });
+    return this.call("listTenants", () => listTenants(this.db, account));
   }
 
   deleteTenant(account: string, slot: number): Promise<void> {
