@@ -3,6 +3,7 @@ import { by, type FilterSpec } from "../graphql/filters.js";
 import { listRecords, type ListArgs } from "../graphql/listing.js";
 import type { ResolverMap } from "../graphql/schema.js";
 import { GRAPHQL_TYPE } from "../ids.js";
+import { accountObject } from "./common.js";
 import type { PersonRec, ServiceInstanceRec, ServiceRec, TeamRec } from "../store/records.js";
 
 const sourced = <T extends { source?: string; sourceID?: string; createdAt: string; updatedAt: string }>() => ({
@@ -59,6 +60,7 @@ export const directoryResolvers: ResolverMap = {
         filters: serviceInstanceFilters,
       }),
     me: (_s, _a, ctx) => ctx.store.people.get(ctx.personId) ?? null,
+    account: (_s, _a, ctx) => accountObject(ctx, ctx.account),
     rateLimit: (_s, _a, ctx) => ctx.rateLimit ?? null,
     node: (_s, { id }: { id: string }, ctx) => {
       const found = ctx.store.node(id);
