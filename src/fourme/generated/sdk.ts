@@ -1368,10 +1368,12 @@ export type PeopleByIdentifiersQuery = { byPrimaryEmail: { nodes: Array<{ id: st
 export type ProductCategoriesLookupQueryVariables = Exact<{
   references: Array<string> | string;
   names: Array<string> | string;
+  withReferences: boolean;
+  withNames: boolean;
 }>;
 
 
-export type ProductCategoriesLookupQuery = { byReference: { nodes: Array<{ id: string, name: string | null, group: string | null, reference: string | null, ruleSet: ProductCategoryRuleSet | null, disabled: boolean | null } | null> | null }, byName: { nodes: Array<{ id: string, name: string | null, group: string | null, reference: string | null, ruleSet: ProductCategoryRuleSet | null, disabled: boolean | null } | null> | null } };
+export type ProductCategoriesLookupQuery = { byReference?: { nodes: Array<{ id: string, name: string | null, group: string | null, reference: string | null, ruleSet: ProductCategoryRuleSet | null, disabled: boolean | null } | null> | null }, byName?: { nodes: Array<{ id: string, name: string | null, group: string | null, reference: string | null, ruleSet: ProductCategoryRuleSet | null, disabled: boolean | null } | null> | null } };
 
 export type ProductCategoryFieldsFragment = { id: string, name: string | null, group: string | null, reference: string | null, ruleSet: ProductCategoryRuleSet | null, disabled: boolean | null };
 
@@ -2502,12 +2504,12 @@ export const PeopleByIdentifiersDocument = new TypedDocumentString(`
 }
     `);
 export const ProductCategoriesLookupDocument = new TypedDocumentString(`
-    query ProductCategoriesLookup($references: [String!]!, $names: [String!]!) {
+    query ProductCategoriesLookup($references: [String!]!, $names: [String!]!, $withReferences: Boolean!, $withNames: Boolean!) {
   byReference: productCategories(
     first: 100
     view: all
     filter: {reference: {values: $references}}
-  ) {
+  ) @include(if: $withReferences) {
     nodes {
       ...ProductCategoryFields
     }
@@ -2516,7 +2518,7 @@ export const ProductCategoriesLookupDocument = new TypedDocumentString(`
     first: 100
     view: all
     filter: {name: {values: $names}}
-  ) {
+  ) @include(if: $withNames) {
     nodes {
       ...ProductCategoryFields
     }

@@ -1,0 +1,102 @@
+// Products and product categories in a customer account.
+import { UpstreamError } from "../errors.js";
+import { toProduct, toProductCategory } from "./convert.js";
+import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
+import { unique } from "./customer-cis.js";
+import type { Product, ProductCategory, ProductCategoryCreate, ProductCreate, ProductFields } from "./types.js";
+
+const norm = (s: string | undefined) => (s ?? "").trim().toLowerCase();
+
+/**
+ * Products matching any of the brand/model pairs, compared trimmed and case-insensitively. One query per brand and
+ * hundred models, so a fleet of a few dozen models costs a few calls.
+ */
+export async function findProductsByBrandModel(
+  client: FourMeGraphQLClient,
+  pairs: { brand: string; model: string }[],
+): Promise<Product[]> {
+  const modelsByBrand = new Map<string, Set<string>>();
+  for (const { brand, model } of pairs) {
+    const set = modelsByBrand.get(brand) ?? new Set<string>();
+    set.add(model);
+    modelsByBrand.set(brand, set);
+  }
+  const wanted = new Set(pairs.map((p) => `${norm(p.brand)}\u0000${norm(p.model)}`));
+  const found = new Map<string, Product>();
+  for (const [brand, models] of modelsByBrand) {
+    for (const part of chunk([...models])) {
+      const nodes = await collectPages(
+        async (after) => (await client.sdk.ProductsByBrandModel({ brands: [brand], models: part, after })).products,
+      );
+      for (const node of nodes) {
+        const product = toProduct(node);
+        if (wanted.has(`${norm(product.brand)}\u0000${norm(product.model)}`)) found.set(product.id, product);
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+export async function findProductsBySource(
+  client: FourMeGraphQLClient,
+  source: string,
+  sourceIDs: string[],
+): Promise<Product[]> {
+  const out: Product[] = [];
+  for (const part of chunk(unique(sourceIDs))) {
+    const nodes = await collectPages(
+      async (after) => (await client.sdk.ProductsBySource({ source, sourceIDs: part, after })).products,
+    );
+    out.push(...nodes.map(toProduct));
+  }
+  return out;
+}
+
+export async function createProduct(client: FourMeGraphQLClient, input: ProductCreate): Promise<Product> {
+  const data = await client.sdk.ProductCreate({ input });
+  const product = data.productCreate?.product;
+  if (!product) throw new UpstreamError("productCreate returned no product");
+  return toProduct(product);
+}
+
+export async function updateProduct(client: FourMeGraphQLClient, id: string, patch: ProductFields): Promise<Product> {
+  const data = await client.sdk.ProductUpdate({ input: { ...patch, id } });
+  const product = data.productUpdate?.product;
+  if (!product) throw new UpstreamError("productUpdate returned no product");
+  return toProduct(product);
+}
+
+/** Categories whose reference or name is one of those given (each list ≤100 per call; more are batched). */
+export async function findCategories(
+  client: FourMeGraphQLClient,
+  query: { references?: string[]; names?: string[] },
+): Promise<ProductCategory[]> {
+  const refs = chunk(unique(query.references ?? []));
+  const names = chunk(unique(query.names ?? []));
+  const found = new Map<string, ProductCategory>();
+  for (let i = 0; i < Math.max(refs.length, names.length); i++) {
+    const references = refs[i] ?? [];
+    const nameList = names[i] ?? [];
+    const data = await client.sdk.ProductCategoriesLookup({
+      references,
+      names: nameList,
+      withReferences: references.length > 0,
+      withNames: nameList.length > 0,
+    });
+    for (const n of [...(data.byReference?.nodes ?? []), ...(data.byName?.nodes ?? [])]) {
+      if (n) found.set(n.id, toProductCategory(n));
+    }
+  }
+  return [...found.values()];
+}
+
+/** Creates a category with the physical_asset rule set (the operation fixes it). */
+export async function createCategory(
+  client: FourMeGraphQLClient,
+  input: ProductCategoryCreate,
+): Promise<ProductCategory> {
+  const data = await client.sdk.ProductCategoryCreate(input);
+  const category = data.productCategoryCreate?.productCategory;
+  if (!category) throw new UpstreamError("productCategoryCreate returned no product category");
+  return toProductCategory(category);
+}

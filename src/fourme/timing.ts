@@ -1,0 +1,64 @@
+// Time and retry arithmetic for the 4me client. Every wait goes through a Clock, so tests inject one that records
+// the delays instead of sleeping.
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+};
+
+export interface BackoffOptions {
+  /** Delay before the first retry. */
+  baseMs: number;
+  /** Upper bound of any single delay. */
+  maxMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
+
+/**
+ * Exponential backoff with "equal jitter": half the step is fixed, half random, so replicas that failed together do
+ * not retry together, yet every retry still waits at least half its step. `attempt` counts from 1.
+ */
+export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+  const step = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(step / 2 + (step / 2) * random());
+}
+
+/**
+ * Milliseconds to wait from a `Retry-After` header: delta seconds or an HTTP date. Undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined || value.trim() === "") return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - nowMs);
+}
+
+/**
+ * The instant (epoch ms) a rate-limit window resets, from an `X-…-Reset` header. 4me sends epoch seconds; a small
+ * number is read as seconds from now, which some proxies send instead.
+ */
+export function parseResetHeader(value: string | null | undefined, nowMs: number): number | undefined {
+  if (value === null || value === undefined || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  const n = Number(value.trim());
+  return n > 1_000_000_000 ? Math.round(n * 1000) : nowMs + Math.round(n * 1000);
+}
+
+/** A failure before any HTTP answer (refused, reset, DNS, timeout): worth retrying. */
+export function isNetworkError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === "AbortError" || err.name === "TimeoutError") return true;
+  // undici reports "fetch failed" with the socket error as cause.
+  if (err instanceof TypeError && /fetch failed|network|socket/i.test(err.message)) return true;
+  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)
+  );
+}
