@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import nock from "nock";
+import type { ParsedUrlQuery } from "node:querystring";
 import { AuthorizationError, RateLimitError, UpstreamError } from "../../../src/errors.js";
 import { BETA_DEVICE_SELECT, V1_DEVICE_SELECT } from "../../../src/intune/device-json.js";
 import { readDevices, type DevicePage } from "../../../src/intune/device-reader.js";
@@ -10,8 +11,8 @@ const BETA_PATH = "/beta/deviceManagement/managedDevices";
 const v1Page = () =>
   fixture<Record<string, unknown> & { value: Record<string, unknown>[] }>("managedDevices-v1.0-select-page.json");
 const betaPage = () => fixture<{ value: Record<string, unknown>[] }>("managedDevices-beta-select-page.json");
-const v1Query = (q: Record<string, string>) => q.$select === V1_DEVICE_SELECT.join(",") && q.$top === "1000";
-const betaQuery = (q: Record<string, string>) => q.$select === BETA_DEVICE_SELECT.join(",") && q.$top === "1000";
+const v1Query = (q: ParsedUrlQuery) => q.$select === V1_DEVICE_SELECT.join(",") && q.$top === "1000";
+const betaQuery = (q: ParsedUrlQuery) => q.$select === BETA_DEVICE_SELECT.join(",") && q.$top === "1000";
 
 async function collect(it: AsyncIterable<DevicePage>): Promise<DevicePage[]> {
   const pages: DevicePage[] = [];
@@ -27,7 +28,7 @@ describe("readDevices", () => {
     nock(GRAPH).get(PATH).query(v1Query).reply(200, first);
     nock(GRAPH)
       .get(PATH)
-      .query((q) => v1Query(q as Record<string, string>) && q.$skiptoken === "LastDeviceId='x'")
+      .query((q) => v1Query(q) && q.$skiptoken === "LastDeviceId='x'")
       .reply(200, syntheticPage(100, 3));
 
     const pages = await collect(readDevices(http, { beta: false }));

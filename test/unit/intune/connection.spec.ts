@@ -1,0 +1,150 @@
+import { expect } from "chai";
+import { tenantField } from "../../../src/app-instance/fields.js";
+import { AuthorizationError } from "../../../src/errors.js";
+import { connectTenants, recordAuthorizationFailure } from "../../../src/intune/connection.js";
+import { verifyConsentState } from "../../../src/intune/consent-state.js";
+import type { AppInstanceWriter } from "../../../src/intune/tenant-fields.js";
+import type { ProviderApi } from "../../../src/fourme/provider-api.js";
+import {
+  ACCOUNT,
+  APP_INSTANCE,
+  CONTOSO,
+  FABRIKAM,
+  consentError,
+  discovery,
+  probe,
+  unknownDomain,
+  world,
+} from "./connection-helpers.js";
+
+// The 4me provider API satisfies the narrow writer the Intune side depends on (checked by the type checker).
+const _writerContract = (api: ProviderApi): AppInstanceWriter => api;
+
+describe("connectTenants", () => {
+  it("connects, asks consent for and fails each tenant on its own cloud, and writes each slot back", async () => {
+    const w = await world([
+      { domain: "contoso.com" },
+      { domain: "fabrikam.us", cloud: "usgov" },
+      { domain: "nope.example.com" },
+    ]);
+    discovery("global", "contoso.com", CONTOSO);
+    probe("global");
+    discovery("usgov", "fabrikam.us", FABRIKAM);
+    unknownDomain("global", "nope.example.com");
+    w.tokens.refuse.set(FABRIKAM, consentError());
+
+    const results = await connectTenants(ACCOUNT, w.deps);
+
+    expect(results.map((r) => [r.slot, r.status, r.tenantId])).to.deep.equal([
+      [1, "connected", CONTOSO],
+      [2, "pending_consent", FABRIKAM],
+      [3, "failed", undefined],
+    ]);
+    const stored = await w.store.listTenants(ACCOUNT);
+    expect(stored.map((t) => [t.slot, t.status, t.cloud])).to.deep.equal([
+      [1, "connected", "global"],
+      [2, "pending_consent", "usgov"],
+      [3, "failed", "global"],
+    ]);
+    expect(w.writer.calls).to.have.length(1);
+    expect(w.writer.calls[0].id).to.equal(APP_INSTANCE);
+    expect(w.writer.last(tenantField.status(1))).to.equal("connected");
+    expect(w.writer.last(tenantField.consentUrl(1))).to.equal("");
+    expect(w.writer.last(tenantField.status(2))).to.equal("pending_consent");
+    expect(w.writer.last(tenantField.status(3))).to.match(/^failed: domain not found in Microsoft Entra ID \(Global\)/);
+
+    const link = new URL(String(w.writer.last(tenantField.consentUrl(2))));
+    expect(link.origin).to.equal("https://login.microsoftonline.us");
+    expect(link.pathname).to.equal(`/${FABRIKAM}/v2.0/adminconsent`);
+    expect(link.searchParams.get("scope")).to.equal("https://graph.microsoft.us/.default");
+    const state = await verifyConsentState(link.searchParams.get("state"), w.deps.stateKeys, new Date(w.clock.now()));
+    expect(state).to.include({
+      account: ACCOUNT,
+      appInstanceId: APP_INSTANCE,
+      slot: 2,
+      domain: "fabrikam.us",
+      cloud: "usgov",
+    });
+  });
+
+  it("fails a tenant whose consent was revoked since it was connected, with a fresh consent link", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+      status: "connected",
+    });
+    discovery("global", "contoso.com", CONTOSO);
+    w.tokens.refuse.set(CONTOSO, consentError());
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r.status).to.equal("failed");
+    expect(w.writer.last(tenantField.status(1))).to.match(/^failed: consent revoked or permission missing/);
+    expect(String(w.writer.last(tenantField.consentUrl(1)))).to.include("/adminconsent?");
+  });
+
+  it("does not call a tenant connected when Graph refuses the token (permission missing)", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    discovery("global", "contoso.com", CONTOSO);
+    probe("global", 403);
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r.status).to.equal("pending_consent");
+    expect(r.consentUrl).to.include("adminconsent");
+  });
+
+  it("does not call a tenant connected when its token lacks the device-read permission", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    discovery("global", "contoso.com", CONTOSO);
+    w.tokens.roles = ["User.Read.All"];
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r.status).to.equal("pending_consent");
+  });
+
+  it("forgets a tenant the administrator removed from the form and clears its fields", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 4,
+      domain: "old.example.com",
+      cloud: "global",
+      status: "connected",
+    });
+    discovery("global", "contoso.com", CONTOSO);
+    probe("global");
+
+    await connectTenants(ACCOUNT, w.deps);
+
+    expect((await w.store.listTenants(ACCOUNT)).map((t) => t.slot)).to.deep.equal([1]);
+    expect(w.writer.last(tenantField.status(4))).to.equal("");
+  });
+});
+
+describe("recordAuthorizationFailure", () => {
+  it("fails the tenant with the administrator's next step and a consent link, in store and form", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+      status: "connected",
+    });
+
+    const saved = await recordAuthorizationFailure(ACCOUNT, CONTOSO, new AuthorizationError("401", "graph"), w.deps);
+
+    expect(saved).to.include({
+      status: "failed",
+      reason: "consent revoked or permission missing: an Entra admin must consent again",
+    });
+    expect(String(w.writer.last(tenantField.consentUrl(1)))).to.match(/^https:\/\/login\.microsoftonline\.com\/4c1f/);
+  });
+});

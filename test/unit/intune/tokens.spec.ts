@@ -1,0 +1,146 @@
+// MSAL against a minimal loopback Entra: checks the sandbox recipe (https authority on a made-up host, known
+// authorities, a network client routed to loopback), per-tenant authority per cloud, caching and error mapping.
+import { expect } from "chai";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { UpstreamError } from "../../../src/errors.js";
+import { EntraAuthorizationError, MsalGraphTokens, entraError } from "../../../src/intune/tokens.js";
+
+const OK = "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10";
+const REVOKED = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
+const BAD_SECRET = "0f0f0f0f-1111-4222-8333-444444444444";
+
+function jwt(claims: object): string {
+  const b = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+  return `${b({ alg: "none", typ: "JWT" })}.${b(claims)}.`;
+}
+
+describe("MsalGraphTokens", () => {
+  let server: Server;
+  let base: string;
+  const posts: { path: string; body: string }[] = [];
+
+  before(async () => {
+    server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", (): void => {
+        const m =
+          /^\/login\/([a-z-]+)\/([0-9a-f-]{36})\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token)$/.exec(
+            (req.url ?? "").split("?")[0],
+          );
+        res.setHeader("content-type", "application/json");
+        if (!m) {
+          res.writeHead(404).end("{}");
+          return;
+        }
+        const [, cloud, tid, what] = m;
+        const root = `${base}/login/${cloud}/${tid}`;
+        if (what.startsWith("v2.0")) {
+          res.end(
+            JSON.stringify({
+              issuer: `${root}/v2.0`,
+              token_endpoint: `${root}/oauth2/v2.0/token`,
+              authorization_endpoint: `${root}/oauth2/v2.0/authorize`,
+              end_session_endpoint: `${root}/oauth2/v2.0/logout`,
+              jwks_uri: `${root}/discovery/v2.0/keys`,
+            }),
+          );
+          return;
+        }
+        posts.push({ path: req.url!.split("?")[0], body });
+        const params = new URLSearchParams(body);
+        const fail = (code: number, error: string) =>
+          res
+            .writeHead(400)
+            .end(JSON.stringify({ error, error_description: `AADSTS${code}: refused`, error_codes: [code] }));
+        if (tid === REVOKED) {
+          fail(7000229, "invalid_client");
+          return;
+        }
+        if (tid === BAD_SECRET) {
+          fail(7000215, "invalid_client");
+          return;
+        }
+        if (params.get("client_secret") !== "s3cret") {
+          fail(7000215, "invalid_client");
+          return;
+        }
+        const roles = ["DeviceManagementManagedDevices.Read.All"];
+        res.end(
+          JSON.stringify({
+            token_type: "Bearer",
+            expires_in: 3599,
+            access_token: jwt({ tid, roles, aud: params.get("scope"), n: posts.length }),
+          }),
+        );
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await new Promise((r) => server.once("listening", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise((r) => server.close(r)));
+  beforeEach(() => (posts.length = 0));
+
+  const tokens = () => new MsalGraphTokens({ clientId: "app-id", clientSecret: "s3cret", loginUrl: `${base}/login` });
+
+  it("gets a token from the tenant's authority on the loopback simulator, with the cloud's Graph scope", async () => {
+    const t = await tokens().graphToken({ tenantId: OK, cloud: "usgov" });
+
+    expect(t.roles).to.deep.equal(["DeviceManagementManagedDevices.Read.All"]);
+    expect(posts).to.have.length(1);
+    expect(posts[0].path).to.equal(`/login/usgov/${OK}/oauth2/v2.0/token`);
+    const params = new URLSearchParams(posts[0].body);
+    expect(params.get("grant_type")).to.equal("client_credentials");
+    expect(params.get("scope")).to.include("https://graph.microsoft.us/.default");
+  });
+
+  it("serves the second request from MSAL's cache, and goes to Entra again when forced", async () => {
+    const source = tokens();
+    const a = await source.graphToken({ tenantId: OK, cloud: "global" });
+    const b = await source.graphToken({ tenantId: OK, cloud: "global" });
+    expect(b.accessToken).to.equal(a.accessToken);
+    expect(posts).to.have.length(1);
+
+    await source.graphToken({ tenantId: OK, cloud: "global" }, { forceRefresh: true });
+    expect(posts).to.have.length(2);
+  });
+
+  it("maps a missing service principal (revoked consent) to EntraAuthorizationError kind consent", async () => {
+    const err = await tokens()
+      .graphToken({ tenantId: REVOKED, cloud: "global" })
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(EntraAuthorizationError);
+    expect(err).to.include({ kind: "consent", aadsts: 7000229, service: "entra" });
+    expect((err as Error).message).to.match(
+      /^consent revoked or permission missing: an Entra admin must consent again/,
+    );
+  });
+
+  it("maps a refused client secret to kind credentials: the operator's move, not the tenant's", async () => {
+    const err = await tokens()
+      .graphToken({ tenantId: BAD_SECRET, cloud: "global" })
+      .catch((e: unknown) => e);
+    expect(err).to.include({ kind: "credentials", aadsts: 7000215 });
+  });
+
+  it("reports a configuration without client id or credential clearly", async () => {
+    const err = await new MsalGraphTokens({ clientId: "x" })
+      .graphToken({ tenantId: OK, cloud: "global" })
+      .catch((e: unknown) => e);
+    expect((err as Error).message).to.include("MS_CLIENT_SECRET");
+  });
+});
+
+describe("entraError", () => {
+  it("treats an unknown failure as a transient UpstreamError", () => {
+    const e = entraError(Object.assign(new Error("socket hang up"), { errorCode: "network_error" }), "global");
+    expect(e).to.be.instanceOf(UpstreamError);
+  });
+  it("maps a deleted tenant (AADSTS90002) to kind tenant", () => {
+    const e = entraError({ errorCode: "invalid_request", errorMessage: "AADSTS90002: Tenant not found" }, "china");
+    expect(e).to.include({ kind: "tenant" });
+    expect(e.message).to.include("(china)");
+  });
+});
