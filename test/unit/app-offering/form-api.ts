@@ -1,0 +1,48 @@
+// The pure functions app-offering/form.js exposes as window.IntuneForm, loaded in node for tests.
+import { fileURLToPath } from "node:url";
+import { loadBrowserScript } from "./browser-script.js";
+import type { ImportFilters } from "../../../src/sync/filters.js";
+
+export const FORM_JS = fileURLToPath(new URL("../../../app-offering/form.js", import.meta.url));
+
+export interface BreakdownRowObject {
+  platform: string;
+  ownership: string;
+  userState: string;
+  count: number;
+}
+export interface ParsedBreakdown {
+  total: number;
+  rows: BreakdownRowObject[];
+}
+/** The form reads the same switches as the sync's ImportFilters. */
+export type FormFilters = Partial<ImportFilters>;
+
+export interface FormApi {
+  FILTER_FIELDS: Record<string, string>;
+  TENANT_SLOTS: number;
+  exclusionReason(c: { platform: string; ownership: string; userState: string }, f: FormFilters): string | null;
+  isImported(c: { platform: string; ownership: string; userState: string }, f: FormFilters): boolean;
+  parseBreakdown(value: unknown): ParsedBreakdown | null;
+  countImported(b: ParsedBreakdown | null, f: FormFilters): number;
+  summarize(
+    b: ParsedBreakdown | null,
+    f: FormFilters,
+  ): {
+    known: boolean;
+    total: number;
+    active: boolean;
+    imported: number;
+    wouldImport: number;
+    byPlatform: Record<string, { total: number; imported: number }>;
+    excluded: Record<string, number>;
+  };
+  describeStatus(raw: unknown): { text: string; tone: string | null; pendingConsent: boolean };
+  visibleTenantSlots(slots: { domain?: string; status?: string }[], revealed: number): boolean[];
+  unlinkedNotice(raw: unknown): string | null;
+  formatDuration(seconds: unknown): string | null;
+}
+
+export function loadFormApi(): FormApi {
+  return loadBrowserScript<FormApi>(FORM_JS, "IntuneForm");
+}
