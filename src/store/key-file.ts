@@ -6,6 +6,8 @@ import { dirname } from "node:path";
 import { StoreError } from "../errors.js";
 import type { SecretKey } from "../config.js";
 
+const HINT = "check DATABASE_URL and the folder's permissions, or set SECRET_KEY";
+
 /** Key id recorded in values sealed with a generated key file. */
 export const GENERATED_KEY_ID = "local";
 
@@ -29,7 +31,9 @@ export function readKeyFile(path: string): KeyFile | undefined {
     text = readFileSync(path, "utf8");
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new StoreError(`cannot read the sealing key file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError(`cannot read the sealing key file ${path} (${HINT}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)\s*$/.exec(text);
   const key = match ? Buffer.from(match[2], "base64") : undefined;
@@ -46,14 +50,16 @@ export function readKeyFile(path: string): KeyFile | undefined {
 export function readOrCreateKeyFile(path: string): KeyFile {
   const existing = readKeyFile(path);
   if (existing) return existing;
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // "wx": if another process created it meanwhile, keep theirs rather than orphan what it sealed.
     writeFileSync(path, `${GENERATED_KEY_ID}:${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return readKeyFile(path)!;
-    throw new StoreError(`cannot write the sealing key file ${path}: ${(err as Error).message}`, { cause: err });
+    throw new StoreError(`cannot write the sealing key file ${path} (${HINT}): ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return { key: { id: GENERATED_KEY_ID, key }, created: true, tightened: false };
 }

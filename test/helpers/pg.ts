@@ -17,6 +17,7 @@ export function describeUrl(url = TEST_DATABASE_URL): string {
 }
 
 let reachable: Promise<boolean> | undefined;
+let noticed = false;
 
 /** Whether PostgreSQL answers (asked once per process, with a short timeout). */
 export function postgresAnswers(url = TEST_DATABASE_URL): Promise<boolean> {
@@ -43,7 +44,8 @@ export async function requirePostgres(ctx: Mocha.Context): Promise<void> {
   if (await postgresAnswers()) return;
   const message = `PostgreSQL not reachable at ${describeUrl()}`;
   if (process.env.CI === "true") throw new Error(`${message}: CI must run the PostgreSQL tests`);
-  console.warn(`\n  ⚠ ${message}: skipping (set TEST_DATABASE_URL, or start PostgreSQL)\n`);
+  if (!noticed) console.warn(`\n  ⚠ ${message}: skipping (set TEST_DATABASE_URL, or start PostgreSQL)\n`);
+  noticed = true;
   ctx.skip();
 }
 

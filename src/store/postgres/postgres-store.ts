@@ -2,6 +2,7 @@
 // replicas is settled by the database (unique indexes, row locks, an advisory lock for migrations), never by
 // in-process state.
 import pg from "pg";
+import { StoreError } from "../../errors.js";
 import { silentLogger, type Logger } from "../../logger.js";
 import { Sealer, type SealingKeys } from "../seal.js";
 import { systemNow, type Now } from "../time.js";
@@ -58,8 +59,16 @@ export class PostgresStore implements InstanceStore {
     }
   }
 
-  migrate(): Promise<void> {
-    return migratePostgres(this.pool, this.logger);
+  async migrate(): Promise<void> {
+    try {
+      await migratePostgres(this.pool, this.logger);
+    } catch (err) {
+      // The first query of a start-up: a wrong URL, password or database name shows here. The URL is not
+      // repeated (it may hold a password).
+      throw new StoreError(`cannot migrate the PostgreSQL database (check DATABASE_URL): ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
   }
 
   ping(): Promise<void> {

@@ -48,18 +48,24 @@ export class SqliteStore implements InstanceStore {
     this.logger = options.logger ?? silentLogger;
     this.now = options.now ?? systemNow;
     const memory = isMemoryDatabase(options.path);
-    if (!memory) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
     try {
+      if (!memory) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
       this.db = new Database(memory ? ":memory:" : options.path);
     } catch (err) {
-      throw new StoreError(`cannot open the SQLite database ${options.path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw new StoreError(
+        `cannot open the SQLite database ${options.path} (check DATABASE_URL and the folder's permissions): ` +
+          (err as Error).message,
+        { cause: err },
+      );
     }
     if (!memory) {
       this.db.pragma("journal_mode = WAL");
       // Only we read it: the ledger names customers' devices. SQLite gives -wal and -shm the same mode.
-      chmodSync(options.path, 0o600);
+      try {
+        chmodSync(options.path, 0o600);
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, "could not restrict the database file to mode 0600");
+      }
     }
     // FULL: a resolved write survives power loss, which "secrets stored before the webhook gets 2xx" relies on.
     this.db.pragma("synchronous = FULL");

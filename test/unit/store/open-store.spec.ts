@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import pg from "pg";
 import { readConfig } from "../../../src/config.js";
+import { StoreError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/logger.js";
 import { keyFilePath } from "../../../src/store/key-file.js";
 import { openStore } from "../../../src/store/open-store.js";
@@ -40,6 +41,28 @@ describe("openStore", function () {
     await store.mergeSecrets("widget", { secrets: { a: "b" } });
     await store.close();
     expect(existsSync(keyFilePath(path))).to.equal(false);
+  });
+
+  it("says to check DATABASE_URL when the SQLite file cannot be opened, and when PostgreSQL does not answer", async function () {
+    const blocked = join(dir, "file");
+    writeFileSync(blocked, "");
+    const sqlite = await openStore(
+      readConfig({ ...BASE_ENV, DATABASE_URL: join(blocked, "connector.db") }),
+      silentLogger,
+    )
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    expect(sqlite).to.be.instanceOf(StoreError).with.property("message").that.includes("DATABASE_URL");
+    const env = {
+      ...BASE_ENV,
+      DATABASE_URL: "postgres://u:hunter2@127.0.0.1:1/none",
+      SECRET_KEY: Buffer.alloc(32, 1).toString("base64"),
+    };
+    const postgres = await openStore(readConfig(env), silentLogger)
+      .then(() => undefined)
+      .catch((e: unknown) => e);
+    expect(postgres).to.be.instanceOf(StoreError).with.property("message").that.includes("DATABASE_URL");
+    expect((postgres as Error).message).to.not.include("hunter2");
   });
 
   describe("with PostgreSQL", function () {
