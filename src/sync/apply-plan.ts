@@ -1,0 +1,206 @@
+// Carries out a sync plan in 4me: serial matches first (so the bulk upload finds taken-over CIs by sourceID),
+// then the bulk uploads, user replacements and retirements. Every successful write is recorded in the ledger
+// before the next batch starts, so a crash resumes without duplicates.
+import type { CustomerApi } from "../fourme/customer-api.js";
+import type { Logger } from "../logger.js";
+import type { LedgerEntry } from "../store/types.js";
+import type { InstanceStore } from "../store/types.js";
+import { prepareUpload, personOf } from "./build-upload.js";
+import { indexExistingCis, matchCi } from "./match.js";
+import { planUserChange, userWriteMode, type SyncPlan, type WriteItem } from "./plan.js";
+import { productFor } from "./products.js";
+
+export interface ApplyDeps {
+  account: string;
+  api: CustomerApi;
+  store: InstanceStore;
+  logger: Logger;
+  now: Date;
+  uiExtensionId?: string;
+  onBatch?: (written: number, total: number) => void;
+}
+
+export interface ApplyResult {
+  counts: Record<string, number>;
+  errors: string[];
+}
+
+export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyResult> {
+  const result: ApplyResult = { counts: {}, errors: [] };
+  const count = (k: string, n = 1) => (result.counts[k] = (result.counts[k] ?? 0) + n);
+  let written = 0;
+  const productIds = await reuseExistingProducts(plan.toWrite, deps, result);
+
+  for (const batch of plan.batches) {
+    try {
+      const writable = await resolveNewCis(batch, deps, count);
+      await uploadBatch(writable, deps, productIds, count, result);
+    } catch (err) {
+      result.errors.push(`bulk upload: ${(err as Error).message}`);
+      count("skipped:4me_error", batch.length);
+      deps.logger.error({ err: (err as Error).message }, "bulk upload failed; the batch is retried next run");
+    }
+    written += batch.length;
+    deps.onBatch?.(written, plan.toWrite.length);
+  }
+  await retryUsers(plan.userRetry, deps, count);
+  await retire(plan, deps, count, result);
+  if (plan.superseded.length) await deps.store.putLedger(plan.superseded);
+  return result;
+}
+
+/**
+ * Reuses products somebody else created for the same brand and model: the bulk upload matches products on
+ * productID, so an existing product without one gets our source and sourceID once and is matched on that.
+ */
+async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDeps, result: ApplyResult) {
+  const productIds = new Map<string, string>();
+  const specs = new Map(
+    items.filter((i) => !i.ledger?.ciId).map((i) => [productFor(i.ci.product).sourceID, productFor(i.ci.product)]),
+  );
+  if (specs.size === 0) return productIds;
+  try {
+    const ours = new Set((await deps.api.findProductsBySource([...specs.keys()])).map((p) => p.sourceID));
+    const wanted = [...specs.values()].filter((s) => !ours.has(s.sourceID));
+    if (wanted.length === 0) return productIds;
+    const existing = await deps.api.findProducts(wanted.map((s) => ({ brand: s.brand, model: s.model })));
+    for (const spec of wanted) {
+      const brands = [spec.brand, ...spec.brandAliases].map((b) => b.toLowerCase());
+      const match = existing.find(
+        (p) =>
+          !p.disabled &&
+          brands.includes((p.brand ?? "").toLowerCase()) &&
+          (p.model ?? "").toLowerCase() === spec.model.toLowerCase(),
+      );
+      if (!match) continue;
+      if (match.productID) productIds.set(spec.sourceID, match.productID);
+      else if (!match.source) {
+        // Their product gets our key (and our extension only when it has none: we never replace someone's extension).
+        await deps.api.updateProduct(match.id, {
+          source: deps.api.source,
+          sourceID: spec.sourceID,
+          ...(!match.uiExtensionId && deps.uiExtensionId ? { uiExtensionId: deps.uiExtensionId } : {}),
+        });
+      }
+    }
+  } catch (err) {
+    result.errors.push(`product lookup: ${(err as Error).message}`);
+  }
+  return productIds;
+}
+
+/** New devices are matched against existing 4me CIs by serial; a taken-over CI gets our source and sourceID. */
+async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
+  const fresh = batch.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
+  if (fresh.length === 0) return batch;
+  const found = await deps.api.findCisBySerial(fresh.map((i) => i.ci.serialNr!));
+  const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
+  const skip = new Set<WriteItem>();
+  for (const item of fresh) {
+    const m = matchCi(item.ci, item.ledger, index);
+    if (m.kind === "ambiguous_serial") {
+      skip.add(item);
+      count("skipped:ambiguous_serial");
+      deps.logger.warn(
+        { deviceId: item.ci.deviceId, cis: m.ciIds.length },
+        "several active CIs share the serial; not merged",
+      );
+    } else if (m.kind === "serial" || (m.kind === "source" && m.sourceID !== item.ci.sourceID)) {
+      await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
+      if (m.kind === "serial") count("matched_by_serial");
+    }
+  }
+  return batch.filter((i) => !skip.has(i));
+}
+
+async function uploadBatch(
+  batch: WriteItem[],
+  deps: ApplyDeps,
+  productIdBySourceId: Map<string, string>,
+  count: (k: string, n?: number) => void,
+  result: ApplyResult,
+) {
+  if (batch.length === 0) return;
+  const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
+  const people = await deps.api.findPeopleByEmails(emails);
+  const prepared = prepareUpload(batch, { people, uiExtensionId: deps.uiExtensionId, productIdBySourceId });
+  count("users_not_found", prepared.usersNotFound.length);
+  const res = await deps.api.uploadDiscovered(prepared.upload);
+  const bySourceId = new Map(res.items.filter((i) => i.sourceID).map((i) => [i.sourceID!, i]));
+  const ledger: LedgerEntry[] = [];
+  const replaceUsers: { item: WriteItem; ciId: string; personId?: string }[] = [];
+  for (const item of batch) {
+    const r = bySourceId.get(item.ci.sourceID);
+    if (!r) {
+      count("skipped:4me_rejected");
+      continue;
+    }
+    const personId = prepared.personBySourceId.get(item.ci.sourceID);
+    if (userWriteMode(item.ledger?.userId, personId) === "replace") replaceUsers.push({ item, ciId: r.id, personId });
+    count(item.reason === "new" ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
+    ledger.push({
+      account: deps.account,
+      tenantId: item.ci.tenantId,
+      deviceId: item.ci.deviceId,
+      ciId: r.id,
+      productId: r.productId ?? item.ledger?.productId,
+      fingerprint: item.fingerprint,
+      lastSeenAt: deps.now.toISOString(),
+      retired: false,
+      userId: personId ?? item.ledger?.userId,
+    });
+  }
+  for (const e of res.errors.slice(0, 20)) result.errors.push(`4me: ${(e.path ?? []).join(".")}: ${e.message}`);
+  await deps.store.putLedger(ledger);
+  await replaceOwnUsers(replaceUsers, deps);
+}
+
+/** The primary user changed: our earlier user makes way for the new one; users somebody else added stay. */
+async function replaceOwnUsers(items: { item: WriteItem; ciId: string; personId?: string }[], deps: ApplyDeps) {
+  if (items.length === 0) return;
+  const current = new Map((await deps.api.findCisByIds(items.map((i) => i.ciId))).map((c) => [c.id, c.userIds]));
+  for (const { item, ciId, personId } of items) {
+    const change = planUserChange(current.get(ciId) ?? [], item.ledger?.userId, personId);
+    if (change.changed) await deps.api.updateCi(ciId, { userIds: change.userIds });
+  }
+}
+
+/** Unchanged devices whose user was not in 4me last time: link those that are there now, nothing else. */
+async function retryUsers(items: readonly WriteItem[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
+  if (items.length === 0) return;
+  const emails = items.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
+  const people = await deps.api.findPeopleByEmails(emails);
+  const found = items.filter((i) => i.ledger?.ciId && personOf(i, people));
+  count("users_not_found", items.length - found.length);
+  if (found.length === 0) return;
+  const current = new Map(
+    (await deps.api.findCisByIds(found.map((i) => i.ledger!.ciId!))).map((c) => [c.id, c.userIds]),
+  );
+  const ledger: LedgerEntry[] = [];
+  for (const item of found) {
+    const personId = personOf(item, people)!;
+    const change = planUserChange(current.get(item.ledger!.ciId!) ?? [], undefined, personId);
+    if (change.changed) await deps.api.updateCi(item.ledger!.ciId!, { userIds: change.userIds });
+    ledger.push({ ...item.ledger!, userId: personId });
+    count("users_linked");
+  }
+  await deps.store.putLedger(ledger);
+}
+
+async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: number) => void, result: ApplyResult) {
+  if (plan.toRetire.length === 0) return;
+  const remarks = new Map(
+    (await deps.api.findCisByIds(plan.toRetire.map((r) => r.ledgerEntry.ciId!))).map((c) => [c.id, c.remarks ?? ""]),
+  );
+  for (const r of plan.toRetire) {
+    const ciId = r.ledgerEntry.ciId!;
+    try {
+      const before = remarks.get(ciId) ?? "";
+      await deps.api.updateCi(ciId, { status: r.status, remarks: before ? `${before}\n\n${r.remark}` : r.remark });
+      await deps.store.putLedger([{ ...r.ledgerEntry, retired: true }]);
+      count("retired");
+    } catch (err) {
+      result.errors.push(`retire ${r.ledgerEntry.deviceId}: ${(err as Error).message}`);
+    }
+  }
+}

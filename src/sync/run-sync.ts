@@ -1,0 +1,168 @@
+// One sync run of one account: read Intune, plan against the ledger, write to 4me, record the summary in 4me.
+// One run per account at a time (store.startRun); everything written is in the ledger before the run moves on.
+import { Field } from "../app-instance/fields.js";
+import type { CustomFieldValue } from "../app-instance/settings.js";
+import type { CustomerApi } from "../fourme/customer-api.js";
+import type { Logger } from "../logger.js";
+import { breakdownField, breakdownJson } from "../intune/breakdown.js";
+import type { CloudOverrides } from "../intune/clouds.js";
+import type { IntuneClient } from "../intune/intune-client.js";
+import type { AppInstanceWriter } from "../intune/tenant-fields.js";
+import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
+import { applyPlan } from "./apply-plan.js";
+import { planSync } from "./plan.js";
+import { readFleet, type FleetRead } from "./read-fleet.js";
+import { renderRunSummary } from "./summary.js";
+import type { AuthorizationError } from "../errors.js";
+
+export interface RunSyncDeps {
+  store: InstanceStore;
+  customerApi: (account: string) => Promise<CustomerApi>;
+  intuneClient: (tenant: TenantRecord) => IntuneClient;
+  writer: AppInstanceWriter;
+  /** The rendered CI UI extension, kept current in each account. */
+  ciExtension?: { html: string; css: string; javascript: string };
+  microsoft: CloudOverrides;
+  logger: Logger;
+  clock?: () => Date;
+  /** A run older than this is taken as crashed and may be replaced. */
+  staleRunMs?: number;
+  /** Called with the tenant a run found refusing access (consent revoked). */
+  onRefused?: (account: string, tenant: TenantRecord, err: AuthorizationError) => Promise<void>;
+  /** Called after the devices were written, with what was read (the alerts pass runs from it). */
+  afterWrite?: (account: string, fleet: FleetRead, api: CustomerApi) => Promise<Record<string, number>>;
+  onProgress?: (p: { phase: "read" | "write"; done: number; total?: number }) => void;
+}
+
+export interface RunSyncResult {
+  run?: SyncRun;
+  /** Why nothing ran. */
+  skipped?: "already_running" | "no_instance" | "no_tenant";
+}
+
+export async function runSync(account: string, trigger: string, deps: RunSyncDeps): Promise<RunSyncResult> {
+  const now = deps.clock ?? (() => new Date());
+  const instance = await deps.store.getInstance(account);
+  if (!instance?.settings) return { skipped: "no_instance" };
+  const settings = instance.settings;
+  const tenants = (await deps.store.listTenants(account)).filter((t) => t.status === "connected" && t.tenantId);
+  if (tenants.length === 0) return { skipped: "no_tenant" };
+  const run = await deps.store.startRun(account, trigger, deps.staleRunMs ?? 2 * 60 * 60 * 1000);
+  if (!run) return { skipped: "already_running" };
+
+  const log = deps.logger.child({ account, syncId: run.id });
+  const startedAt = now();
+  const counts: Record<string, number> = {};
+  const errors: string[] = [];
+  const add = (c: Record<string, number>) => {
+    for (const [k, v] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + v;
+  };
+  let status: SyncRun["status"] = "succeeded";
+  log.info({ trigger, tenants: tenants.length }, "sync started");
+  await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
+
+  try {
+    const fleet = await readFleet({
+      tenants,
+      clientFor: deps.intuneClient,
+      microsoft: deps.microsoft,
+      ciStatus: settings.ciStatus,
+      now: startedAt,
+      logger: log,
+      onPage: (done) => deps.onProgress?.({ phase: "read", done }),
+    });
+    add(fleet.counts);
+    errors.push(...fleet.errors);
+    for (const r of fleet.refused) await deps.onRefused?.(account, r.tenant, r.error);
+    log.info({ devices: fleet.mapped.length, complete: fleet.scanComplete }, "Intune read");
+
+    const plan = planSync({
+      devices: fleet.mapped,
+      unmapped: fleet.unmapped,
+      ledger: await deps.store.getLedger(account),
+      filters: settings.filters,
+      scanComplete: fleet.scanComplete,
+      completeTenantIds: fleet.completeTenantIds,
+      now: startedAt,
+      retireStatus: settings.retireStatus,
+      excludedAction: settings.excludedAction,
+    });
+    for (const k of ["seen", "in_scope", "unchanged"]) counts[k] = plan.counts[k] ?? 0;
+    for (const [k, v] of Object.entries(plan.counts))
+      if (k.startsWith("excluded:") || k.startsWith("skipped:")) counts[k] = v;
+    log.info({ write: plan.toWrite.length, retire: plan.toRetire.length, unchanged: plan.unchanged }, "plan ready");
+
+    const api = await deps.customerApi(account);
+    const needsWrites = plan.toWrite.length + plan.toRetire.length + plan.userRetry.length > 0;
+    const uiExtensionId =
+      needsWrites && deps.ciExtension ? await ensureExtension(api, deps.ciExtension, log) : undefined;
+    const applied = await applyPlan(plan, {
+      account,
+      api,
+      store: deps.store,
+      logger: log,
+      now: startedAt,
+      uiExtensionId,
+      onBatch: (done, total) => deps.onProgress?.({ phase: "write", done, total }),
+    });
+    add(applied.counts);
+    errors.push(...applied.errors);
+    if (deps.afterWrite) add(await deps.afterWrite(account, fleet, api));
+
+    await deps.store.upsertInstance({
+      account,
+      offeringReference: instance.offeringReference,
+      breakdown: breakdownJson(fleet.breakdown),
+    });
+    await writeFields(deps, instance.appInstanceId, [breakdownField(fleet.breakdown)], log);
+    if (!fleet.scanComplete || errors.length > 0) status = "partial";
+  } catch (err) {
+    status = "failed";
+    errors.push((err as Error).message);
+    log.error({ err: (err as Error).message }, "sync failed");
+  }
+
+  const endedAt = now();
+  await deps.store.finishRun({ id: run.id, status, counts, errors });
+  const summary = renderRunSummary({ startedAt, endedAt, status, counts, errors });
+  await writeFields(
+    deps,
+    instance.appInstanceId,
+    [
+      { id: Field.syncStartAt, value: summary.startAt },
+      { id: Field.syncEndAt, value: summary.endAt },
+      { id: Field.syncDuration, value: summary.duration },
+      { id: Field.syncSummary, value: summary.text },
+    ],
+    log,
+  );
+  log.info({ status, counts, errors: errors.length }, "sync ended");
+  return { run: { ...run, status, counts, errors, endedAt: endedAt.toISOString() } };
+}
+
+async function ensureExtension(api: CustomerApi, ext: NonNullable<RunSyncDeps["ciExtension"]>, log: Logger) {
+  try {
+    const { uiExtension, action } = await api.upsertCiUiExtension(ext.html, ext.css, ext.javascript);
+    if (action !== "unchanged") log.info({ action }, "CI UI extension written");
+    return uiExtension.id;
+  } catch (err) {
+    // Without the extension CIs still import; their Intune fields just are not shown until the next run.
+    log.warn({ err: (err as Error).message }, "CI UI extension not written");
+    return undefined;
+  }
+}
+
+/** The app instance shows what the connector does; a failed write there never fails the run. */
+async function writeFields(
+  deps: RunSyncDeps,
+  appInstanceId: string | undefined,
+  fields: CustomFieldValue[],
+  log: Logger,
+) {
+  if (!appInstanceId) return;
+  try {
+    await deps.writer.updateAppInstance(appInstanceId, { customFields: fields });
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, "app instance fields not written");
+  }
+}
