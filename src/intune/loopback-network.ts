@@ -9,6 +9,8 @@ export interface LoopbackRoute {
   fakeOrigin: string;
   /** The simulator's base for this cloud, e.g. `http://127.0.0.1:4010/login/global`. */
   realBase: string;
+  /** Other origins routed there too, e.g. the cloud's real login host should a discovery document name it. */
+  aliases?: string[];
 }
 
 /** A made-up https host per cloud; `.invalid` never resolves, so nothing leaks to the network by mistake. */
@@ -19,10 +21,13 @@ export function fakeLoginOrigin(cloud: string): string {
 export function loopbackNetworkClient(routes: LoopbackRoute[], fetchImpl: typeof fetch = fetch): INetworkModule {
   const toReal = (url: string) => {
     for (const r of routes) {
-      if (url === r.fakeOrigin || url.startsWith(`${r.fakeOrigin}/`))
-        return r.realBase + url.slice(r.fakeOrigin.length);
+      for (const origin of [r.fakeOrigin, ...(r.aliases ?? [])]) {
+        if (url === origin || url.startsWith(`${origin}/`)) return r.realBase + url.slice(origin.length);
+      }
+      if (url.startsWith(`${r.realBase}/`)) return url;
     }
-    return url;
+    // In sandbox mode nothing may reach a real Microsoft host by mistake.
+    throw new Error(`sandbox network client: no route for ${new URL(url).origin}`);
   };
   const toFake = (text: string) => routes.reduce((t, r) => t.replaceAll(r.realBase, r.fakeOrigin), text);
 

@@ -133,7 +133,12 @@ export class MsalGraphTokens implements GraphTokenSource {
         ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
       },
       system: sandbox
-        ? { networkClient: loopbackNetworkClient([{ fakeOrigin: authorityBase, realBase: loginUrl }], this.opts.fetch) }
+        ? {
+            networkClient: loopbackNetworkClient(
+              [{ fakeOrigin: authorityBase, realBase: loginUrl, aliases: [cloudEndpoints(cloud).loginUrl] }],
+              this.opts.fetch,
+            ),
+          }
         : {},
     };
     const entry = { app: new ConfidentialClientApplication(config), authorityBase };

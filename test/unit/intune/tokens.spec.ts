@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UpstreamError } from "../../../src/errors.js";
 import { EntraAuthorizationError, MsalGraphTokens, entraError } from "../../../src/intune/tokens.js";
+import { loopbackNetworkClient } from "../../../src/intune/loopback-network.js";
 
 const OK = "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10";
 const REVOKED = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
@@ -142,5 +143,38 @@ describe("entraError", () => {
     const e = entraError({ errorCode: "invalid_request", errorMessage: "AADSTS90002: Tenant not found" }, "china");
     expect(e).to.include({ kind: "tenant" });
     expect(e.message).to.include("(china)");
+  });
+});
+
+describe("loopbackNetworkClient", () => {
+  const calls: string[] = [];
+  const fakeFetch = (async (url: string) => {
+    calls.push(url);
+    return new Response(JSON.stringify({ issuer: "http://127.0.0.1:9/login/global/t/v2.0" }), { status: 200 });
+  }) as unknown as typeof fetch;
+  const client = loopbackNetworkClient(
+    [
+      {
+        fakeOrigin: "https://global.login.sandbox.invalid",
+        realBase: "http://127.0.0.1:9/login/global",
+        aliases: ["https://login.microsoftonline.com"],
+      },
+    ],
+    fakeFetch,
+  );
+
+  it("carries the made-up host and the real host's alias to the simulator, and rewrites answers back", async () => {
+    const r = await client.sendGetRequestAsync<{ issuer: string }>("https://global.login.sandbox.invalid/t/x");
+    await client.sendPostRequestAsync("https://login.microsoftonline.com/t/oauth2/v2.0/token", { body: "a=b" });
+    expect(calls).to.deep.equal([
+      "http://127.0.0.1:9/login/global/t/x",
+      "http://127.0.0.1:9/login/global/t/oauth2/v2.0/token",
+    ]);
+    expect(r.body.issuer).to.equal("https://global.login.sandbox.invalid/t/v2.0");
+  });
+
+  it("refuses any other host, so the sandbox never reaches Microsoft by mistake", async () => {
+    const err = await client.sendGetRequestAsync("https://login.microsoftonline.us/t").catch((e: unknown) => e);
+    expect((err as Error).message).to.include("no route for https://login.microsoftonline.us");
   });
 });
