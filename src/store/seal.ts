@@ -23,8 +23,14 @@ export class Sealer {
 
   constructor(readonly keys: SealingKeys) {
     for (const k of [keys.current, ...keys.previous]) {
-      if (k.key.length !== 32) throw new StoreError(`sealing key '${k.id}' must be 32 bytes`);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(k.id)) throw new StoreError(`sealing key id '${k.id}' is not a valid id`);
+      if (k.key.length !== 32) {
+        throw new StoreError(`sealing key '${k.id}' must be 32 bytes (SECRET_KEY / SECRET_KEYS_PREVIOUS)`);
+      }
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(k.id)) {
+        throw new StoreError(
+          `sealing key id '${k.id}' must be 1-32 letters, digits, _ or - (SECRET_KEY_ID / SECRET_KEYS_PREVIOUS)`,
+        );
+      }
       // The current key wins a duplicate id: it is the one the operator means now.
       if (!this.byId.has(k.id)) this.byId.set(k.id, k.key);
     }
