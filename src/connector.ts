@@ -1,0 +1,161 @@
+// The composition root: builds the whole connector from a Config. `serve` (src/main.ts), the demo and the
+// end-to-end tests all use this one wiring, so what the tests exercise is what runs in production.
+import type express from "express";
+import type { Config } from "./config.js";
+import { createFourMeClients, type FourMeClients, type FourMeClientsOptions } from "./fourme/index.js";
+import { MsalGraphTokens } from "./intune/tokens.js";
+import { createIntuneClient, type IntuneDeps } from "./intune/intune-client.js";
+import { connectTenants, recordAuthorizationFailure, type ConnectionDeps } from "./intune/connection.js";
+import { refreshBreakdown } from "./intune/breakdown-refresh.js";
+import { consentStateKeys } from "./intune/consent-state.js";
+import { createConsentRouter } from "./server/consent-routes.js";
+import { createApp } from "./server/app.js";
+import { InProcessQueue } from "./jobs/in-process-queue.js";
+import { PgBossQueue } from "./jobs/pg-boss-queue.js";
+import { scheduleDueSyncs, startTimerScheduler } from "./jobs/scheduler.js";
+import type { JobQueue } from "./jobs/types.js";
+import type { Logger } from "./logger.js";
+import { openStore } from "./store/open-store.js";
+import { loadSealingKeys } from "./store/seal.js";
+import type { InstanceStore } from "./store/types.js";
+import { createRefreshInstanceJob } from "./webhooks/refresh-instance.js";
+import { runSync, type RunSyncDeps, type RunSyncResult } from "./sync/run-sync.js";
+import { renderCiExtension } from "./extension/render.js";
+import { FourMeCredentialsError } from "./fourme/token-cache.js";
+
+export interface ConnectorOptions {
+  /** Options for the 4me clients (the sandbox and benchmarks switch the local rate limits off). */
+  fourme?: FourMeClientsOptions;
+  /** Options for the Graph side (fetch, sleep, backoff) in tests. */
+  intune?: Partial<Omit<IntuneDeps, "microsoft" | "tokens">>;
+  /** Jobs one process runs at once. */
+  concurrency?: number;
+  /** Run the scheduler (off in tests that drive syncs themselves). */
+  scheduler?: boolean;
+  /** Extra routers for the express app (the demo page). */
+  routers?: express.Router[];
+  onProgress?: RunSyncDeps["onProgress"];
+  /** An alerts pass run after each sync's writes; returns counts for the run summary. */
+  afterWrite?: RunSyncDeps["afterWrite"];
+}
+
+export interface Connector {
+  config: Config;
+  app: express.Express;
+  store: InstanceStore;
+  queue: JobQueue;
+  fourme: FourMeClients;
+  logger: Logger;
+  /** Runs one sync of an account now, in this process. */
+  syncNow(account: string, trigger?: string): Promise<RunSyncResult>;
+  /** Resolves the tenants of an account and writes status and consent links back. */
+  validateTenants(account: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function buildConnector(
+  config: Config,
+  logger: Logger,
+  options: ConnectorOptions = {},
+): Promise<Connector> {
+  const store = await openStore(config, logger);
+  const keys = loadSealingKeys(config, logger);
+  const fourme = createFourMeClients(config, { store, logger, ...options.fourme });
+  const provider = fourme.provider();
+  const tokens = new MsalGraphTokens(config.microsoft, { logger, fetch: options.intune?.fetch });
+  const intuneDeps: IntuneDeps = { microsoft: config.microsoft, tokens, logger, ...options.intune };
+  const connection: ConnectionDeps = {
+    ...intuneDeps,
+    config,
+    store,
+    writer: provider,
+    stateKeys: consentStateKeys(config.secretKeys, keys.current),
+  };
+
+  const queue: JobQueue =
+    config.database.kind === "postgres"
+      ? await PgBossQueue.start({ connectionString: config.database.url, logger, concurrency: options.concurrency })
+      : new InProcessQueue({ concurrency: options.concurrency ?? 4, logger });
+
+  const ciExtension = renderCiExtension();
+  const syncDeps: RunSyncDeps = {
+    store,
+    customerApi: (account) => fourme.customer(account),
+    intuneClient: (t) => createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDeps),
+    writer: provider,
+    ciExtension,
+    microsoft: config.microsoft,
+    logger,
+    onRefused: async (account, tenant, err) => {
+      await recordAuthorizationFailure(account, tenant.tenantId!, err, connection);
+    },
+    afterWrite: options.afterWrite,
+    onProgress: options.onProgress,
+  };
+
+  const syncNow = async (account: string, trigger = "cli") => {
+    try {
+      return await runSync(account, trigger, syncDeps);
+    } catch (err) {
+      if (err instanceof FourMeCredentialsError) {
+        // The customer's app credentials were refused: suspend with a comment that says what to do.
+        const instance = await store.getInstance(account);
+        await provider.suspendForInvalidCredentials(account, instance?.appInstanceId);
+      }
+      throw err;
+    }
+  };
+  const validateTenants = async (account: string) => {
+    const results = await connectTenants(account, connection);
+    if (results.some((r) => r.status === "connected")) await refreshBreakdown(account, connection);
+  };
+
+  await queue.work(
+    "refresh-instance",
+    createRefreshInstanceJob({ config, store, queue, appInstances: provider, logger }),
+  );
+  await queue.work("validate-tenants", async (job) => validateTenants(job.account));
+  await queue.work("sync", async (job) => {
+    const result = await syncNow(job.account, job.trigger);
+    if (result.skipped) logger.info({ account: job.account, skipped: result.skipped }, "sync not run");
+  });
+
+  const consentRouter = createConsentRouter({
+    ...connection,
+    onConnected: async (account) => {
+      await refreshBreakdown(account, connection);
+      await queue.enqueue("sync", { account, trigger: "consent" }, { singletonKey: account });
+    },
+  });
+  const app = createApp({
+    config,
+    store,
+    logger,
+    queue,
+    appInstances: provider,
+    routers: [consentRouter, ...(options.routers ?? [])],
+  });
+
+  let stopScheduler = () => {};
+  if (options.scheduler !== false) {
+    const tick = { store, queue, logger, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
+    if (queue instanceof PgBossQueue) await queue.scheduleTick(async () => void (await scheduleDueSyncs(tick)));
+    else stopScheduler = startTimerScheduler(tick);
+  }
+
+  return {
+    config,
+    app,
+    store,
+    queue,
+    fourme,
+    logger,
+    syncNow,
+    validateTenants,
+    async stop() {
+      stopScheduler();
+      await queue.stop(30_000);
+      await store.close();
+    },
+  };
+}
