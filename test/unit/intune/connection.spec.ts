@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { tenantField } from "../../../src/app-instance/fields.js";
+import nock from "nock";
+import { Field, tenantField } from "../../../src/app-instance/fields.js";
+import { parseBreakdown } from "../../../src/intune/breakdown.js";
+import { refreshBreakdown } from "../../../src/intune/breakdown-refresh.js";
+import { fixture, syntheticPage } from "./helpers.js";
 import { AuthorizationError } from "../../../src/errors.js";
 import { connectTenants, recordAuthorizationFailure } from "../../../src/intune/connection.js";
 import { verifyConsentState } from "../../../src/intune/consent-state.js";
@@ -8,6 +12,7 @@ import type { ProviderApi } from "../../../src/fourme/provider-api.js";
 import {
   ACCOUNT,
   APP_INSTANCE,
+  GRAPH,
   CONTOSO,
   FABRIKAM,
   consentError,
@@ -146,5 +151,72 @@ describe("recordAuthorizationFailure", () => {
       reason: "consent revoked or permission missing: an Entra admin must consent again",
     });
     expect(String(w.writer.last(tenantField.consentUrl(1)))).to.match(/^https:\/\/login\.microsoftonline\.com\/4c1f/);
+  });
+});
+
+describe("refreshBreakdown", () => {
+  it("counts the devices of every connected tenant, stores the breakdown and writes the hidden field", async () => {
+    const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+      status: "connected",
+    });
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 2,
+      domain: "fabrikam.us",
+      cloud: "usgov",
+      tenantId: FABRIKAM,
+      status: "connected",
+    });
+    nock(GRAPH.global)
+      .get("/v1.0/deviceManagement/managedDevices")
+      .query(true)
+      .reply(200, fixture("managedDevices-v1.0-select-page.json"));
+    nock(GRAPH.global)
+      .get("/v1.0/deviceManagement/managedDevices")
+      .query((q) => "$skiptoken" in q)
+      .reply(200, syntheticPage(10, 2));
+    nock(GRAPH.usgov).get("/v1.0/deviceManagement/managedDevices").query(true).reply(200, syntheticPage(20, 3));
+
+    const b = await refreshBreakdown(ACCOUNT, w.deps);
+
+    expect(b?.total).to.equal(9);
+    expect(b?.rows).to.deep.include(["windows", "company", "user", 6]);
+    expect(parseBreakdown((await w.store.getInstance(ACCOUNT))?.breakdown)).to.deep.equal(b);
+    expect(JSON.parse(String(w.writer.last(Field.fleetBreakdown)))).to.deep.equal(b);
+  });
+
+  it("fails a tenant that refuses access and still counts the others", async () => {
+    const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+      status: "connected",
+    });
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 2,
+      domain: "fabrikam.us",
+      cloud: "usgov",
+      tenantId: FABRIKAM,
+      status: "connected",
+    });
+    nock(GRAPH.global).get("/v1.0/deviceManagement/managedDevices").query(true).times(2).reply(401, {});
+    nock(GRAPH.usgov).get("/v1.0/deviceManagement/managedDevices").query(true).reply(200, syntheticPage(20, 3));
+
+    const b = await refreshBreakdown(ACCOUNT, w.deps);
+
+    expect(b?.total).to.equal(3);
+    const tenants = await w.store.listTenants(ACCOUNT);
+    expect(tenants.map((t) => t.status)).to.deep.equal(["failed", "connected"]);
+    expect(w.writer.last(tenantField.status(1))).to.match(/^failed: consent revoked/);
   });
 });
