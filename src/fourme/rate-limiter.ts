@@ -97,6 +97,16 @@ export class RateLimiter {
     return wait;
   }
 
+  /** True while the burst window is full: further requests wait for p-queue's next interval. */
+  get burstLimited(): boolean {
+    return this.queue.isRateLimited;
+  }
+
+  /** Drops the requests that have not started (shutdown); their promises never settle. */
+  clear(): void {
+    this.queue.clear();
+  }
+
   /** Requests waiting for their turn (for logs and tests). */
   get pending(): number {
     return this.queue.size + this.queue.pending;

@@ -53,11 +53,12 @@ export function parseResetHeader(value: string | null | undefined, nowMs: number
 
 /** A failure before any HTTP answer (refused, reset, DNS, timeout): worth retrying. */
 export function isNetworkError(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  if (err.name === "AbortError" || err.name === "TimeoutError") return true;
-  // undici reports "fetch failed" with the socket error as cause.
-  if (err instanceof TypeError && /fetch failed|network|socket/i.test(err.message)) return true;
-  const code = (err as { code?: unknown }).code ?? (err.cause as { code?: unknown } | undefined)?.code;
+  if (!err || typeof err !== "object") return false;
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: { code?: unknown } };
+  if (e.name === "AbortError" || e.name === "TimeoutError") return true;
+  // undici reports "fetch failed" (a TypeError) with the socket error as cause.
+  if (err instanceof TypeError && /fetch failed|network|socket/i.test(String(e.message))) return true;
+  const code = e.code ?? e.cause?.code;
   return (
     typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)
   );
