@@ -37,7 +37,7 @@ const ciNode = (id: string, over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-const upload = (n: number): DiscoveredUpload => ({
+const upload = (n: number): Omit<DiscoveredUpload, "source"> => ({
   categories: [
     {
       reference: "laptop",
