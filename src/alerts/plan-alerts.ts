@@ -1,0 +1,387 @@
+// Compliance alerts, planned from the compliance states and the alert ledger (issue 7). Pure: `now` is passed in.
+// One open request per device; a note only when what fails changed; auto-resolve when compliant again; a device
+// that leaves gets one note, never a silent completion. The orchestration (run-alerts) carries the actions out in
+// order and stores each action's `entry` once its write succeeded.
+import type { AlertSettings, RequestCategory, RequestImpact } from "../app-instance/settings.js";
+import type { DeviceCompliance } from "../intune/types.js";
+import type { AlertEntry } from "../store/types.js";
+import { CI_SOURCE } from "../sync/map-device.js";
+import {
+  alertSubject,
+  changeNote,
+  complianceUrl,
+  compliantAgainNote,
+  detailHashOf,
+  deviceGoneNote,
+  normaliseFailures,
+  resolvedNote,
+  violationNote,
+  type FailureDetail,
+  type NoteDevice,
+} from "./render-note.js";
+
+export interface AlertDevice {
+  tenantId: string;
+  deviceId: string;
+  /** The CI's name. */
+  name: string;
+  /** The device's CI; a device without one does not alert yet (it will once its CI is written). */
+  ciId?: string;
+  /** The CI user's person: requested for. */
+  personId?: string;
+  /** The CI's service instance; else the form's default one is used. */
+  serviceInstanceId?: string;
+  /** Intune lastSyncDateTime. */
+  lastSyncAt?: string;
+  /** Intune complianceGracePeriodExpirationDateTime (9999-12-31 = none). */
+  graceExpiresAt?: string | null;
+  /** Admin center of the tenant's cloud. */
+  adminCenterUrl: string;
+}
+
+export interface GoneDevice {
+  tenantId: string;
+  deviceId: string;
+  /** removed: no longer in Intune (complete scan); filtered: the import filters exclude it now. */
+  reason: "removed" | "filtered";
+  /** The device's name for the note, when known. */
+  name?: string;
+}
+
+export interface PlanAlertsInput {
+  account: string;
+  /** Compliance of the devices in scope (failing policies read for noncompliant and grace-period devices). */
+  compliance: readonly DeviceCompliance[];
+  devices: readonly AlertDevice[];
+  alertLedger: readonly AlertEntry[];
+  settings: AlertSettings;
+  gone: readonly GoneDevice[];
+  /**
+   * Status of the requests of open ledger entries, as read from 4me (request node id → RequestStatus). A request
+   * completed or declined by a person is respected. Missing ids are taken to be open.
+   */
+  requestStatuses?: Readonly<Record<string, string>>;
+  /** Request numbers for references in notes (request node id → number); the node id is used when missing. */
+  requestNumbers?: Readonly<Record<string, string>>;
+  /** Tenant-scoped admin-center links (the account has several tenants), as for the CI's systemID. */
+  qualifyTenant?: boolean;
+  now: Date;
+}
+
+interface Key {
+  tenantId: string;
+  deviceId: string;
+}
+
+export interface RequestFields {
+  subject: string;
+  note: string;
+  category: RequestCategory;
+  impact: RequestImpact;
+  requestedForId?: string;
+  configurationItemIds: string[];
+  serviceInstanceId?: string;
+  teamId?: string;
+  templateId?: string;
+  source: string;
+  sourceID: string;
+}
+
+export type AlertAction =
+  /** Store `entry` (pending) first, create the request, then store `{...entry, state: "open", requestId}`. */
+  | (Key & { kind: "create"; request: RequestFields; entry: AlertEntry; findExistingFirst: boolean })
+  | (Key & { kind: "addNote"; requestId: string; note: string; entry: AlertEntry })
+  /** Add the note and complete the request (completion reason `solved`), unless it is completed already. */
+  | (Key & { kind: "resolve"; requestId: string; note: string; completionReason: "solved"; entry: AlertEntry })
+  | (Key & { kind: "noteDeviceGone"; requestId: string; note: string; entry: AlertEntry })
+  /** Ledger only; nothing is written to 4me. */
+  | (Key & { kind: "ledger"; entry: AlertEntry; why: "closed_by_person" | "compliant_after_close" })
+  /**
+   * A create may have happened before a crash: look for an open request with `source`/`sourceID`; store it as
+   * open if found, else store the entry as resolved with nothing to follow.
+   */
+  | (Key & { kind: "settlePending"; source: string; sourceID: string; entry: AlertEntry });
+
+export interface AlertPlan {
+  actions: AlertAction[];
+  skipped: (Key & { reason: string })[];
+  /** create, add_note, resolve, note_gone, closed_by_person, unchanged, skipped:<reason>. */
+  counts: Record<string, number>;
+}
+
+/** detailHash markers for states that are not a list of failures. */
+export const COMPLIANT_HASH = "compliant";
+export const GONE_HASH_PREFIX = "gone:";
+
+export const ALERT_SOURCE = CI_SOURCE;
+/** A request's sourceID names the device, always with its tenant so it is unique in the account. */
+export function alertSourceId(tenantId: string, deviceId: string): string {
+  return `${tenantId}/${deviceId}`;
+}
+
+const CLOSED_STATUSES = new Set(["completed", "declined"]);
+const key = (k: Key) => `${k.tenantId}\u0000${k.deviceId}`;
+
+type Verdict = "failing" | "grace" | "compliant" | "indeterminate";
+
+export function planAlerts(input: PlanAlertsInput): AlertPlan {
+  const plan: AlertPlan = { actions: [], skipped: [], counts: {} };
+  const count = (k: string) => (plan.counts[k] = (plan.counts[k] ?? 0) + 1);
+  if (!input.settings.enabled) return plan;
+
+  const ledger = new Map(input.alertLedger.map((e) => [key(e), e]));
+  const devices = new Map(input.devices.map((d) => [key(d), d]));
+  const stamp = input.now.toISOString();
+  const touch = (base: AlertEntry, over: Partial<AlertEntry> = {}): AlertEntry => ({
+    ...base,
+    ...over,
+    updatedAt: stamp,
+  });
+  const noteDevice = (d: AlertDevice): NoteDevice => ({
+    name: d.name,
+    ...(d.lastSyncAt ? { lastSyncAt: d.lastSyncAt } : {}),
+    complianceUrl: complianceUrl(d.adminCenterUrl, d.deviceId, input.qualifyTenant ? d.tenantId : undefined),
+  });
+  const reference = (id?: string) => (id ? `#${input.requestNumbers?.[id] ?? id}` : undefined);
+
+  for (const c of input.compliance) {
+    const k = { tenantId: c.tenantId, deviceId: c.deviceId };
+    const device = devices.get(key(k));
+    if (!device) {
+      plan.skipped.push({ ...k, reason: "unknown_device" });
+      count("skipped:unknown_device");
+      continue;
+    }
+    let entry = ledger.get(key(k));
+    const detail = normaliseFailures(c.policies);
+    const hash = detailHashOf(detail);
+    const graceUntil = graceEnd(device.graceExpiresAt, input.now);
+    const verdict = verdictOf(c.state, graceUntil, input.settings.duringGracePeriod);
+    const note = noteDevice(device);
+
+    if (entry?.state === "pending") {
+      if (verdict === "failing") {
+        const create = createAction(input, device, detail, hash, graceUntil, entry, true, reference);
+        if (create) {
+          plan.actions.push(create);
+          count("create");
+        } else {
+          plan.skipped.push({ ...k, reason: "no_ci" });
+          count("skipped:no_ci");
+        }
+      } else {
+        plan.actions.push(settle(k, touch(entry)));
+        count("settle_pending");
+      }
+      continue;
+    }
+
+    // A person completed our request: respect it, and remember it.
+    if (
+      entry?.state === "open" &&
+      entry.requestId &&
+      CLOSED_STATUSES.has(input.requestStatuses?.[entry.requestId] ?? "")
+    ) {
+      entry = touch(entry, { state: "closed_by_person" });
+      plan.actions.push({ ...k, kind: "ledger", entry, why: "closed_by_person" });
+      count("closed_by_person");
+    }
+
+    if (entry?.state === "open" && entry.requestId) {
+      const requestId = entry.requestId;
+      if (verdict === "failing" || verdict === "grace") {
+        const before = parseDetail(entry.detail);
+        const wasFailing = !entry.detailHash.startsWith(GONE_HASH_PREFIX) && entry.detailHash !== COMPLIANT_HASH;
+        // A noncompliant device whose failing settings could not be read tells us nothing new.
+        if (hash === entry.detailHash || (detail.length === 0 && wasFailing)) {
+          count("unchanged");
+          continue;
+        }
+        const text = wasFailing
+          ? changeNote(note, before, detail)
+          : violationNote(note, detail, { again: true, ...(graceUntil ? { graceUntil } : {}) });
+        plan.actions.push({
+          ...k,
+          kind: "addNote",
+          requestId,
+          note: text,
+          entry: withDetail(touch(entry), detail, hash),
+        });
+        count("add_note");
+      } else if (verdict === "compliant") {
+        if (input.settings.autoResolve) {
+          plan.actions.push({
+            ...k,
+            kind: "resolve",
+            requestId,
+            note: resolvedNote(note),
+            completionReason: "solved",
+            entry: touch(entry, { state: "resolved", detailHash: COMPLIANT_HASH, detail: "[]" }),
+          });
+          count("resolve");
+        } else if (entry.detailHash !== COMPLIANT_HASH) {
+          plan.actions.push({
+            ...k,
+            kind: "addNote",
+            requestId,
+            note: compliantAgainNote(note),
+            entry: touch(entry, { detailHash: COMPLIANT_HASH, detail: "[]" }),
+          });
+          count("add_note");
+        } else count("unchanged");
+      } else count("unchanged");
+      continue;
+    }
+
+    // No open request: resolved by us, closed by a person, or none yet.
+    if (verdict === "failing") {
+      if (entry?.state === "closed_by_person" && entry.detailHash === hash) {
+        count("unchanged");
+        continue;
+      }
+      const create = createAction(input, device, detail, hash, graceUntil, entry, false, reference);
+      if (create) {
+        plan.actions.push(create);
+        count("create");
+      } else {
+        plan.skipped.push({ ...k, reason: "no_ci" });
+        count("skipped:no_ci");
+      }
+    } else if (verdict === "grace") {
+      plan.skipped.push({ ...k, reason: "in_grace_period" });
+      count("skipped:in_grace_period");
+    } else if (verdict === "compliant" && entry?.state === "closed_by_person" && entry.detailHash !== COMPLIANT_HASH) {
+      // So that failing again later, even the same way, opens a new request.
+      plan.actions.push({
+        ...k,
+        kind: "ledger",
+        entry: touch(entry, { state: "resolved", detailHash: COMPLIANT_HASH, detail: "[]" }),
+        why: "compliant_after_close",
+      });
+      count("compliant_after_close");
+    }
+  }
+
+  for (const g of input.gone) {
+    const entry = ledger.get(key(g));
+    if (entry?.state !== "open" || !entry.requestId) continue;
+    if (CLOSED_STATUSES.has(input.requestStatuses?.[entry.requestId] ?? "")) continue;
+    const marker = `${GONE_HASH_PREFIX}${g.reason}`;
+    if (entry.detailHash === marker) continue;
+    const known = devices.get(key(g));
+    const name = g.name ?? known?.name ?? g.deviceId;
+    const note = deviceGoneNote({ name, complianceUrl: "" }, g.reason, input.now);
+    plan.actions.push({
+      tenantId: g.tenantId,
+      deviceId: g.deviceId,
+      kind: "noteDeviceGone",
+      requestId: entry.requestId,
+      note,
+      entry: { ...entry, detailHash: marker, updatedAt: stamp },
+    });
+    count("note_gone");
+  }
+  return plan;
+}
+
+function verdictOf(state: string, graceUntil: string | undefined, duringGrace: boolean): Verdict {
+  switch ((state ?? "").toLowerCase()) {
+    case "noncompliant":
+      return "failing";
+    case "ingraceperiod":
+      // graceUntil is only set while the grace period runs; once it has ended the device is simply noncompliant.
+      return !graceUntil || duringGrace ? "failing" : "grace";
+    case "compliant":
+      return "compliant";
+    default:
+      // unknown, error, conflict, configManager: not a confirmed violation and not proof of compliance.
+      return "indeterminate";
+  }
+}
+
+/** The end of a running grace period, or undefined when there is none (9999-12-31) or it has passed. */
+function graceEnd(expires: string | null | undefined, now: Date): string | undefined {
+  const ms = typeof expires === "string" ? Date.parse(expires) : NaN;
+  if (Number.isNaN(ms) || new Date(ms).getUTCFullYear() >= 9999 || ms <= now.getTime()) return undefined;
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function createAction(
+  input: PlanAlertsInput,
+  device: AlertDevice,
+  detail: FailureDetail,
+  hash: string,
+  graceUntil: string | undefined,
+  previous: AlertEntry | undefined,
+  findExistingFirst: boolean,
+  reference: (id?: string) => string | undefined,
+): AlertAction | undefined {
+  if (!device.ciId) return undefined;
+  const k = { tenantId: device.tenantId, deviceId: device.deviceId };
+  const previousRequestId = findExistingFirst
+    ? previous?.previousRequestId
+    : (previous?.requestId ?? previous?.previousRequestId);
+  const inGrace = graceUntil !== undefined;
+  const prev = reference(previousRequestId);
+  const s = input.settings;
+  const serviceInstanceId = device.serviceInstanceId ?? s.serviceInstanceId;
+  const note = violationNote(
+    {
+      name: device.name,
+      ...(device.lastSyncAt ? { lastSyncAt: device.lastSyncAt } : {}),
+      complianceUrl: complianceUrl(
+        device.adminCenterUrl,
+        device.deviceId,
+        input.qualifyTenant ? device.tenantId : undefined,
+      ),
+    },
+    detail,
+    { ...(graceUntil ? { graceUntil } : {}), ...(prev ? { previousRequest: prev } : {}) },
+  );
+  const entry: AlertEntry = {
+    account: input.account,
+    tenantId: device.tenantId,
+    deviceId: device.deviceId,
+    state: "pending",
+    detailHash: hash,
+    detail: JSON.stringify(detail),
+    ...(previousRequestId ? { previousRequestId } : {}),
+    updatedAt: input.now.toISOString(),
+  };
+  return {
+    ...k,
+    kind: "create",
+    findExistingFirst,
+    entry,
+    request: {
+      subject: alertSubject(device.name, detail, inGrace ? "grace" : "noncompliant"),
+      note,
+      category: s.category,
+      impact: s.impact,
+      ...(device.personId ? { requestedForId: device.personId } : {}),
+      configurationItemIds: [device.ciId],
+      ...(serviceInstanceId ? { serviceInstanceId } : {}),
+      ...(s.teamId ? { teamId: s.teamId } : {}),
+      ...(s.templateId ? { templateId: s.templateId } : {}),
+      source: ALERT_SOURCE,
+      sourceID: alertSourceId(device.tenantId, device.deviceId),
+    },
+  };
+}
+
+function settle(k: Key, entry: AlertEntry): AlertAction {
+  return { ...k, kind: "settlePending", source: ALERT_SOURCE, sourceID: alertSourceId(k.tenantId, k.deviceId), entry };
+}
+
+function withDetail(entry: AlertEntry, detail: FailureDetail, hash: string): AlertEntry {
+  return { ...entry, detail: JSON.stringify(detail), detailHash: hash };
+}
+
+function parseDetail(json: string): FailureDetail {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? (v as FailureDetail) : [];
+  } catch {
+    return [];
+  }
+}
