@@ -1,0 +1,133 @@
+// `npm run offering:publish`: provisions the provider account from app-offering/ — the webhook policy, the provider
+// webhooks, the configuration form and the app offering — through the provider API. Plan first (publish-plan.ts),
+// then apply; re-running changes nothing when nothing differs. `dryRun` stops after the plan.
+import type {
+  AppOffering,
+  AppOfferingInput,
+  AppOfferingScope,
+  AutomationRule,
+  UiExtension,
+  UiExtensionInput,
+  UpsertAction,
+  Webhook,
+  WebhookInput,
+  WebhookPolicy,
+  WebhookPolicyInput,
+} from "../fourme/index.js";
+import {
+  NEW_ID,
+  ownPolicy,
+  planPublish,
+  type DesiredPublish,
+  type PublishPlan,
+  type PublishRecord,
+} from "./publish-plan.js";
+
+/** The provider-account operations publishing needs; ProviderApi (src/fourme/provider-api.ts) provides them. */
+export interface PublishPort {
+  listWebhookPolicies(): Promise<WebhookPolicy[]>;
+  findOrCreateWebhookPolicy(
+    input: WebhookPolicyInput,
+    knownId?: string,
+  ): Promise<{ policy: WebhookPolicy; publicKeyPem?: string; action: UpsertAction }>;
+  listWebhooks(): Promise<Webhook[]>;
+  upsertWebhook(input: WebhookInput, known?: Webhook[]): Promise<{ webhook: Webhook; action: UpsertAction }>;
+  findUiExtension(source: string, sourceID: string): Promise<UiExtension | undefined>;
+  upsertUiExtension(input: UiExtensionInput): Promise<{ uiExtension: UiExtension; action: UpsertAction }>;
+  findAppOfferings(reference?: string): Promise<AppOffering[]>;
+  upsertAppOffering(
+    input: AppOfferingInput,
+    scopes: AppOfferingScope[],
+  ): Promise<{ offering: AppOffering; action: UpsertAction; changed: string[] }>;
+  upsertAutomationRule(offering: AppOffering, rule: AutomationRule): Promise<{ id: string; action: UpsertAction }>;
+}
+
+export interface PublishDeps {
+  api: PublishPort;
+  /** The id of the provider account's service instance with this name, if it exists. */
+  findServiceInstanceId(name: string): Promise<string | undefined>;
+  readRecord(): Promise<PublishRecord>;
+  /** Called as soon as a policy is created, before anything else is written: its key is shown only once. */
+  saveRecord(record: PublishRecord): Promise<void>;
+}
+
+export interface PublishResult {
+  target: string;
+  name: string;
+  action: UpsertAction;
+}
+
+export interface PublishOutcome {
+  plan: PublishPlan;
+  /** What was done, in order; empty for a dry run. */
+  results: PublishResult[];
+  /** The public key of a policy created in this run: configure the server with it (FOURME_WEBHOOK_PUBLIC_KEY). */
+  newPublicKeyPem?: string;
+  offeringId?: string;
+}
+
+export class PublishError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`cannot publish: ${problems.join("; ")}`);
+    this.name = "PublishError";
+  }
+}
+
+export async function publish(
+  deps: PublishDeps,
+  desired: DesiredPublish,
+  options: { dryRun: boolean },
+): Promise<PublishOutcome> {
+  const { api } = deps;
+  const [record, webhookPolicies, webhooks, formExtension, offerings, serviceInstanceId] = await Promise.all([
+    deps.readRecord(),
+    api.listWebhookPolicies(),
+    api.listWebhooks(),
+    api.findUiExtension(desired.formExtension.source, desired.formExtension.sourceID),
+    api.findAppOfferings(desired.offering.reference),
+    deps.findServiceInstanceId(desired.serviceInstanceName),
+  ]);
+  const state = { webhookPolicies, webhooks, formExtension, offerings, serviceInstanceId };
+  const plan = planPublish(state, record, desired);
+  if (options.dryRun) return { plan, results: [] };
+  if (plan.problems.length > 0) throw new PublishError(plan.problems);
+
+  const results: PublishResult[] = [];
+
+  // 1. Policy. A policy without a recorded key is useless to the server, so only a recorded one is reused.
+  const known = ownPolicy(state, record)?.id;
+  const policy = await api.findOrCreateWebhookPolicy(desired.webhookPolicy, known);
+  if (policy.publicKeyPem) {
+    await deps.saveRecord({ webhookPolicyId: policy.policy.id, publicKeyPem: policy.publicKeyPem });
+  }
+  results.push({ target: "webhook-policy", name: "provider webhook policy", action: policy.action });
+
+  // 2. Webhooks, signed with that policy.
+  for (const wanted of desired.webhooks) {
+    const { action } = await api.upsertWebhook({ ...wanted, webhookPolicyId: policy.policy.id }, webhooks);
+    results.push({ target: "webhook", name: wanted.event, action });
+  }
+
+  // 3. The configuration form; the offering points at its active version.
+  const form = await api.upsertUiExtension(desired.formExtension);
+  results.push({ target: "ui-extension", name: desired.formExtension.name, action: form.action });
+  const formVersionId = form.uiExtension.activeVersion?.id;
+
+  // 4. The offering (its draft, or a new draft) with its scopes.
+  const draft = offerings.find((o) => !o.published);
+  const siId = draft?.serviceInstanceId ?? serviceInstanceId;
+  if (!siId || siId === NEW_ID) throw new PublishError([`service instance "${desired.serviceInstanceName}" not found`]);
+  const offering = await api.upsertAppOffering(
+    { ...desired.offering, serviceInstanceId: siId, ...(formVersionId ? { uiExtensionVersionId: formVersionId } : {}) },
+    desired.scopes,
+  );
+  results.push({ target: "app-offering", name: desired.offering.reference, action: offering.action });
+
+  // 5. Automation rules we ship (none today; see offering.json).
+  for (const rule of desired.automationRules) {
+    const { action } = await api.upsertAutomationRule(offering.offering, rule);
+    results.push({ target: "automation-rule", name: rule.name, action });
+  }
+
+  return { plan, results, newPublicKeyPem: policy.publicKeyPem, offeringId: offering.offering.id };
+}
