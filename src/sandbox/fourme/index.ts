@@ -90,6 +90,8 @@ export interface FourMeSimulator {
   expireTokens(): void;
   /** Disables an OAuth application: `invalid_client`, and its tokens get 401 (as when 4me disables the app). */
   disableOAuthClient(clientId: string): void;
+  /** Resolves once background deliveries (webhook.verify after a webhookCreate/Update) are done. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -142,6 +144,9 @@ export async function startFourMeSimulator(options: FourMeSimulatorOptions = {})
     setTokenTtl: (seconds) => void (rt.oauth.tokenTtlSeconds = seconds),
     expireTokens: () => rt.oauth.expireAllTokens(),
     disableOAuthClient: (clientId) => rt.oauth.disableClient(clientId),
+    idle: async () => {
+      while (rt.pending.size) await Promise.allSettled([...rt.pending]);
+    },
     close: async () => {
       await Promise.allSettled([...rt.pending]);
       await new Promise<void>((resolve, reject) => {

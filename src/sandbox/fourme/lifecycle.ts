@@ -154,7 +154,7 @@ export class AppLifecycle {
       customerRepresentativeId: rep.id,
     });
     const creds = this.oauth.createClient(customer, `${offering.name ?? offering.reference} app`);
-    const alg = offering.policyJwtAlg ?? "rs256";
+    const alg = offering.policyJwtAlg ?? "es512";
     const policy = this.store.webhookPolicies.insert(customer, {
       jwtAlg: alg,
       jwtAudience: offering.policyJwtAudience,

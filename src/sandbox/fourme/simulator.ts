@@ -55,7 +55,7 @@ export interface FourMeSimulatorOptions {
     formHtml?: string;
     /** Customer webhook URI template (`{account}`), for automation-rule webhooks. */
     webhookUriTemplate?: string;
-    /** Algorithm of the policy created in each customer account. Default rs256. */
+    /** Algorithm of the policy created in each customer account. Default es512 (RSA keys take a second to make). */
     policyJwtAlg?: string;
   };
 }

@@ -24,7 +24,7 @@ interface Case {
   vars?: (s: State) => Record<string, unknown>;
   /** Inline literals with foreign ids: payload validation errors are expected and allowed. */
   foreignIds?: boolean;
-  check?: (data: Json, s: State) => void | Promise<void>;
+  check?: (data: Json, s: State) => unknown;
 }
 
 const CASES: Record<string, Case> = {
@@ -266,7 +266,7 @@ describe("4me simulator: reference example operations", () => {
       expect(res.status).to.equal(200);
       expect(res.body.errors, JSON.stringify(res.body.errors)).to.equal(undefined);
       for (const [field, value] of Object.entries(res.body.data ?? {})) {
-        const errors = (value as { errors?: { message: string }[] } | null)?.errors;
+        const errors = (value as { errors?: { path: string[]; message: string }[] } | null)?.errors;
         if (!op.operation.startsWith("mutation") || !errors) continue;
         if (c.foreignIds) {
           expect(
