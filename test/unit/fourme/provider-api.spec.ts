@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ConfigError } from "../../../src/config.js";
 import { createFourMeClients } from "../../../src/fourme/index.js";
-import { invalidCredentialsComment } from "../../../src/fourme/provider-api.js";
+import { invalidCredentialsComment, type ProviderApi } from "../../../src/fourme/provider-api.js";
+import type { AppInstanceReader } from "../../../src/webhooks/types.js";
 import { fourmeConfig, graphqlServer, page, testClients, tokenEndpoint } from "./helpers.js";
 
 const instanceNode = (over: Record<string, unknown> = {}) => ({
@@ -25,6 +26,9 @@ function setup(handlers: Parameters<typeof graphqlServer>[1]) {
   const server = graphqlServer(graphql, handlers);
   return { provider: clients.provider(), server, tokens };
 }
+
+// The webhook handlers take a ProviderApi as their AppInstanceReader: this fails to compile if the two drift apart.
+const _readerContract = (api: ProviderApi): AppInstanceReader => api;
 
 describe("ProviderApi", () => {
   it("reads a customer's app instance with the provider token and account, as our own type", async () => {
