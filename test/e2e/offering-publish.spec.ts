@@ -1,0 +1,98 @@
+import { expect } from "chai";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readConfig, type Config } from "../../src/config.js";
+import { publishOffering, RECORD_FILE_NAME } from "../../src/offering/publish-command.js";
+import { startFourMeSimulator, type FourMeSimulator } from "../../src/sandbox/fourme/index.js";
+
+// Our own reference: the simulator bootstraps a published offering under its default one.
+const REFERENCE = "microsoft_intune_publish_e2e";
+
+describe("offering publish against the sandbox 4me", function () {
+  let sim: FourMeSimulator;
+  let dir: string;
+  let config: Config;
+  const lines: string[] = [];
+  const run = (dryRun: boolean) =>
+    publishOffering({ dryRun, config, clients: { maxAttempts: 1 }, print: (l) => lines.push(l) });
+
+  before(async () => {
+    sim = await startFourMeSimulator();
+    dir = await mkdtemp(join(tmpdir(), "publish-e2e-"));
+    config = readConfig({
+      FOURME_PROVIDER_ACCOUNT: sim.provider.account,
+      FOURME_PROVIDER_CLIENT_ID: sim.provider.clientId,
+      FOURME_PROVIDER_CLIENT_SECRET: sim.provider.clientSecret,
+      FOURME_GRAPHQL_URL: sim.graphqlUrl,
+      FOURME_OAUTH_URL: sim.oauthTokenUrl,
+      FOURME_ACCOUNT_URL_TEMPLATE: sim.accountUrlTemplate,
+      FOURME_OFFERING_REFERENCE: REFERENCE,
+      // Nothing listens here: 4me's webhook.verify to it fails, which publishing does not depend on.
+      PUBLIC_URL: "http://127.0.0.1:9",
+      DATABASE_URL: join(dir, "connector.db"),
+    });
+  });
+
+  after(async () => {
+    await sim?.idle();
+    await sim?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    lines.length = 0;
+  });
+
+  it("with --dry-run shows the plan and writes nothing", async () => {
+    const mutationsBefore = sim.stats().mutations;
+    const outcome = await run(true);
+    expect(outcome.results).to.deep.equal([]);
+    expect(lines[0]).to.match(/dry run: nothing written/);
+    expect(lines.some((l) => /create app-offering microsoft_intune_publish_e2e/.test(l))).to.equal(true);
+    expect(sim.stats().mutations).to.equal(mutationsBefore);
+  });
+
+  it("creates the policy, the four webhooks, the form and the offering, and records the policy key", async () => {
+    const outcome = await run(false);
+    expect(outcome.results.map((r) => `${r.action} ${r.target}`)).to.deep.equal([
+      "created webhook-policy",
+      "created webhook",
+      "created webhook",
+      "created webhook",
+      "created webhook",
+      "created ui-extension",
+      "created app-offering",
+    ]);
+    expect(outcome.newPublicKeyPem).to.match(/BEGIN PUBLIC KEY/);
+    const record = JSON.parse(await readFile(join(dir, RECORD_FILE_NAME), "utf8"));
+    expect(record.publicKeyPem).to.equal(outcome.newPublicKeyPem);
+    expect(lines.join("\n")).to.contain(outcome.newPublicKeyPem!.trim());
+
+    const offering = sim.accounts.appOfferings.all().find((o) => o.reference === REFERENCE)!;
+    expect(offering.name).to.equal("Microsoft Intune");
+    expect(offering.published).to.equal(false);
+    const form = sim.accounts.uiExtensions.all().find((u) => u.sourceID === "configuration-form")!;
+    expect(form.category).to.equal("app_offering");
+    expect(offering.uiExtensionVersionId).to.equal(form.activeVersionId);
+    const scopes = sim.accounts.offeringScopes.all().filter((sc) => sc.ownerId === offering.id);
+    expect(scopes).to.have.length(1);
+    expect(scopes[0].fields.actions).to.include.members(["ci:Create", "request:Update", "ui-extension:Update"]);
+    const webhooks = sim.accounts.webhooks
+      .inAccount(sim.provider.account)
+      .filter((w) => w.uri === "http://127.0.0.1:9/webhooks/4me");
+    expect(webhooks.map((w) => w.event).sort()).to.deep.equal(
+      ["app_instance.create", "app_instance.delete", "app_instance.secrets-update", "app_instance.update"].sort(),
+    );
+    for (const w of webhooks) expect(w.webhookPolicyId).to.equal(record.webhookPolicyId);
+  });
+
+  it("changes nothing when run again", async () => {
+    const mutationsBefore = sim.stats().mutations;
+    const outcome = await run(false);
+    expect(sim.stats().mutations).to.equal(mutationsBefore);
+    expect(outcome.results.filter((r) => r.action !== "unchanged")).to.deep.equal([]);
+    expect(outcome.newPublicKeyPem).to.equal(undefined);
+    expect(lines[0]).to.match(/Nothing to change/);
+  });
+});
