@@ -92,5 +92,14 @@ function respond(
   if (result.status >= 500) logger.error(line, "webhook failed");
   else if (result.status >= 300) logger.warn(line, "webhook rejected");
   else logger.info(line, "webhook received");
-  if (!res.headersSent) res.status(result.status).json({ ok: result.status < 300, message: result.outcome });
+  if (res.headersSent) return;
+  // Refused before its body was read: Node closes such a connection after the answer, so say so, and the client
+  // does not send its next request down a socket that is going away.
+  if (hasBody(res.req) && !res.req.readableEnded) res.setHeader("Connection", "close");
+  res.status(result.status).json({ ok: result.status < 300, message: result.outcome });
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers["content-length"];
+  return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }

@@ -1,6 +1,7 @@
 // Shared set-up of the webhook tests: the real express app on an ephemeral loopback port, a fixed clock, a
 // memory store, a recording queue, a log capture, and helpers to sign and post 4me-style webhooks.
 import { request as httpRequest, Agent } from "node:http";
+import { connect } from "node:net";
 import { readConfig, type Config } from "../../../src/config.js";
 import { createLogger } from "../../../src/logger.js";
 import type { JobData, JobHandler, JobName, JobQueue } from "../../../src/jobs/types.js";
@@ -194,4 +195,43 @@ export function rawRequest(
     if (options.body !== undefined) req.end(options.body);
     else req.end();
   });
+}
+
+/**
+ * One HTTP/1.1 request written by hand on its own TCP connection (Connection: close), returning the status code.
+ * Below the http client on purpose: nock, active in every test, intercepts http.request and makes each call slow.
+ */
+export function rawHttp(
+  url: string,
+  request: { method: string; path: string; headers: Record<string, string>; body?: string | Buffer },
+): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  const head = [`${request.method} ${request.path} HTTP/1.1`, `Host: ${hostname}:${port}`, "Connection: close"];
+  for (const [name, value] of Object.entries(request.headers)) head.push(`${name}: ${value}`);
+  if (body) head.push(`Content-Length: ${body.length}`);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    const chunks: Buffer[] = [];
+    socket.on("data", (c: Buffer) => chunks.push(c));
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      // The server may close while a refused body is still being written; the answer is what counts.
+      const status = statusOf(Buffer.concat(chunks));
+      if (status && (err.code === "EPIPE" || err.code === "ECONNRESET")) resolve(status);
+      else reject(err);
+    });
+    socket.on("end", () => {
+      const status = statusOf(Buffer.concat(chunks));
+      if (status) resolve(status);
+      else reject(new Error(`no HTTP status in answer: ${Buffer.concat(chunks).toString("latin1").slice(0, 80)}`));
+    });
+    // One write, no Nagle: a head and body in two small segments would wait for a delayed ACK.
+    socket.setNoDelay(true);
+    socket.write(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "latin1"), body ?? Buffer.alloc(0)]));
+  });
+}
+
+function statusOf(answer: Buffer): number | undefined {
+  const match = /^HTTP\/1\.1 (\d{3}) /.exec(answer.subarray(0, 20).toString("latin1"));
+  return match ? Number(match[1]) : undefined;
 }
