@@ -37,6 +37,11 @@ export interface AlertDevice {
   graceExpiresAt?: string | null;
   /** Admin center of the tenant's cloud. */
   adminCenterUrl: string;
+  /**
+   * Intune complianceState of the device. Used when `compliance` has no entry for it (the compliance reader
+   * only returns flagged devices), e.g. to resolve the request of a device that is compliant again.
+   */
+  complianceState?: string | null;
 }
 
 export interface GoneDevice {
@@ -50,8 +55,12 @@ export interface GoneDevice {
 
 export interface PlanAlertsInput {
   account: string;
-  /** Compliance of the devices in scope (failing policies read for noncompliant and grace-period devices). */
+  /**
+   * Failing policies of the flagged devices in scope, as the compliance reader returns them. A device missing
+   * here falls back to its `complianceState`; a failing one without detail waits for the next run.
+   */
   compliance: readonly DeviceCompliance[];
+  /** Every device in scope. Only devices listed here are planned. */
   devices: readonly AlertDevice[];
   alertLedger: readonly AlertEntry[];
   settings: AlertSettings;
@@ -144,20 +153,34 @@ export function planAlerts(input: PlanAlertsInput): AlertPlan {
   });
   const reference = (id?: string) => (id ? `#${input.requestNumbers?.[id] ?? id}` : undefined);
 
+  const details = new Map(input.compliance.map((c) => [key(c), c]));
   for (const c of input.compliance) {
-    const k = { tenantId: c.tenantId, deviceId: c.deviceId };
-    const device = devices.get(key(k));
-    if (!device) {
-      plan.skipped.push({ ...k, reason: "unknown_device" });
-      count("skipped:unknown_device");
-      continue;
-    }
+    if (devices.has(key(c))) continue;
+    plan.skipped.push({ tenantId: c.tenantId, deviceId: c.deviceId, reason: "unknown_device" });
+    count("skipped:unknown_device");
+  }
+
+  for (const device of input.devices) {
+    const k = { tenantId: device.tenantId, deviceId: device.deviceId };
+    const c = details.get(key(k));
+    const state = c?.state ?? device.complianceState;
+    if (!state) continue;
     let entry = ledger.get(key(k));
-    const detail = normaliseFailures(c.policies);
+    const detail = c ? normaliseFailures(c.policies) : [];
     const hash = detailHashOf(detail);
     const graceUntil = graceEnd(device.graceExpiresAt, input.now);
-    const verdict = verdictOf(c.state, graceUntil, input.settings.duringGracePeriod);
+    const verdict = verdictOf(state, graceUntil, input.settings.duringGracePeriod);
     const note = noteDevice(device);
+
+    // Failing, but what fails could not be read this run: act next run rather than on half the story.
+    if (!c && (verdict === "failing" || (verdict === "grace" && entry?.state === "open"))) {
+      if (entry?.state === "open") count("unchanged");
+      else {
+        plan.skipped.push({ ...k, reason: "detail_unavailable" });
+        count("skipped:detail_unavailable");
+      }
+      continue;
+    }
 
     if (entry?.state === "pending") {
       if (verdict === "failing") {

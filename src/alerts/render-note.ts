@@ -91,7 +91,9 @@ const SETTING_LABELS: Record<string, string> = {
 };
 
 export function settingLabel(setting: string, settingName?: string | null): string {
-  if (settingName && settingName.trim()) return settingName.trim();
+  // The compliance reader puts the technical name in settingName when Graph has none: that is not a label.
+  const given = (settingName ?? "").trim();
+  if (given && given !== setting && !/^[\w-]+(\.[\w-]+)+$/.test(given)) return given;
   const last = (setting ?? "").split(".").pop() ?? "";
   const known = SETTING_LABELS[last.toLowerCase()];
   if (known) return known;

@@ -12,9 +12,10 @@ const W = "Windows10CompliancePolicy.";
 export const BASELINE = "5a7c9e1b-3d5f-4b6a-8c0e-2d4f6a8c0e13";
 export const ENCRYPTION = "2f6b8d0a-4c1e-4a3f-b5d7-9e1a3c5f7b24";
 
+// The reader puts the technical name in settingName, since Graph always sends null there.
 const setting = (name: string, state = "nonCompliant", errorDescription: string | null = null) => ({
   setting: `${W}${name}`,
-  settingName: null,
+  settingName: `${W}${name}`,
   state,
   errorDescription,
 });

@@ -342,6 +342,26 @@ describe("planAlerts", () => {
     }
   });
 
+  it("falls back to the device's own state for devices the compliance reader did not flag", () => {
+    const w = new World();
+    w.run([failing()]);
+    const p = w.run([], {}, [alertDevice({ complianceState: "compliant" })]);
+    expect(kinds(p)).to.deep.equal(["resolve"]);
+    expect(new World().run([], {}, [alertDevice({ complianceState: "compliant" })]).actions).to.deep.equal([]);
+    expect(new World().run([], {}, [alertDevice()]).actions).to.deep.equal([]);
+  });
+
+  it("waits a run when a failing device's detail could not be read", () => {
+    const p = new World().run([], {}, [alertDevice({ complianceState: "noncompliant" })]);
+    expect(p.actions).to.deep.equal([]);
+    expect(p.skipped).to.deep.equal([{ tenantId: TENANT, deviceId: DEVICE, reason: "detail_unavailable" }]);
+    const w = new World();
+    w.run([failing()]);
+    const again = w.run([], {}, [alertDevice({ complianceState: "noncompliant" })]);
+    expect(again.actions).to.deep.equal([]);
+    expect(again.counts).to.deep.equal({ unchanged: 1 });
+  });
+
   it("skips compliance of a device it has no information about", () => {
     const p = new World().run([compliance("noncompliant", [firewallAntivirus], "other-device")]);
     expect(p.skipped).to.deep.equal([{ tenantId: TENANT, deviceId: "other-device", reason: "unknown_device" }]);

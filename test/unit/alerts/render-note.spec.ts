@@ -58,7 +58,7 @@ describe("render-note", () => {
           settings: [
             {
               setting: "X.SecureBootEnabled",
-              settingName: null,
+              settingName: "X.SecureBootEnabled",
               state: "error",
               errorDescription: "Remediation failed",
             },
@@ -104,6 +104,10 @@ describe("render-note", () => {
     expect(settingLabel("MacOSCompliancePolicy.FirewallEnabled")).to.equal("Firewall");
     expect(settingLabel("IosCompliancePolicy.SecurityBlockJailbrokenDevices")).to.equal("Jailbroken or rooted device");
     expect(settingLabel("X.Whatever", "Custom label")).to.equal("Custom label");
+    expect(
+      settingLabel("Windows10CompliancePolicy.AntivirusRequired", "Windows10CompliancePolicy.AntivirusRequired"),
+    ).to.equal("Antivirus");
+    expect(settingLabel("Windows10CompliancePolicy.BitLockerEnabled", "Other.Technical.Name")).to.equal("BitLocker");
     expect(settingLabel("Windows10CompliancePolicy.SomeNewSetting")).to.equal("Some new setting");
     expect(settingLabel("")).to.equal("Unknown setting");
     expect(stateLabel("nonCompliant")).to.equal("Not compliant");
@@ -134,7 +138,7 @@ describe("render-note", () => {
           state: "nonCompliant",
           settings: Array.from({ length: 40 }, (_, i) => ({
             setting: `X.Setting${String(i).padStart(2, "0")}WithALongName`,
-            settingName: null,
+            settingName: "",
             state: "nonCompliant",
           })),
         },
@@ -187,7 +191,13 @@ describe("render-note", () => {
       const after = normaliseFailures([
         {
           ...firewallAntivirus,
-          settings: [{ setting: "Windows10CompliancePolicy.AntivirusRequired", settingName: null, state: "error" }],
+          settings: [
+            {
+              setting: "Windows10CompliancePolicy.AntivirusRequired",
+              settingName: "Windows10CompliancePolicy.AntivirusRequired",
+              state: "error",
+            },
+          ],
         },
         bitLocker,
       ]);
