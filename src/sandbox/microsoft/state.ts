@@ -1,0 +1,129 @@
+// What the simulated Microsoft side remembers between requests: the app registration, consent per tenant, granted
+// roles, token epoch, and the request log and counters that tests and benchmarks read.
+import type { Fleet, SimTenant } from "../fleet/types.js";
+import { loginGroup, type Cloud } from "./clouds.js";
+
+export interface SimApp {
+  clientId: string;
+  displayName: string;
+  /** Accepted client secret (client_secret_post / client_secret_basic). */
+  clientSecret?: string;
+  /** Accepted certificate for client assertions (private_key_jwt): thumbprints (hex) and public key (PEM). */
+  certificate?: { thumbprint: string; thumbprintSha256?: string; publicKeyPem: string };
+  /** When set, admin consent refuses any other redirect_uri (AADSTS50011). */
+  redirectUris?: string[];
+}
+
+export type ConsentOutcome = "consent" | "declined" | "wrong_directory" | "cancel";
+export type ConsentState = "none" | "consented" | "revoked";
+
+export const DEFAULT_ROLES = ["DeviceManagementManagedDevices.Read.All", "DeviceManagementConfiguration.Read.All"];
+
+export interface RequestRecord {
+  at: string;
+  kind: "login" | "graph";
+  cloud: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  tenantId?: string;
+  /** For $batch sub-requests: the id of the sub-request. */
+  batchItem?: string;
+}
+
+export interface SimStats {
+  total: number;
+  byRoute: Record<string, number>;
+  byCloud: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+interface TenantAccess {
+  consent: ConsentState;
+  /** What Graph answers once consent is revoked. */
+  revokedStatus: 401 | 403;
+  roles: string[];
+}
+
+const LOG_LIMIT = 10_000;
+
+export class SimState {
+  readonly access = new Map<string, TenantAccess>();
+  consentOutcome: ConsentOutcome = "consent";
+  /** The administrator's tenant when consent is asked at /organizations/ (default: the first tenant of that host). */
+  adminTenant: string | undefined;
+  tokenTtlSeconds: number;
+  /** Tokens issued before this instant (ms) are expired. */
+  tokensValidFrom = 0;
+  betaFailure: { status: number; scope: "devices" | "all" } | null = null;
+  private log: RequestRecord[] = [];
+  private counters: SimStats = { total: 0, byRoute: {}, byCloud: {}, byStatus: {} };
+
+  constructor(
+    readonly fleet: Fleet,
+    readonly app: SimApp,
+    readonly now: () => number,
+    opts: { consented: "all" | "none" | string[]; tokenTtlSeconds: number },
+  ) {
+    this.tokenTtlSeconds = opts.tokenTtlSeconds;
+    for (const t of fleet.tenants) {
+      const yes =
+        opts.consented === "all" || (Array.isArray(opts.consented) && opts.consented.some((k) => this.matches(t, k)));
+      this.access.set(t.tenantId, {
+        consent: yes ? "consented" : "none",
+        revokedStatus: 403,
+        roles: [...DEFAULT_ROLES],
+      });
+    }
+  }
+
+  private matches(t: SimTenant, key: string): boolean {
+    return t.tenantId === key.toLowerCase() || t.domain.toLowerCase() === key.toLowerCase();
+  }
+
+  /** A tenant by domain or id, anywhere (for controls). */
+  tenant(key: string): SimTenant {
+    const t = this.fleet.tenants.find((x) => this.matches(x, key));
+    if (!t) throw new Error(`no simulated tenant "${key}"`);
+    return t;
+  }
+
+  /** A tenant as a login host sees it: only tenants of that host's cloud(s) exist there. */
+  tenantAtLogin(cloud: Cloud, key: string): SimTenant | undefined {
+    return this.fleet.tenants.find((t) => this.matches(t, key) && loginGroup(t.cloud) === loginGroup(cloud));
+  }
+
+  tenantById(id: string): SimTenant | undefined {
+    return this.fleet.tenants.find((t) => t.tenantId === id);
+  }
+
+  accessOf(t: SimTenant): TenantAccess {
+    let a = this.access.get(t.tenantId);
+    if (!a) this.access.set(t.tenantId, (a = { consent: "none", revokedStatus: 403, roles: [...DEFAULT_ROLES] }));
+    return a;
+  }
+
+  record(r: Omit<RequestRecord, "at">): void {
+    const c = this.counters;
+    c.total++;
+    c.byRoute[r.route] = (c.byRoute[r.route] ?? 0) + 1;
+    c.byCloud[r.cloud] = (c.byCloud[r.cloud] ?? 0) + 1;
+    c.byStatus[String(r.status)] = (c.byStatus[String(r.status)] ?? 0) + 1;
+    this.log.push({ at: new Date(this.now()).toISOString(), ...r });
+    if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
+  }
+
+  stats(): SimStats {
+    return structuredClone(this.counters);
+  }
+
+  requests(): RequestRecord[] {
+    return [...this.log];
+  }
+
+  resetStats(): void {
+    this.log = [];
+    this.counters = { total: 0, byRoute: {}, byCloud: {}, byStatus: {} };
+  }
+}
