@@ -1,0 +1,131 @@
+import { expect } from "chai";
+import { readConfig } from "../../../src/config.js";
+import { silentLogger } from "../../../src/logger.js";
+import { Field, tenantField } from "../../../src/app-instance/fields.js";
+import { createRefreshInstanceJob, refreshInstance } from "../../../src/webhooks/refresh-instance.js";
+import type { AppInstanceInfo } from "../../../src/webhooks/types.js";
+import { MemoryStore } from "../../helpers/memory-store.js";
+import { FakeAppInstances, RecordingQueue } from "./harness.js";
+
+const config = readConfig({ FOURME_PROVIDER_ACCOUNT: "wdc", SYNC_DEFAULT_INTERVAL_MINUTES: "60" });
+
+function info(overrides: Partial<AppInstanceInfo> = {}): AppInstanceInfo {
+  return {
+    id: "NG1lLmNvbS9BcHBJbnN0YW5jZS8xMg",
+    customerAccount: "widget",
+    disabled: false,
+    suspended: false,
+    enabledByCustomer: true,
+    customFields: [
+      { id: Field.active, value: true },
+      { id: Field.importWindows, value: "true" },
+      { id: tenantField.domain(1), value: "Contoso.onmicrosoft.com" },
+      { id: tenantField.cloud(1), value: "global" },
+      { id: Field.syncIntervalMinutes, value: "30" },
+    ],
+    ...overrides,
+  };
+}
+
+describe("refreshInstance", () => {
+  let store: MemoryStore;
+  let queue: RecordingQueue;
+  let appInstances: FakeAppInstances;
+  const deps = () => ({ config, store, queue, appInstances, logger: silentLogger });
+
+  beforeEach(async () => {
+    store = new MemoryStore();
+    queue = new RecordingQueue();
+    appInstances = new FakeAppInstances();
+    await store.upsertInstance({ account: "widget", offeringReference: "microsoft_intune" });
+  });
+
+  it("stores the parsed settings and flags, and queues tenant validation and a sync", async () => {
+    appInstances.instances.set("widget", info());
+    const outcome = await refreshInstance("widget", "app_instance.create", deps());
+    expect(outcome).to.deep.equal({ tenantsChanged: true, runnable: true });
+    const stored = store.instances.get("widget")!;
+    expect(stored.appInstanceId).to.equal("NG1lLmNvbS9BcHBJbnN0YW5jZS8xMg");
+    expect(stored.settings?.tenants).to.deep.equal([{ slot: 1, domain: "contoso.onmicrosoft.com", cloud: "global" }]);
+    expect(stored.settings?.filters).to.include({ active: true, windows: true, ios: false });
+    expect(stored.settings?.syncIntervalMinutes).to.equal(30);
+    expect(queue.jobs).to.deep.equal([
+      { name: "validate-tenants", data: { account: "widget", trigger: "app_instance.create" }, singletonKey: "widget" },
+      { name: "sync", data: { account: "widget", trigger: "app_instance.create" }, singletonKey: "widget" },
+    ]);
+  });
+
+  it("queues only a sync when the tenants did not change", async () => {
+    appInstances.instances.set("widget", info());
+    await refreshInstance("widget", "app_instance.create", deps());
+    queue.jobs.length = 0;
+    appInstances.instances.set(
+      "widget",
+      info({ customFields: [...info().customFields, { id: Field.importIos, value: true }] }),
+    );
+    expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
+      tenantsChanged: false,
+      runnable: true,
+    });
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
+    expect(store.instances.get("widget")?.settings?.filters.ios).to.equal(true);
+  });
+
+  it("queues tenant validation but no sync for a suspended or disabled instance", async () => {
+    appInstances.instances.set("widget", info({ suspended: true }));
+    expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
+      tenantsChanged: true,
+      runnable: false,
+    });
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants"]);
+    expect(store.instances.get("widget")?.suspended).to.equal(true);
+  });
+
+  it("keeps the stored settings when 4me shows no custom fields yet", async () => {
+    appInstances.instances.set("widget", info());
+    await refreshInstance("widget", "app_instance.create", deps());
+    const before = store.instances.get("widget")!.settings;
+    queue.jobs.length = 0;
+    appInstances.instances.set("widget", info({ customFields: [] }));
+    expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
+      tenantsChanged: false,
+      runnable: true,
+    });
+    expect(store.instances.get("widget")!.settings).to.deep.equal(before);
+  });
+
+  it("stores no settings and queues nothing when an instance has never had custom fields", async () => {
+    appInstances.instances.set("widget", info({ customFields: [] }));
+    expect(await refreshInstance("widget", "app_instance.create", deps())).to.equal("fields-not-available");
+    expect(store.instances.get("widget")!.settings).to.equal(undefined);
+    expect(queue.jobs).to.deep.equal([]);
+  });
+
+  it("does nothing for an account without a stored instance (deleted meanwhile)", async () => {
+    expect(await refreshInstance("gone", "app_instance.update", deps())).to.equal("no-instance");
+    expect(appInstances.calls).to.deep.equal([]);
+    expect(store.instances.has("gone")).to.equal(false);
+  });
+
+  it("keeps what is stored when 4me does not show the instance yet", async () => {
+    expect(await refreshInstance("widget", "app_instance.create", deps())).to.equal("not-in-4me");
+    expect(queue.jobs).to.deep.equal([]);
+  });
+
+  it("is what the refresh-instance job handler runs", async () => {
+    appInstances.instances.set("widget", info());
+    await createRefreshInstanceJob(deps())({ account: "widget", trigger: "schedule" });
+    expect(queue.jobs.map((j) => [j.name, j.data.trigger])).to.deep.equal([
+      ["validate-tenants", "schedule"],
+      ["sync", "schedule"],
+    ]);
+  });
+
+  it("lets a store failure reach the queue, which logs the failed job", async () => {
+    appInstances.instances.set("widget", info());
+    store.failing.add("upsertInstance");
+    let error: unknown;
+    await refreshInstance("widget", "x", deps()).catch((err) => (error = err));
+    expect((error as Error).message).to.equal("store down (upsertInstance)");
+  });
+});
