@@ -29,6 +29,8 @@ export const Field = {
   /** CI status for devices gone from Intune: removed | to_be_removed | archived | leave. */
   retireStatus: "retire_status",
   syncIntervalMinutes: "sync_interval_minutes",
+  /** Name of the team that supports the CIs and products the connector creates (4me requires one on a CI). */
+  supportTeam: "ci_support_team",
 
   alertsEnabled: "alerts_enabled",
   alertsCategory: "alerts_category",

@@ -40,6 +40,8 @@ export interface InstanceSettings {
   ciStatus: string;
   retireStatus: RetireStatus;
   excludedAction: "leave" | "retire";
+  /** Team name given to new products and CIs; without it 4me refuses CIs whose product has no support team. */
+  supportTeam?: string;
   syncIntervalMinutes: number;
   alerts: AlertSettings;
 }
@@ -92,6 +94,7 @@ export function parseSettings(fields: CustomFieldValue[], limits: SettingsLimits
     ciStatus: oneOf(Field.ciStatus, ACTIVE_CI_STATUSES, "in_production"),
     retireStatus: oneOf(Field.retireStatus, ["removed", "to_be_removed", "archived", "leave"] as const, "removed"),
     excludedAction: oneOf(Field.excludedAction, ["leave", "retire"] as const, "leave"),
+    supportTeam: str(Field.supportTeam),
     syncIntervalMinutes:
       Number.isFinite(interval) && interval > 0
         ? Math.max(limits.minIntervalMinutes, Math.round(interval))

@@ -17,6 +17,7 @@ export interface ApplyDeps {
   logger: Logger;
   now: Date;
   uiExtensionId?: string;
+  supportTeam?: string;
   onBatch?: (written: number, total: number) => void;
 }
 
@@ -123,7 +124,12 @@ async function uploadBatch(
   if (batch.length === 0) return;
   const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
   const people = await deps.api.findPeopleByEmails(emails);
-  const prepared = prepareUpload(batch, { people, uiExtensionId: deps.uiExtensionId, productIdBySourceId });
+  const prepared = prepareUpload(batch, {
+    people,
+    uiExtensionId: deps.uiExtensionId,
+    productIdBySourceId,
+    supportTeam: deps.supportTeam,
+  });
   count("users_not_found", prepared.usersNotFound.length);
   const res = await deps.api.uploadDiscovered(prepared.upload);
   const bySourceId = new Map(res.items.filter((i) => i.sourceID).map((i) => [i.sourceID!, i]));

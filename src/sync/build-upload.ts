@@ -11,6 +11,8 @@ export interface UploadContext {
   uiExtensionId?: string;
   /** An existing 4me product (by its productID attribute) to reuse for a product sourceID. */
   productIdBySourceId?: ReadonlyMap<string, string>;
+  /** Team name for new products and CIs (settings.supportTeam). */
+  supportTeam?: string;
 }
 
 export interface PreparedUpload {
@@ -64,7 +66,11 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
   }
   // APPEND never removes a user somebody else added; replacing our own earlier user is a separate, rare update.
   return {
-    upload: { ciUserIdsStrategy: "APPEND", categories: [...categories.values()] },
+    upload: {
+      ciUserIdsStrategy: "APPEND",
+      categories: [...categories.values()],
+      ...(ctx.supportTeam ? { supportTeam: ctx.supportTeam } : {}),
+    },
     personBySourceId,
     usersNotFound,
   };

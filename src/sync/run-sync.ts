@@ -103,6 +103,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       logger: log,
       now: startedAt,
       uiExtensionId,
+      supportTeam: settings.supportTeam,
       onBatch: (done, total) => deps.onProgress?.({ phase: "write", done, total }),
     });
     add(applied.counts);
