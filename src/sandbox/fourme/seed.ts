@@ -83,15 +83,13 @@ export function seedAccount(store: FourMeStore, account: string, seed: FourMeSee
     }
   }
 
-  const personIds = seed.people.map(
-    (p) =>
-      store.people.insert(account, {
-        name: p.name,
-        primaryEmail: p.primaryEmail,
-        authenticationID: p.authenticationID,
-        disabled: p.disabled ?? false,
-      }).id,
-  );
+  const personIds = seed.people.map((p) => {
+    const person = { name: p.name, primaryEmail: p.primaryEmail, disabled: p.disabled ?? false };
+    return store.people.insert(
+      account,
+      p.authenticationID ? { ...person, authenticationID: p.authenticationID } : person,
+    ).id;
+  });
 
   const products = new Map<string, ProductRec>();
   const keyOf = (brand: string, model: string) => `${brand.trim().toLowerCase()}\u0000${model.trim().toLowerCase()}`;

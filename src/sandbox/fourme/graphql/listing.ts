@@ -63,6 +63,24 @@ export function sortRecords<T extends BaseRec>(
   });
 }
 
+/**
+ * Filtered and ordered lists, remembered while the store is unchanged: paging through 100,000 CIs 100 at a time
+ * filters once instead of a thousand times.
+ */
+const listCache = new WeakMap<Table<BaseRec>, { version: number; entries: Map<string, BaseRec[]> }>();
+
+function cached<T extends BaseRec>(table: Table<T>, ctx: GqlContext, key: string, compute: () => T[]): T[] {
+  const t = table as unknown as Table<BaseRec>;
+  let c = listCache.get(t);
+  if (!c || c.version !== ctx.store.version) listCache.set(t, (c = { version: ctx.store.version, entries: new Map() }));
+  let hit = c.entries.get(key) as T[] | undefined;
+  if (!hit) {
+    if (c.entries.size >= 16) c.entries.delete(c.entries.keys().next().value!);
+    c.entries.set(key, (hit = compute()));
+  }
+  return hit;
+}
+
 export function listRecords<T extends BaseRec>(
   table: Table<T>,
   args: ListArgs,
@@ -70,8 +88,11 @@ export function listRecords<T extends BaseRec>(
   opts: ListOptions<T>,
 ): Connection<T> {
   const accounts = accountsFor(args.view, ctx, opts);
-  const found = applyFilter(table, accounts, args.filter, opts.filters, ctx, opts.connection);
-  return paginate(sortRecords(found, args, opts, ctx), args, opts.connection);
+  const key = JSON.stringify([accounts, args.filter ?? null, args.order ?? null]);
+  const list = cached(table, ctx, key, () =>
+    sortRecords(applyFilter(table, accounts, args.filter, opts.filters, ctx, opts.connection), args, opts, ctx),
+  );
+  return paginate(list, args, opts.connection);
 }
 
 /** A nested connection over ids held by a record (a CI's users, a request's notes…), in the order held. */

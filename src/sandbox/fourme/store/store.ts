@@ -48,13 +48,15 @@ export class FourMeStore {
   readonly offeringScopes: Table<GenericRec>;
   /** Request numbers are per 4me environment, not per account, and start high like real ones. */
   private nextRequestId = 70000;
+  /** Grows with every change to any record: a cached list is valid while the version is unchanged. */
+  version = 0;
 
   constructor(
     readonly domain: string,
     readonly clock: Clock,
   ) {
     const t = <T extends BaseRec>(type: NodeType, idx: Record<string, (r: T) => string | string[] | undefined> = {}) =>
-      new Table<T>(type, domain, clock, idx);
+      new Table<T>(type, domain, clock, idx, () => void this.version++);
     this.people = t<PersonRec>("Person", {
       primaryEmail: (r) => accountKey(r.account, r.primaryEmail, true),
       authenticationID: (r) => accountKey(r.account, r.authenticationID, true),

@@ -12,7 +12,8 @@ export type NewRecord<T extends BaseRec> = Omit<T, keyof BaseRec> & { createdAt?
 export class Table<T extends BaseRec> {
   private readonly byId = new Map<string, T>();
   private readonly byAccount = new Map<string, Map<string, T>>();
-  private readonly indexes = new Map<string, { keyOf: IndexKeyFn<T>; map: Map<string, Set<T>> }>();
+  /** Index key → the record, or a Set when several share the key (most keys are unique: no Set for those). */
+  private readonly indexes = new Map<string, { keyOf: IndexKeyFn<T>; map: Map<string, T | Set<T>> }>();
   private counter = 0;
 
   constructor(
@@ -20,6 +21,8 @@ export class Table<T extends BaseRec> {
     private readonly domain: string,
     private readonly clock: Clock,
     indexes: Record<string, IndexKeyFn<T>> = {},
+    /** Called on every change, so the store can version its contents (list caches depend on it). */
+    private readonly changed: () => void = () => {},
   ) {
     for (const [name, keyOf] of Object.entries(indexes)) this.indexes.set(name, { keyOf, map: new Map() });
   }
@@ -40,6 +43,7 @@ export class Table<T extends BaseRec> {
     if (!inAccount) this.byAccount.set(account, (inAccount = new Map()));
     inAccount.set(rec.id, rec);
     this.addToIndexes(rec);
+    this.changed();
     return rec;
   }
 
@@ -49,6 +53,7 @@ export class Table<T extends BaseRec> {
     Object.assign(rec, patch);
     if (touch) rec.updatedAt = isoAt(this.clock);
     this.addToIndexes(rec);
+    this.changed();
     return rec;
   }
 
@@ -56,6 +61,7 @@ export class Table<T extends BaseRec> {
     this.removeFromIndexes(rec);
     this.byId.delete(rec.id);
     this.byAccount.get(rec.account)?.delete(rec.id);
+    this.changed();
   }
 
   get(id: string | undefined | null): T | undefined {
@@ -80,7 +86,8 @@ export class Table<T extends BaseRec> {
     const idx = this.indexes.get(index);
     if (!idx) throw new Error(`table ${this.type} has no index ${index}`);
     const found = idx.map.get(key);
-    return found ? [...found].sort((a, b) => a.n - b.n) : [];
+    if (!found) return [];
+    return found instanceof Set ? [...found].sort((a, b) => a.n - b.n) : [found];
   }
 
   hasIndex(index: string): boolean {
@@ -95,9 +102,10 @@ export class Table<T extends BaseRec> {
   private addToIndexes(rec: T): void {
     for (const { keyOf, map } of this.indexes.values()) {
       for (const key of this.keys(keyOf, rec)) {
-        let set = map.get(key);
-        if (!set) map.set(key, (set = new Set()));
-        set.add(rec);
+        const found = map.get(key);
+        if (found === undefined) map.set(key, rec);
+        else if (found instanceof Set) found.add(rec);
+        else if (found !== rec) map.set(key, new Set([found, rec]));
       }
     }
   }
@@ -105,9 +113,12 @@ export class Table<T extends BaseRec> {
   private removeFromIndexes(rec: T): void {
     for (const { keyOf, map } of this.indexes.values()) {
       for (const key of this.keys(keyOf, rec)) {
-        const set = map.get(key);
-        set?.delete(rec);
-        if (set?.size === 0) map.delete(key);
+        const found = map.get(key);
+        if (found === rec) map.delete(key);
+        else if (found instanceof Set) {
+          found.delete(rec);
+          if (found.size === 1) map.set(key, found.values().next().value!);
+        }
       }
     }
   }
