@@ -133,178 +133,194 @@ const key = (k: Key) => `${k.tenantId}\u0000${k.deviceId}`;
 
 type Verdict = "failing" | "grace" | "compliant" | "indeterminate";
 
+interface Ctx {
+  input: PlanAlertsInput;
+  plan: AlertPlan;
+  ledger: Map<string, AlertEntry>;
+  devices: Map<string, AlertDevice>;
+  count(k: string): void;
+  skip(k: Key, reason: string): void;
+  /** The entry with changes and a fresh updatedAt. */
+  touch(base: AlertEntry, over?: Partial<AlertEntry>): AlertEntry;
+  noteDevice(d: AlertDevice): NoteDevice;
+  isClosedInFourMe(requestId: string): boolean;
+}
+
+/** What one device's compliance says this run. */
+interface Observation {
+  device: AlertDevice;
+  k: Key;
+  detail: FailureDetail;
+  hash: string;
+  graceUntil?: string;
+  verdict: Verdict;
+}
+
 export function planAlerts(input: PlanAlertsInput): AlertPlan {
   const plan: AlertPlan = { actions: [], skipped: [], counts: {} };
-  const count = (k: string) => (plan.counts[k] = (plan.counts[k] ?? 0) + 1);
   if (!input.settings.enabled) return plan;
-
-  const ledger = new Map(input.alertLedger.map((e) => [key(e), e]));
-  const devices = new Map(input.devices.map((d) => [key(d), d]));
   const stamp = input.now.toISOString();
-  const touch = (base: AlertEntry, over: Partial<AlertEntry> = {}): AlertEntry => ({
-    ...base,
-    ...over,
-    updatedAt: stamp,
-  });
-  const noteDevice = (d: AlertDevice): NoteDevice => ({
-    name: d.name,
-    ...(d.lastSyncAt ? { lastSyncAt: d.lastSyncAt } : {}),
-    complianceUrl: complianceUrl(d.adminCenterUrl, d.deviceId, input.qualifyTenant ? d.tenantId : undefined),
-  });
-  const reference = (id?: string) => (id ? `#${input.requestNumbers?.[id] ?? id}` : undefined);
+  const ctx: Ctx = {
+    input,
+    plan,
+    ledger: new Map(input.alertLedger.map((e) => [key(e), e])),
+    devices: new Map(input.devices.map((d) => [key(d), d])),
+    count: (k) => (plan.counts[k] = (plan.counts[k] ?? 0) + 1),
+    skip: (k, reason) => {
+      plan.skipped.push({ tenantId: k.tenantId, deviceId: k.deviceId, reason });
+      ctx.count(`skipped:${reason}`);
+    },
+    touch: (base, over = {}) => ({ ...base, ...over, updatedAt: stamp }),
+    noteDevice: (d) => ({
+      name: d.name,
+      ...(d.lastSyncAt ? { lastSyncAt: d.lastSyncAt } : {}),
+      complianceUrl: complianceUrl(d.adminCenterUrl, d.deviceId, input.qualifyTenant ? d.tenantId : undefined),
+    }),
+    isClosedInFourMe: (requestId) => CLOSED_STATUSES.has(input.requestStatuses?.[requestId] ?? ""),
+  };
 
   const details = new Map(input.compliance.map((c) => [key(c), c]));
-  for (const c of input.compliance) {
-    if (devices.has(key(c))) continue;
-    plan.skipped.push({ tenantId: c.tenantId, deviceId: c.deviceId, reason: "unknown_device" });
-    count("skipped:unknown_device");
-  }
+  for (const c of input.compliance) if (!ctx.devices.has(key(c))) ctx.skip(c, "unknown_device");
 
   for (const device of input.devices) {
     const k = { tenantId: device.tenantId, deviceId: device.deviceId };
     const c = details.get(key(k));
     const state = c?.state ?? device.complianceState;
     if (!state) continue;
-    let entry = ledger.get(key(k));
     const detail = c ? normaliseFailures(c.policies) : [];
-    const hash = detailHashOf(detail);
     const graceUntil = graceEnd(device.graceExpiresAt, input.now);
-    const verdict = verdictOf(state, graceUntil, input.settings.duringGracePeriod);
-    const note = noteDevice(device);
-
+    const seen: Observation = {
+      device,
+      k,
+      detail,
+      hash: detailHashOf(detail),
+      ...(graceUntil ? { graceUntil } : {}),
+      verdict: verdictOf(state, graceUntil, input.settings.duringGracePeriod),
+    };
+    const entry = ctx.ledger.get(key(k));
     // Failing, but what fails could not be read this run: act next run rather than on half the story.
-    if (!c && (verdict === "failing" || (verdict === "grace" && entry?.state === "open"))) {
-      if (entry?.state === "open") count("unchanged");
-      else {
-        plan.skipped.push({ ...k, reason: "detail_unavailable" });
-        count("skipped:detail_unavailable");
-      }
+    if (!c && (seen.verdict === "failing" || (seen.verdict === "grace" && entry?.state === "open"))) {
+      if (entry?.state === "open") ctx.count("unchanged");
+      else ctx.skip(k, "detail_unavailable");
       continue;
     }
-
-    if (entry?.state === "pending") {
-      if (verdict === "failing") {
-        const create = createAction(input, device, detail, hash, graceUntil, entry, true, reference);
-        if (create) {
-          plan.actions.push(create);
-          count("create");
-        } else {
-          plan.skipped.push({ ...k, reason: "no_ci" });
-          count("skipped:no_ci");
-        }
-      } else {
-        plan.actions.push(settle(k, touch(entry)));
-        count("settle_pending");
-      }
-      continue;
-    }
-
-    // A person completed our request: respect it, and remember it.
-    if (
-      entry?.state === "open" &&
-      entry.requestId &&
-      CLOSED_STATUSES.has(input.requestStatuses?.[entry.requestId] ?? "")
-    ) {
-      entry = touch(entry, { state: "closed_by_person" });
-      plan.actions.push({ ...k, kind: "ledger", entry, why: "closed_by_person" });
-      count("closed_by_person");
-    }
-
-    if (entry?.state === "open" && entry.requestId) {
-      const requestId = entry.requestId;
-      if (verdict === "failing" || verdict === "grace") {
-        const before = parseDetail(entry.detail);
-        const wasFailing = !entry.detailHash.startsWith(GONE_HASH_PREFIX) && entry.detailHash !== COMPLIANT_HASH;
-        // A noncompliant device whose failing settings could not be read tells us nothing new.
-        if (hash === entry.detailHash || (detail.length === 0 && wasFailing)) {
-          count("unchanged");
-          continue;
-        }
-        const text = wasFailing
-          ? changeNote(note, before, detail)
-          : violationNote(note, detail, { again: true, ...(graceUntil ? { graceUntil } : {}) });
-        plan.actions.push({
-          ...k,
-          kind: "addNote",
-          requestId,
-          note: text,
-          entry: withDetail(touch(entry), detail, hash),
-        });
-        count("add_note");
-      } else if (verdict === "compliant") {
-        if (input.settings.autoResolve) {
-          plan.actions.push({
-            ...k,
-            kind: "resolve",
-            requestId,
-            note: resolvedNote(note),
-            completionReason: "solved",
-            entry: touch(entry, { state: "resolved", detailHash: COMPLIANT_HASH, detail: "[]" }),
-          });
-          count("resolve");
-        } else if (entry.detailHash !== COMPLIANT_HASH) {
-          plan.actions.push({
-            ...k,
-            kind: "addNote",
-            requestId,
-            note: compliantAgainNote(note),
-            entry: touch(entry, { detailHash: COMPLIANT_HASH, detail: "[]" }),
-          });
-          count("add_note");
-        } else count("unchanged");
-      } else count("unchanged");
-      continue;
-    }
-
-    // No open request: resolved by us, closed by a person, or none yet.
-    if (verdict === "failing") {
-      if (entry?.state === "closed_by_person" && entry.detailHash === hash) {
-        count("unchanged");
-        continue;
-      }
-      const create = createAction(input, device, detail, hash, graceUntil, entry, false, reference);
-      if (create) {
-        plan.actions.push(create);
-        count("create");
-      } else {
-        plan.skipped.push({ ...k, reason: "no_ci" });
-        count("skipped:no_ci");
-      }
-    } else if (verdict === "grace") {
-      plan.skipped.push({ ...k, reason: "in_grace_period" });
-      count("skipped:in_grace_period");
-    } else if (verdict === "compliant" && entry?.state === "closed_by_person" && entry.detailHash !== COMPLIANT_HASH) {
-      // So that failing again later, even the same way, opens a new request.
-      plan.actions.push({
-        ...k,
-        kind: "ledger",
-        entry: touch(entry, { state: "resolved", detailHash: COMPLIANT_HASH, detail: "[]" }),
-        why: "compliant_after_close",
-      });
-      count("compliant_after_close");
-    }
+    planDevice(ctx, seen, entry);
   }
 
-  for (const g of input.gone) {
-    const entry = ledger.get(key(g));
-    if (entry?.state !== "open" || !entry.requestId) continue;
-    if (CLOSED_STATUSES.has(input.requestStatuses?.[entry.requestId] ?? "")) continue;
-    const marker = `${GONE_HASH_PREFIX}${g.reason}`;
-    if (entry.detailHash === marker) continue;
-    const known = devices.get(key(g));
-    const name = g.name ?? known?.name ?? g.deviceId;
-    const note = deviceGoneNote({ name, complianceUrl: "" }, g.reason, input.now);
-    plan.actions.push({
-      tenantId: g.tenantId,
-      deviceId: g.deviceId,
-      kind: "noteDeviceGone",
-      requestId: entry.requestId,
-      note,
-      entry: { ...entry, detailHash: marker, updatedAt: stamp },
-    });
-    count("note_gone");
-  }
+  for (const g of input.gone) planGone(ctx, g);
   return plan;
+}
+
+function planDevice(ctx: Ctx, seen: Observation, found: AlertEntry | undefined): void {
+  const { k, verdict } = seen;
+  let entry = found;
+  if (entry?.state === "pending") {
+    // A create may have happened before a crash. Failing: create, looking for that request first.
+    if (verdict === "failing") pushCreate(ctx, seen, entry, true);
+    else {
+      ctx.plan.actions.push(settle(k, ctx.touch(entry)));
+      ctx.count("settle_pending");
+    }
+    return;
+  }
+  // A person completed our request: respect it, and remember it.
+  if (entry?.state === "open" && entry.requestId && ctx.isClosedInFourMe(entry.requestId)) {
+    entry = ctx.touch(entry, { state: "closed_by_person" });
+    ctx.plan.actions.push({ ...k, kind: "ledger", entry, why: "closed_by_person" });
+    ctx.count("closed_by_person");
+  }
+  if (entry?.state === "open" && entry.requestId) planOpen(ctx, seen, entry, entry.requestId);
+  else planClosed(ctx, seen, entry);
+}
+
+/** The device has an open request: note changes, resolve when compliant. */
+function planOpen(ctx: Ctx, seen: Observation, entry: AlertEntry, requestId: string): void {
+  const { k, verdict, detail, hash } = seen;
+  const note = ctx.noteDevice(seen.device);
+  if (verdict === "failing" || verdict === "grace") {
+    const wasFailing = !entry.detailHash.startsWith(GONE_HASH_PREFIX) && entry.detailHash !== COMPLIANT_HASH;
+    // Unchanged; or nothing readable failed this time, which tells us nothing new either.
+    if (hash === entry.detailHash || (detail.length === 0 && wasFailing)) return ctx.count("unchanged");
+    const text = wasFailing
+      ? changeNote(note, parseDetail(entry.detail), detail)
+      : violationNote(note, detail, { again: true, ...(seen.graceUntil ? { graceUntil: seen.graceUntil } : {}) });
+    ctx.plan.actions.push({
+      ...k,
+      kind: "addNote",
+      requestId,
+      note: text,
+      entry: withDetail(ctx.touch(entry), detail, hash),
+    });
+    return ctx.count("add_note");
+  }
+  if (verdict !== "compliant") return ctx.count("unchanged");
+  const cleared = { detailHash: COMPLIANT_HASH, detail: "[]" };
+  if (ctx.input.settings.autoResolve) {
+    ctx.plan.actions.push({
+      ...k,
+      kind: "resolve",
+      requestId,
+      note: resolvedNote(note),
+      completionReason: "solved",
+      entry: ctx.touch(entry, { state: "resolved", ...cleared }),
+    });
+    return ctx.count("resolve");
+  }
+  if (entry.detailHash === COMPLIANT_HASH) return ctx.count("unchanged");
+  ctx.plan.actions.push({
+    ...k,
+    kind: "addNote",
+    requestId,
+    note: compliantAgainNote(note),
+    entry: ctx.touch(entry, cleared),
+  });
+  ctx.count("add_note");
+}
+
+/** No open request: resolved by us, closed by a person, or none yet. */
+function planClosed(ctx: Ctx, seen: Observation, entry: AlertEntry | undefined): void {
+  const { k, verdict, hash } = seen;
+  if (verdict === "failing") {
+    // The same violation a person already closed is not raised again.
+    if (entry?.state === "closed_by_person" && entry.detailHash === hash) return ctx.count("unchanged");
+    return pushCreate(ctx, seen, entry, false);
+  }
+  if (verdict === "grace") return ctx.skip(k, "in_grace_period");
+  if (verdict === "compliant" && entry?.state === "closed_by_person" && entry.detailHash !== COMPLIANT_HASH) {
+    // So that failing again later, even the same way, opens a new request.
+    ctx.plan.actions.push({
+      ...k,
+      kind: "ledger",
+      entry: ctx.touch(entry, { state: "resolved", detailHash: COMPLIANT_HASH, detail: "[]" }),
+      why: "compliant_after_close",
+    });
+    ctx.count("compliant_after_close");
+  }
+}
+
+/** A device that left Intune or the filters gets one note on its open request; it is never completed silently. */
+function planGone(ctx: Ctx, g: GoneDevice): void {
+  const entry = ctx.ledger.get(key(g));
+  if (entry?.state !== "open" || !entry.requestId || ctx.isClosedInFourMe(entry.requestId)) return;
+  const marker = `${GONE_HASH_PREFIX}${g.reason}`;
+  if (entry.detailHash === marker) return;
+  const name = g.name ?? ctx.devices.get(key(g))?.name ?? g.deviceId;
+  ctx.plan.actions.push({
+    tenantId: g.tenantId,
+    deviceId: g.deviceId,
+    kind: "noteDeviceGone",
+    requestId: entry.requestId,
+    note: deviceGoneNote({ name, complianceUrl: "" }, g.reason, ctx.input.now),
+    entry: ctx.touch(entry, { detailHash: marker }),
+  });
+  ctx.count("note_gone");
+}
+
+function pushCreate(ctx: Ctx, seen: Observation, previous: AlertEntry | undefined, findExistingFirst: boolean): void {
+  const create = createAction(ctx.input, seen, previous, findExistingFirst);
+  if (!create) return ctx.skip(seen.k, "no_ci");
+  ctx.plan.actions.push(create);
+  ctx.count("create");
 }
 
 function verdictOf(state: string, graceUntil: string | undefined, duringGrace: boolean): Verdict {
@@ -331,21 +347,17 @@ function graceEnd(expires: string | null | undefined, now: Date): string | undef
 
 function createAction(
   input: PlanAlertsInput,
-  device: AlertDevice,
-  detail: FailureDetail,
-  hash: string,
-  graceUntil: string | undefined,
+  seen: Observation,
   previous: AlertEntry | undefined,
   findExistingFirst: boolean,
-  reference: (id?: string) => string | undefined,
 ): AlertAction | undefined {
+  const { device, detail, hash, graceUntil } = seen;
   if (!device.ciId) return undefined;
-  const k = { tenantId: device.tenantId, deviceId: device.deviceId };
+  // A retried create keeps the reference it had; a new one refers to the request before it.
   const previousRequestId = findExistingFirst
     ? previous?.previousRequestId
     : (previous?.requestId ?? previous?.previousRequestId);
-  const inGrace = graceUntil !== undefined;
-  const prev = reference(previousRequestId);
+  const prev = previousRequestId ? `#${input.requestNumbers?.[previousRequestId] ?? previousRequestId}` : undefined;
   const s = input.settings;
   const serviceInstanceId = device.serviceInstanceId ?? s.serviceInstanceId;
   const note = violationNote(
@@ -372,12 +384,12 @@ function createAction(
     updatedAt: input.now.toISOString(),
   };
   return {
-    ...k,
+    ...seen.k,
     kind: "create",
     findExistingFirst,
     entry,
     request: {
-      subject: alertSubject(device.name, detail, inGrace ? "grace" : "noncompliant"),
+      subject: alertSubject(device.name, detail, graceUntil ? "grace" : "noncompliant"),
       note,
       category: s.category,
       impact: s.impact,
