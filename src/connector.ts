@@ -22,6 +22,7 @@ import { createRefreshInstanceJob } from "./webhooks/refresh-instance.js";
 import { runSync, type RunSyncDeps, type RunSyncResult } from "./sync/run-sync.js";
 import { renderCiExtension } from "./extension/render.js";
 import { FourMeCredentialsError } from "./fourme/token-cache.js";
+import { createAlertsHook } from "./alerts/run-alerts.js";
 
 export interface ConnectorOptions {
   /** Options for the 4me clients (the sandbox and benchmarks switch the local rate limits off). */
@@ -78,10 +79,12 @@ export async function buildConnector(
       : new InProcessQueue({ concurrency: options.concurrency ?? 4, logger });
 
   const ciExtension = renderCiExtension();
+  const intuneClient: RunSyncDeps["intuneClient"] = (t) =>
+    createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDeps);
   const syncDeps: RunSyncDeps = {
     store,
     customerApi: (account) => fourme.customer(account),
-    intuneClient: (t) => createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDeps),
+    intuneClient,
     writer: provider,
     ciExtension,
     microsoft: config.microsoft,
@@ -89,7 +92,10 @@ export async function buildConnector(
     onRefused: async (account, tenant, err) => {
       await recordAuthorizationFailure(account, tenant.tenantId!, err, connection);
     },
-    afterWrite: options.afterWrite,
+    // Compliance alerts run after the writes when the instance switched them on (issue 7).
+    afterWrite:
+      options.afterWrite ??
+      createAlertsHook({ store, intuneClient, writer: provider, microsoft: config.microsoft, logger }),
     onProgress: options.onProgress,
   };
 

@@ -1,0 +1,321 @@
+// The compliance-alerts pass of a sync (issue 7): reads the failing policies of the imported troubled devices,
+// plans against the alert ledger (plan-alerts.ts, pure) and carries each action out through the CustomerApi.
+// Every step is in the alert ledger before the next one starts, and a create is recorded as `pending` before the
+// request is written, so a crash or a rerun never doubles a request: the next run finds it by source/sourceID.
+import { Field } from "../app-instance/fields.js";
+import type { AlertSettings } from "../app-instance/settings.js";
+import type { CustomerApi } from "../fourme/customer-api.js";
+import type { Request } from "../fourme/types.js";
+import { cloudEndpoints, type CloudOverrides } from "../intune/clouds.js";
+import type { IntuneClient } from "../intune/intune-client.js";
+import type { AppInstanceWriter } from "../intune/tenant-fields.js";
+import type { DeviceCompliance } from "../intune/types.js";
+import type { Logger } from "../logger.js";
+import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
+import { isImported, type ImportFilters } from "../sync/filters.js";
+import type { MappedCi } from "../sync/map-device.js";
+import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
+import { alertSourceId, planAlerts, type AlertAction, type AlertDevice, type GoneDevice } from "./plan-alerts.js";
+
+export interface RunAlertsDeps {
+  store: InstanceStore;
+  intuneClient: (tenant: TenantRecord) => IntuneClient;
+  logger: Logger;
+  now: () => Date;
+  settings: AlertSettings;
+  /** The import filters: a device they exclude does not alert (its open request gets a note). */
+  filters: ImportFilters;
+  microsoft: CloudOverrides;
+  /** Writes the count of imported CIs without a service instance to the app instance (Field.unlinkedCis). */
+  writeUnlinkedCis?: (count: number) => Promise<void>;
+}
+
+const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;
+
+/** Runs the alerts pass; returns counts for the run summary (alerts_created, alerts_noted, …). */
+export async function runAlerts(
+  account: string,
+  fleet: FleetRead,
+  api: CustomerApi,
+  deps: RunAlertsDeps,
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  const add = (k: string, n = 1) => (counts[`alerts_${k}`] = (counts[`alerts_${k}`] ?? 0) + n);
+  if (!deps.settings.enabled) return counts;
+  const log = deps.logger.child({ pass: "alerts" });
+  const now = deps.now();
+
+  const tenants = (await deps.store.listTenants(account)).filter((t) => t.tenantId);
+  const tenantById = new Map(tenants.map((t) => [t.tenantId!, t]));
+  const ledger = new Map(
+    (await deps.store.getLedger(account))
+      .filter((e) => e.ciId && !e.retired)
+      .map((e) => [key(e.tenantId, e.deviceId), e]),
+  );
+
+  // In scope: read this run, let in by the filters, and imported (its CI is in the ledger).
+  const mapped = new Map(fleet.mapped.map((c) => [key(c.tenantId, c.deviceId), c]));
+  const inScope: { ci: MappedCi; entry: LedgerEntry }[] = [];
+  for (const ci of fleet.mapped) {
+    const entry = ledger.get(key(ci.tenantId, ci.deviceId));
+    if (entry && isImported(ci.deviceClass, deps.filters)) inScope.push({ ci, entry });
+  }
+  const inScopeKeys = new Set(inScope.map((d) => key(d.ci.tenantId, d.ci.deviceId)));
+
+  const serviceInstances = await serviceInstancesOf(
+    api,
+    inScope.map((d) => d.entry.ciId!),
+  );
+  const unlinked = inScope.filter((d) => !serviceInstances.get(d.entry.ciId!)).length;
+  if (deps.writeUnlinkedCis) {
+    try {
+      await deps.writeUnlinkedCis(unlinked);
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "unlinked CI count not written");
+    }
+  }
+
+  const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
+  const devices: AlertDevice[] = inScope.map(({ ci, entry }) => {
+    const t = troubled.get(key(ci.tenantId, ci.deviceId));
+    const tenant = tenantById.get(ci.tenantId);
+    const serviceInstanceId = serviceInstances.get(entry.ciId!);
+    return {
+      tenantId: ci.tenantId,
+      deviceId: ci.deviceId,
+      name: ci.name,
+      ciId: entry.ciId,
+      ...(entry.userId ? { personId: entry.userId } : {}),
+      ...(serviceInstanceId ? { serviceInstanceId } : {}),
+      ...(t?.lastSyncDateTime
+        ? { lastSyncAt: t.lastSyncDateTime }
+        : ci.lastSeenAt
+          ? { lastSyncAt: ci.lastSeenAt }
+          : {}),
+      graceExpiresAt: t?.complianceGracePeriodExpirationDateTime ?? null,
+      adminCenterUrl: cloudEndpoints(tenant?.cloud ?? "global", deps.microsoft).adminCenterUrl,
+      complianceState: t?.complianceState ?? complianceOfCi(ci),
+    };
+  });
+
+  const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
+  const alertLedger = await deps.store.getAlerts(account);
+  const gone = goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds));
+  const { statuses, numbers } = await requestsOf(api, alertLedger);
+
+  const plan = planAlerts({
+    account,
+    compliance,
+    devices,
+    alertLedger,
+    settings: deps.settings,
+    gone,
+    requestStatuses: statuses,
+    requestNumbers: numbers,
+    qualifyTenant: tenants.length > 1,
+    now,
+  });
+  add("unchanged", plan.counts["unchanged"] ?? 0);
+  for (const [k, v] of Object.entries(plan.counts)) if (k.startsWith("skipped:")) add(k, v);
+
+  for (const action of plan.actions) {
+    try {
+      await carryOut(action, api, deps.store, add);
+    } catch (err) {
+      // The ledger holds what was done; this device is planned again next run.
+      add("failed");
+      log.warn(
+        { tenantId: action.tenantId, deviceId: action.deviceId, kind: action.kind, err: (err as Error).message },
+        "alert action failed",
+      );
+    }
+  }
+  log.info({ counts, unlinked }, "alerts done");
+  return counts;
+}
+
+async function carryOut(
+  action: AlertAction,
+  api: CustomerApi,
+  store: InstanceStore,
+  add: (k: string, n?: number) => void,
+): Promise<void> {
+  switch (action.kind) {
+    case "create": {
+      if (action.findExistingFirst) {
+        // A pending entry: the create may have reached 4me before the crash.
+        const found = await openRequestOf(api, action.request.sourceID, action.entry.previousRequestId);
+        if (found) {
+          await store.putAlert({ ...action.entry, state: "open", requestId: found.id });
+          add("recovered");
+          return;
+        }
+      }
+      await store.putAlert(action.entry);
+      const { source: _source, ...fields } = action.request;
+      const request = await api.createRequest(fields);
+      await store.putAlert({ ...action.entry, state: "open", requestId: request.id });
+      add("created");
+      return;
+    }
+    case "addNote":
+      await api.addNote(action.requestId, action.note);
+      await store.putAlert(action.entry);
+      add("noted");
+      return;
+    case "resolve":
+      await api.completeRequest(action.requestId, action.note, action.completionReason);
+      await store.putAlert(action.entry);
+      add("resolved");
+      return;
+    case "noteDeviceGone":
+      await api.addNote(action.requestId, action.note);
+      await store.putAlert(action.entry);
+      add("gone_noted");
+      return;
+    case "ledger":
+      await store.putAlert(action.entry);
+      add(action.why);
+      return;
+    case "settlePending": {
+      const found = await openRequestOf(api, action.sourceID, action.entry.previousRequestId);
+      const entry: AlertEntry = found
+        ? { ...action.entry, state: "open", requestId: found.id }
+        : { ...action.entry, state: "resolved" };
+      await store.putAlert(entry);
+      add(found ? "recovered" : "settled");
+      return;
+    }
+  }
+}
+
+/** The newest open request of a device other than its previous one. */
+async function openRequestOf(api: CustomerApi, sourceID: string, previousId?: string): Promise<Request | undefined> {
+  const open = (await api.findOpenRequestsBySource([sourceID])).filter(
+    (r) => r.sourceID === sourceID && r.id !== previousId,
+  );
+  return open.sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))[0];
+}
+
+/** CI id → its first service instance. */
+async function serviceInstancesOf(api: CustomerApi, ciIds: string[]): Promise<Map<string, string | undefined>> {
+  const out = new Map<string, string | undefined>();
+  if (ciIds.length === 0) return out;
+  for (const ci of await api.findCisByIds(ciIds)) out.set(ci.id, ci.serviceInstanceIds[0]);
+  return out;
+}
+
+/** The mapper writes the state as a label; only "Compliant" matters here (it resolves an open request). */
+function complianceOfCi(ci: MappedCi): string | null {
+  const f = ci.customFields.find((c) => c.id === "intune_compliance");
+  return f?.value === "Compliant" ? "compliant" : null;
+}
+
+async function readCompliance(
+  inScope: { ci: MappedCi }[],
+  troubled: Map<string, TroubledDevice>,
+  tenantById: Map<string, TenantRecord>,
+  deps: RunAlertsDeps,
+  log: Logger,
+  add: (k: string, n?: number) => void,
+): Promise<DeviceCompliance[]> {
+  const byTenant = new Map<string, { id: string; complianceState: string | null }[]>();
+  for (const { ci } of inScope) {
+    const t = troubled.get(key(ci.tenantId, ci.deviceId));
+    if (!t) continue;
+    const list = byTenant.get(ci.tenantId) ?? [];
+    list.push({ id: t.id, complianceState: t.complianceState });
+    byTenant.set(ci.tenantId, list);
+  }
+  const out: DeviceCompliance[] = [];
+  for (const [tenantId, list] of byTenant) {
+    const tenant = tenantById.get(tenantId);
+    if (!tenant) continue;
+    try {
+      out.push(
+        ...(await deps.intuneClient(tenant).readCompliance(list, {
+          onError: (deviceId, reason) => {
+            add("detail_unread");
+            log.warn({ tenantId, deviceId, reason }, "compliance detail not read");
+          },
+        })),
+      );
+    } catch (err) {
+      // Devices without detail wait for the next run (the planner never acts on half the story).
+      add("detail_unread", list.length);
+      log.warn({ tenant: tenant.domain, err: (err as Error).message }, "compliance detail not read");
+    }
+  }
+  return out;
+}
+
+/** Open alerts whose device left Intune (tenant read completely) or is no longer imported. */
+function goneDevices(
+  alerts: AlertEntry[],
+  mapped: Map<string, MappedCi>,
+  inScope: Set<string>,
+  completeTenants: Set<string>,
+): GoneDevice[] {
+  const out: GoneDevice[] = [];
+  for (const a of alerts) {
+    if (a.state !== "open") continue;
+    const k = key(a.tenantId, a.deviceId);
+    if (inScope.has(k)) continue;
+    const ci = mapped.get(k);
+    if (ci) out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "filtered", name: ci.name });
+    else if (completeTenants.has(a.tenantId))
+      out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "removed" });
+  }
+  return out;
+}
+
+/** Status and number of the requests of open alerts, so a request a person completed is respected. */
+async function requestsOf(api: CustomerApi, alerts: AlertEntry[]) {
+  const statuses: Record<string, string> = {};
+  const numbers: Record<string, string> = {};
+  const ids = alerts.filter((a) => a.requestId || a.previousRequestId);
+  if (ids.length === 0) return { statuses, numbers };
+  const wanted = new Set(ids.flatMap((a) => [a.requestId, a.previousRequestId]).filter(Boolean));
+  for (const r of await api.findRequestsBySource(ids.map((a) => alertSourceId(a.tenantId, a.deviceId)))) {
+    if (!wanted.has(r.id)) continue;
+    if (r.status) statuses[r.id] = r.status;
+    if (r.requestId) numbers[r.id] = r.requestId;
+  }
+  return { statuses, numbers };
+}
+
+/** The afterWrite hook of the sync when alerts are on in the instance's settings. */
+export function createAlertsHook(deps: {
+  store: InstanceStore;
+  intuneClient: (tenant: TenantRecord) => IntuneClient;
+  writer?: AppInstanceWriter;
+  microsoft: CloudOverrides;
+  logger: Logger;
+  now?: () => Date;
+}): (account: string, fleet: FleetRead, api: CustomerApi) => Promise<Record<string, number>> {
+  return async (account, fleet, api) => {
+    const instance = await deps.store.getInstance(account);
+    const settings = instance?.settings;
+    if (!settings?.alerts.enabled) return {};
+    const appInstanceId = instance?.appInstanceId;
+    const writer = deps.writer;
+    return runAlerts(account, fleet, api, {
+      store: deps.store,
+      intuneClient: deps.intuneClient,
+      logger: deps.logger.child({ account }),
+      now: deps.now ?? (() => new Date()),
+      settings: settings.alerts,
+      filters: settings.filters,
+      microsoft: deps.microsoft,
+      ...(writer && appInstanceId
+        ? {
+            writeUnlinkedCis: async (count: number) => {
+              await writer.updateAppInstance(appInstanceId, {
+                customFields: [{ id: Field.unlinkedCis, value: count }],
+              });
+            },
+          }
+        : {}),
+    });
+  };
+}
