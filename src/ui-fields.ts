@@ -113,8 +113,3 @@ export const UI_FIELD_IDS: readonly string[] = UI_SECTIONS.flatMap((s) => s.fiel
 
 /** The value shown for a fact Intune does not know (0001-01-01 dates, zero storage, all-zero ids). */
 export const UNKNOWN = "Unknown";
-
-/** `source`/`sourceID` of the CI UI extension record in each customer account: updates keep one record. */
-export const UI_EXTENSION_SOURCE = "intune-connector";
-export const UI_EXTENSION_SOURCE_ID = "ci-extension";
-export const UI_EXTENSION_NAME = "Microsoft Intune";
