@@ -40,7 +40,10 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
     const spec = productFor(ci.product);
     let category = categories.get(spec.categoryReference);
     if (!category) {
-      category = { reference: spec.categoryReference, name: spec.categoryName, strategy: "CREATE", products: [] };
+      // DEFAULT: create what is missing, and never move an existing record to another parent. A product somebody
+      // files elsewhere stays in its category; a CI matched by serial, or moved to another product by hand, keeps
+      // its product (DiscoveredItemStrategy in the 4me schema).
+      category = { reference: spec.categoryReference, name: spec.categoryName, strategy: "DEFAULT", products: [] };
       categories.set(spec.categoryReference, category);
     }
     let product = products.get(spec.sourceID);
@@ -51,7 +54,7 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
         name: spec.name,
         brand: spec.brand,
         model: spec.model,
-        strategy: "CREATE",
+        strategy: "DEFAULT",
         configurationItems: [],
         ...(productID ? { productID } : {}),
         ...(ctx.uiExtensionId ? { uiExtensionId: ctx.uiExtensionId } : {}),

@@ -155,7 +155,13 @@ function matchCi(run: Run, item: DiscoveredCi, at: string[]): { ci?: CiRec; bySe
   return { ci: pool[0], bySerial: pool.length === 1 };
 }
 
-function upsertCi(run: Run, product: ProductRec, item: DiscoveredCi, at: string[]): void {
+function upsertCi(
+  run: Run,
+  product: ProductRec,
+  item: DiscoveredCi,
+  at: string[],
+  parentStrategy: Strategy = "CREATE",
+): void {
   const { store, account, input } = run;
   const { ci: found, bySerial, ambiguous } = matchCi(run, item, at);
   if (ambiguous) return;
@@ -168,7 +174,8 @@ function upsertCi(run: Run, product: ProductRec, item: DiscoveredCi, at: string[
     ci.userIds = [...new Set([...found.userIds, ...item.userIds])];
   }
   if (!found) Object.assign(ci, { productId: product.id, supportTeamId: run.teamId ?? product.supportTeamId });
-  else if (update && strategyOf(item) === "UPDATE") ci.productId = product.id;
+  // Under a DEFAULT product an existing CI keeps its current product (schema: DiscoveredItemStrategy.DEFAULT).
+  else if (update && strategyOf(item) === "UPDATE" && parentStrategy !== "DEFAULT") ci.productId = product.id;
   // A CI found under an alternative source, or by serial number, is rewritten to this source and sourceID.
   if (!found || bySerial || found.source !== input.source)
     Object.assign(ci, { source: input.source, sourceID: item.sourceID });
@@ -202,7 +209,7 @@ export function importDiscovered(
       const product = upsertProduct(run, category, p, pat);
       if (!product) return;
       (p.configurationItems ?? []).forEach((item, k) =>
-        upsertCi(run, product, item, [...pat, "configurationItems", String(k)]),
+        upsertCi(run, product, item, [...pat, "configurationItems", String(k)], strategyOf(p)),
       );
     });
   });
