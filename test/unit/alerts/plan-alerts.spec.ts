@@ -150,6 +150,15 @@ describe("planAlerts", () => {
     expect(w.run([compliance("noncompliant", [firewallAntivirus, bitLocker])]).actions).to.deep.equal([]);
   });
 
+  it("still notes a change when the ledger's stored detail is unreadable", () => {
+    const w = new World();
+    w.run([failing()]);
+    w.ledger = w.ledger.map((e) => ({ ...e, detail: "{not json" }));
+    const p = w.run([compliance("noncompliant", [bitLocker])]);
+    expect(kinds(p)).to.deep.equal(["addNote"]);
+    expect((p.actions[0] as Extract<AlertAction, { kind: "addNote" }>).note).to.include("Now failing:");
+  });
+
   it("does not note a change when the failing settings could not be read this time", () => {
     const w = new World();
     w.run([failing()]);

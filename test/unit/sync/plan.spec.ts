@@ -246,6 +246,15 @@ describe("planSync", () => {
       expect(p.counts).to.deep.include({ "skipped:duplicate_serial": 1 });
     });
 
+    it("keeps the record already linked to a CI when both synced at the same time", () => {
+      const a = map(device({ id: deviceId(3), serialNumber: "DUP2", lastSyncDateTime: "2025-06-01T00:00:00Z" }));
+      const b = map(device({ id: deviceId(4), serialNumber: "DUP2", lastSyncDateTime: "2025-06-01T00:00:00Z" }));
+      const ledger = written(plan({ devices: [b] }));
+      const p = plan({ devices: [a, b], ledger });
+      expect(p.skipped.map((s) => s.deviceId)).to.deep.equal([deviceId(3)]);
+      expect(p.unchanged).to.equal(1);
+    });
+
     it("does not retire the duplicate while it is still in Intune", () => {
       const ledger = written(plan({ devices: [original] }));
       const p = plan({ devices: [original, reEnrolled], ledger });
