@@ -2,7 +2,7 @@
 // form with a known fleet breakdown.
 import { renderCiExtension, loadConfigurationForm } from "../../../src/extension/render.js";
 import { renderPreviewPage } from "../../../src/extension/preview.js";
-import { UI_EXTENSION_NAME } from "../../../src/ui-fields.js";
+import { CI_UI_EXTENSION } from "../../../src/fourme/customer-api.js";
 
 export const SURFACE_DEVICE_ID = "23c135f0-2f7d-4992-8278-d750aef9e4d7";
 export const SURFACE_DEEP_LINK =
@@ -39,7 +39,7 @@ export function ciExtensionPage(): string {
   return renderPreviewPage({
     title: "COMPUTERS00015 - Uphill-Surface-Pro4",
     breadcrumb: "Records › Configuration Items › COMPUTERS00015",
-    extensionTitle: UI_EXTENSION_NAME,
+    extensionTitle: CI_UI_EXTENSION.title,
     extension: renderCiExtension(),
     values: SURFACE_PRO_4_VALUES,
     record: {
