@@ -132,7 +132,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     [
       { id: Field.syncStartAt, value: summary.startAt },
       { id: Field.syncEndAt, value: summary.endAt },
-      { id: Field.syncDuration, value: summary.duration },
+      // Seconds, as the form expects (it renders them readably); the summary text carries the readable form.
+      { id: Field.syncDuration, value: ((endedAt.getTime() - startedAt.getTime()) / 1000).toFixed(1) },
       { id: Field.syncSummary, value: summary.text },
     ],
     log,
