@@ -1,8 +1,9 @@
 // Simulated Entra ID under /login/<cloud>/<tenant>/…: tenant discovery (OpenID configuration), the client-credentials
 // token endpoint, and the v2 admin-consent page, which redirects at once with the outcome chosen through controls.
-import { randomUUID } from "node:crypto";
 import type { SimTenant } from "../fleet/types.js";
-import { discoveryValues, graphResource, isCloud, loginGroup, realLoginHost, type Cloud } from "./clouds.js";
+import { graphResource, isCloud, realLoginHost, type Cloud } from "./clouds.js";
+import { adminConsent } from "./consent.js";
+import { openIdConfiguration } from "./openid.js";
 import { aadError, unknownTenant, type SimResponse } from "./errors.js";
 import type { SimState } from "./state.js";
 import { authenticateClient, type TokenIssuer } from "./tokens.js";
@@ -28,53 +29,6 @@ const json = (status: number, body: unknown, route: string, tenantId?: string): 
   route,
   tenantId,
 });
-
-function openIdConfiguration(base: string, cloud: Cloud, tenantSegment: string): Record<string, unknown> {
-  const at = `${base}/login/${cloud}/${tenantSegment}`;
-  const d = discoveryValues(cloud);
-  return {
-    token_endpoint: `${at}/oauth2/v2.0/token`,
-    token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
-    jwks_uri: `${at}/discovery/v2.0/keys`,
-    response_modes_supported: ["query", "fragment", "form_post"],
-    subject_types_supported: ["pairwise"],
-    id_token_signing_alg_values_supported: ["RS256"],
-    response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
-    scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: `${base}/login/${cloud}/${tenantSegment === "organizations" || tenantSegment === "common" ? "{tenantid}" : tenantSegment}/v2.0`,
-    request_uri_parameter_supported: false,
-    userinfo_endpoint: `${base}/graph/${cloud}/oidc/userinfo`,
-    authorization_endpoint: `${at}/oauth2/v2.0/authorize`,
-    device_authorization_endpoint: `${at}/oauth2/v2.0/devicecode`,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
-    end_session_endpoint: `${at}/oauth2/v2.0/logout`,
-    claims_supported: [
-      "sub",
-      "iss",
-      "cloud_instance_name",
-      "cloud_instance_host_name",
-      "cloud_graph_host_name",
-      "msgraph_host",
-      "aud",
-      "exp",
-      "iat",
-      "auth_time",
-      "acr",
-      "nonce",
-      "preferred_username",
-      "name",
-      "tid",
-      "ver",
-      "at_hash",
-      "c_hash",
-      "email",
-    ],
-    kerberos_endpoint: `${at}/kerberos`,
-    ...d,
-    rbac_url: "https://pas.windows.net",
-  };
-}
 
 async function token(
   state: SimState,
@@ -164,96 +118,6 @@ async function token(
     "login.token",
     tenant.tenantId,
   );
-}
-
-function errorPage(status: number, code: number, text: string, route: string): LoginResult {
-  const html = `<!doctype html><title>Sign in to your account</title><h1>Sorry, but we’re having trouble signing you in.</h1><p>AADSTS${code}: ${text}</p>`;
-  return { status, headers: { "Content-Type": "text/html; charset=utf-8" }, body: html, route };
-}
-
-function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): LoginResult {
-  const q = req.query;
-  const route = "login.adminconsent";
-  if (q["client_id"] !== state.app.clientId) {
-    return errorPage(
-      400,
-      700016,
-      `Application with identifier '${q["client_id"] ?? ""}' was not found in the directory.`,
-      route,
-    );
-  }
-  const redirect = q["redirect_uri"];
-  if (!redirect || (state.app.redirectUris && !state.app.redirectUris.includes(redirect))) {
-    return errorPage(
-      400,
-      50011,
-      `The redirect URI '${redirect ?? ""}' specified in the request does not match the redirect URIs configured for the application '${state.app.clientId}'.`,
-      route,
-    );
-  }
-  const seg = req.segments[0]!;
-  if (seg === "common")
-    return errorPage(
-      400,
-      50194,
-      "Application is not configured as a multi-tenant application for /common; use /organizations or a tenant.",
-      route,
-    );
-  const key = seg === "organizations" ? state.adminTenant : seg;
-  const tenant = key
-    ? state.tenantAtLogin(cloud, key)
-    : state.fleet.tenants.find((t) => loginGroup(t.cloud) === loginGroup(cloud));
-  if (!tenant) return errorPage(400, 90002, `Tenant '${key ?? seg}' not found.`, route);
-  const out = new URL(redirect);
-  const set = (k: string, v: string | undefined) => v !== undefined && out.searchParams.append(k, v);
-  const host = realLoginHost(cloud);
-  const trace = `Trace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${new Date(state.now())
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d{3}Z$/, "Z")}`;
-  switch (state.consentOutcome) {
-    case "consent": {
-      state.accessOf(tenant).consent = "consented";
-      const resource = graphResource(tenant.cloud);
-      set("admin_consent", "True");
-      set("tenant", tenant.tenantId);
-      set(
-        "scope",
-        state
-          .accessOf(tenant)
-          .roles.map((r) => `${resource}/${r}`)
-          .join(" "),
-      );
-      break;
-    }
-    case "declined":
-      set("error", "access_denied");
-      set("error_description", `AADSTS65004: User declined to consent to access the app.\r\n${trace}`);
-      set("error_uri", `${host}/error?code=65004`);
-      set("admin_consent", "True");
-      break;
-    case "wrong_directory":
-      set("error", "access_denied");
-      set(
-        "error_description",
-        `AADSTS50020: User account 'admin@outsider.example' from identity provider 'https://sts.windows.net/${randomUUID()}/' does not exist in tenant '${tenant.domain}' and cannot access the application '${state.app.clientId}'(${state.app.displayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.\r\n${trace}`,
-      );
-      set("error_uri", `${host}/error?code=50020`);
-      set("admin_consent", "True");
-      break;
-    case "cancel":
-      set("error", "access_denied");
-      set("error_subcode", "cancel");
-      break;
-  }
-  set("state", q["state"]);
-  return {
-    status: 302,
-    headers: { Location: out.toString(), "Cache-Control": "no-store, no-cache" },
-    body: "",
-    route,
-    tenantId: tenant.tenantId,
-  };
 }
 
 export async function handleLogin(state: SimState, issuer: TokenIssuer, req: LoginRequest): Promise<LoginResult> {
