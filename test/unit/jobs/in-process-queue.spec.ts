@@ -15,7 +15,7 @@ const settle = () => new Promise<void>((r) => setImmediate(r));
 /** A handler that records starts and waits for the test to release each run. */
 function controlled() {
   const started: JobData[] = [];
-  const gates: ReturnType<typeof deferred>[] = [];
+  const gates: ReturnType<typeof deferred<void>>[] = [];
   let running = 0;
   let maxRunning = 0;
   const handler = async (data: JobData) => {

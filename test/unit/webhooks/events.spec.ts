@@ -193,6 +193,17 @@ describe("webhook receiver: provider events", () => {
       expect(r.logs).to.have.length(2);
     });
 
+    it("processes one of two simultaneous copies of a token and acknowledges the other", async () => {
+      const jwt = await r.sign(providerEnvelope("app_instance.secrets-update", payload));
+      const answers = await Promise.all([r.post(PATH, { jwt }), r.post(PATH, { jwt })]);
+      expect(answers.map((a) => a.status)).to.deep.equal([200, 200]);
+      expect(answers.map((a) => a.body?.message).sort()).to.deep.equal([
+        "duplicate: already received",
+        "secrets stored (application)",
+      ]);
+      expect(r.queue.jobs).to.have.length(1);
+    });
+
     it("acknowledges a re-signed delivery with a seen X-4me-Delivery id with 200 and processes it once", async () => {
       const first = await r.sign(providerEnvelope("app_instance.secrets-update", payload));
       const second = await r.sign(providerEnvelope("app_instance.secrets-update", payload));
