@@ -34,8 +34,8 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
 
   for (const batch of plan.batches) {
     try {
-      const writable = await resolveNewCis(batch, deps, count);
-      await uploadBatch(writable, deps, productIds, count, result);
+      const { writable, matched } = await resolveNewCis(batch, deps, count);
+      await uploadBatch(writable, deps, productIds, count, result, matched);
     } catch (err) {
       result.errors.push(`bulk upload: ${(err as Error).message}`);
       count("skipped:4me_error", batch.length);
@@ -93,10 +93,13 @@ async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDep
 /** New devices are matched against existing 4me CIs by serial; a taken-over CI gets our source and sourceID. */
 async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
   const fresh = batch.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
-  if (fresh.length === 0) return batch;
+  /** New devices that found their CI in 4me already: the upload updates those CIs, it creates none. */
+  const matched = new Set<WriteItem>();
+  if (fresh.length === 0) return { writable: batch, matched };
   const found = await deps.api.findCisBySerial(fresh.map((i) => i.ci.serialNr!));
   const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
   const skip = new Set<WriteItem>();
+  const extendProducts = new Set<string>();
   for (const item of fresh) {
     const m = matchCi(item.ci, item.ledger, index);
     if (m.kind === "ambiguous_serial") {
@@ -110,8 +113,15 @@ async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: str
       await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
       if (m.kind === "serial") count("matched_by_serial");
     }
+    if (m.kind === "serial" || m.kind === "source") matched.add(item);
+    // A matched CI keeps its product (the upload never moves it). When that product has no UI extension it gets
+    // ours, so the CI's Intune fields are accepted and shown; a product with another extension is left alone.
+    const product =
+      m.kind === "serial" || m.kind === "source" ? found.find((c) => c.id === m.ciId)?.product : undefined;
+    if (product && !product.uiExtensionId && deps.uiExtensionId) extendProducts.add(product.id);
   }
-  return batch.filter((i) => !skip.has(i));
+  for (const id of extendProducts) await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
+  return { writable: batch.filter((i) => !skip.has(i)), matched };
 }
 
 async function uploadBatch(
@@ -120,6 +130,7 @@ async function uploadBatch(
   productIdBySourceId: Map<string, string>,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
+  matched: ReadonlySet<WriteItem>,
 ) {
   if (batch.length === 0) return;
   const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
@@ -143,7 +154,8 @@ async function uploadBatch(
     }
     const personId = prepared.personBySourceId.get(item.ci.sourceID);
     if (userWriteMode(item.ledger?.userId, personId) === "replace") replaceUsers.push({ item, ciId: r.id, personId });
-    count(item.reason === "new" ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
+    const created = item.reason === "new" && !matched.has(item);
+    count(created ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
     ledger.push({
       account: deps.account,
       tenantId: item.ci.tenantId,
