@@ -76,6 +76,7 @@ export async function runAlerts(
   }
 
   const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
+  const people = await personOf(api, inScope, troubled);
   const devices: AlertDevice[] = inScope.map(({ ci, entry }) => {
     const t = troubled.get(key(ci.tenantId, ci.deviceId));
     const tenant = tenantById.get(ci.tenantId);
@@ -85,7 +86,7 @@ export async function runAlerts(
       deviceId: ci.deviceId,
       name: ci.name,
       ciId: entry.ciId,
-      ...(entry.userId ? { personId: entry.userId } : {}),
+      ...(people(ci) ? { personId: people(ci) } : {}),
       ...(serviceInstanceId ? { serviceInstanceId } : {}),
       ...(t?.lastSyncDateTime
         ? { lastSyncAt: t.lastSyncDateTime }
@@ -195,6 +196,27 @@ async function openRequestOf(api: CustomerApi, sourceID: string, previousId?: st
     (r) => r.sourceID === sourceID && r.id !== previousId,
   );
   return open.sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))[0];
+}
+
+/**
+ * The person of the device's current primary user (e-mail, then UPN), looked up only for troubled devices (the
+ * sync's lookups are cached in the CustomerApi). The ledger's userId is not used: it may still name a previous user.
+ */
+async function personOf(
+  api: CustomerApi,
+  inScope: { ci: MappedCi }[],
+  troubled: Map<string, TroubledDevice>,
+): Promise<(ci: MappedCi) => string | undefined> {
+  const addresses = (ci: MappedCi) =>
+    [ci.primaryUser?.email, ci.primaryUser?.upn].filter((a): a is string => !!a).map((a) => a.toLowerCase());
+  const wanted = inScope
+    .filter(({ ci }) => troubled.has(key(ci.tenantId, ci.deviceId)))
+    .flatMap(({ ci }) => addresses(ci));
+  const found = wanted.length > 0 ? await api.findPeopleByEmails(wanted) : new Map<string, string>();
+  return (ci) =>
+    addresses(ci)
+      .map((a) => found.get(a))
+      .find((id) => id !== undefined);
 }
 
 /** CI id → its first service instance. */
