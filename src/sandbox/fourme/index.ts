@@ -8,6 +8,7 @@ import type { RequestStats } from "./http/stats.js";
 import type { Inspector } from "./inspection.js";
 import type { InstallOptions, Installation } from "./lifecycle.js";
 import type { ClientCredentials } from "./oauth.js";
+import { connectProviderWebhooks } from "./provider.js";
 import { seedAccount, type FourMeSeed, type SeedResult } from "./seed.js";
 import { startRuntime, type FourMeSimulatorOptions } from "./simulator.js";
 import type { FourMeStore } from "./store/store.js";
@@ -65,6 +66,8 @@ export interface FourMeSimulator {
     customFields: { id: string; value: unknown }[],
     opts?: { secrets?: Record<string, string> },
   ): Promise<Delivery[]>;
+  /** The customer rotates the app's OAuth secret; secrets-update then carries only `application`. */
+  rotateClientSecret(customerAccount: string): Promise<Delivery[]>;
   setInstanceState(
     customerAccount: string,
     state: { disabled?: boolean; suspended?: boolean; enabledByCustomer?: boolean; suspensionComment?: string },
@@ -115,9 +118,10 @@ export async function startFourMeSimulator(options: FourMeSimulatorOptions = {})
     inspect: rt.inspector,
     seedAccount: (account, seed) => seedAccount(store, account, seed),
     createOAuthClient: (account, name = "Sandbox application") => rt.oauth.createClient(account, name),
-    setConnectorWebhookUrl: (url) => lifecycle.setConnectorWebhookUrl(url, provider.policy),
+    setConnectorWebhookUrl: (url) => connectProviderWebhooks(store, provider.account, url, provider.policy),
     installApp: (c, o) => lifecycle.installApp(c, o),
     saveForm: (c, f, o) => lifecycle.saveForm(c, f, o),
+    rotateClientSecret: (c) => lifecycle.rotateClientSecret(c),
     setInstanceState: (c, s) => lifecycle.setInstanceState(c, s),
     uninstall: (c) => lifecycle.uninstall(c),
     installation: (c) => lifecycle.installations.get(c),

@@ -1,19 +1,13 @@
 // The App Store side of 4me, played by the simulator: a customer installs the app, saves its form, changes its
 // state or removes it, and 4me tells the provider through signed webhooks (4me-platform.md §4.1–§4.4).
 import { mergeCustomFields } from "./custom-fields.js";
+import { lifecyclePayload, offeringRef, secretsPayload } from "./lifecycle-payloads.js";
 import type { OauthService } from "./oauth.js";
 import { offeringForm } from "./resolvers/apps.js";
-import type { AppInstanceRec, AppOfferingRec, PersonRec, WebhookPolicyRec } from "./store/records.js";
+import type { AppInstanceRec, AppOfferingRec, PersonRec } from "./store/records.js";
 import type { FourMeStore } from "./store/store.js";
 import { generatePolicyKeys } from "./webhooks/keys.js";
 import type { Delivery, WebhookSender } from "./webhooks/sender.js";
-
-export const PROVIDER_EVENTS = [
-  "app_instance.secrets-update",
-  "app_instance.create",
-  "app_instance.update",
-  "app_instance.delete",
-] as const;
 
 export interface Installation {
   customerAccount: string;
@@ -43,28 +37,6 @@ export class AppLifecycle {
     readonly providerAccount: string,
     private readonly offering: () => AppOfferingRec,
   ) {}
-
-  /** Points the provider's app_instance.* webhooks at the connector (creating them, signed by `policy`, if needed). */
-  setConnectorWebhookUrl(uri: string, policy: WebhookPolicyRec): void {
-    for (const event of PROVIDER_EVENTS) {
-      const existing = this.store.webhooks
-        .inAccount(this.providerAccount)
-        .find((w) => w.event === event && w.sourceID === "sandbox");
-      if (existing) this.store.webhooks.update(existing, { uri, webhookPolicyId: policy.id });
-      else {
-        this.store.webhooks.insert(this.providerAccount, {
-          event,
-          uri,
-          name: `Intune connector ${event}`,
-          disabled: false,
-          webhookPolicyId: policy.id,
-          verified: true,
-          source: "sandbox",
-          sourceID: "sandbox",
-        });
-      }
-    }
-  }
 
   /** Sends `event` to every enabled provider webhook for it. */
   async sendWebhook(
@@ -104,30 +76,12 @@ export class AppLifecycle {
     return { stored: fields.filter((f) => !isSecret(f.id)), secret: fields.filter((f) => isSecret(f.id)) };
   }
 
-  private lifecyclePayload(instance: AppInstanceRec, updated = false): Record<string, unknown> {
-    const offering = this.offering();
-    const rep = this.store.people.get(instance.customerRepresentativeId);
-    const account = this.store.accounts.get(instance.customerAccount);
-    return {
-      app_offering: { reference: offering.reference, id: offering.n, nodeID: offering.id, updated },
-      customer_account_id: instance.customerAccount,
-      disabled: instance.disabled,
-      enabled_by_customer: instance.enabledByCustomer,
-      suspended: instance.suspended,
-      customer_representative: rep && {
-        id: rep.n,
-        nodeID: rep.id,
-        name: rep.name,
-        sourceID: rep.sourceID ?? null,
-        disabled: rep.disabled,
-        account: { id: instance.customerAccount, name: account?.name ?? instance.customerAccount },
-      },
-    };
+  private lifecyclePayload(instance: AppInstanceRec): Record<string, unknown> {
+    return lifecyclePayload(this.store, this.offering(), instance);
   }
 
   private offeringRef() {
-    const o = this.offering();
-    return { reference: o.reference, id: o.n, nodeID: o.id };
+    return offeringRef(this.offering());
   }
 
   /** Installs the app in `customer`: app instance, OAuth application, webhook policy; then secrets-update and create. */
@@ -182,27 +136,9 @@ export class AppLifecycle {
     };
     this.installations.set(customer, installation);
     const secrets = { ...opts.secrets, ...Object.fromEntries(secret.map((f) => [f.id, f.value])) };
-    const deliveries = await this.sendWebhook(
-      "app_instance.secrets-update",
-      {
-        app_offering: this.offeringRef(),
-        customer_account_id: customer,
-        application: {
-          nodeID: this.oauth.client(creds.clientId)?.id,
-          client_id: creds.clientId,
-          client_secret: creds.clientSecret,
-        },
-        policy: {
-          nodeID: policy.id,
-          algorithm: alg.toUpperCase(),
-          public_key: policy.publicKeyPem,
-          audience: policy.jwtAudience ?? null,
-        },
-        ...(Object.keys(secrets).length ? { secrets } : {}),
-      },
-      instance,
-      rep,
-    );
+    const application = { nodeID: this.oauth.client(creds.clientId)?.id, ...creds };
+    const payload = secretsPayload(offering, customer, { application, policy, secrets });
+    const deliveries = await this.sendWebhook("app_instance.secrets-update", payload, instance, rep);
     deliveries.push(...(await this.sendWebhook("app_instance.create", this.lifecyclePayload(instance), instance, rep)));
     return { installation, deliveries };
   }
@@ -220,17 +156,30 @@ export class AppLifecycle {
     const secrets = { ...opts.secrets, ...Object.fromEntries(secret.map((f) => [f.id, f.value])) };
     const out: Delivery[] = [];
     if (Object.keys(secrets).length) {
-      out.push(
-        ...(await this.sendWebhook(
-          "app_instance.secrets-update",
-          { app_offering: this.offeringRef(), customer_account_id: customer, secrets },
-          instance,
-          rep,
-        )),
-      );
+      const payload = secretsPayload(this.offering(), customer, { secrets });
+      out.push(...(await this.sendWebhook("app_instance.secrets-update", payload, instance, rep)));
     }
     out.push(...(await this.sendWebhook("app_instance.update", this.lifecyclePayload(instance), instance, rep)));
     return out;
+  }
+
+  /** The customer rotates the app's OAuth secret: the old one stops working; secrets-update carries only `application`. */
+  async rotateClientSecret(customer: string): Promise<Delivery[]> {
+    const inst = this.installation(customer);
+    const instance = this.instance(customer);
+    inst.clientSecret = this.oauth.rotateSecret(inst.clientId);
+    const application = {
+      nodeID: this.oauth.client(inst.clientId)?.id,
+      clientId: inst.clientId,
+      clientSecret: inst.clientSecret,
+    };
+    const payload = secretsPayload(this.offering(), customer, { application });
+    return this.sendWebhook(
+      "app_instance.secrets-update",
+      payload,
+      instance,
+      this.store.people.get(instance.customerRepresentativeId),
+    );
   }
 
   /** The customer (or 4me) changes the instance's state; the provider hears app_instance.update. */

@@ -71,3 +71,36 @@ export async function bootstrapProvider(
   });
   return { account, clientId: creds.clientId, clientSecret: creds.clientSecret, policy, offeringId: offering.id };
 }
+
+export const PROVIDER_EVENTS = [
+  "app_instance.secrets-update",
+  "app_instance.create",
+  "app_instance.update",
+  "app_instance.delete",
+] as const;
+
+/** Points the provider's app_instance.* webhooks at the connector (creating them, signed by `policy`, if needed). */
+export function connectProviderWebhooks(
+  store: FourMeStore,
+  account: string,
+  uri: string,
+  policy: WebhookPolicyRec,
+): void {
+  for (const event of PROVIDER_EVENTS) {
+    const existing = store.webhooks.inAccount(account).find((w) => w.event === event && w.sourceID === "sandbox");
+    if (existing) store.webhooks.update(existing, { uri, webhookPolicyId: policy.id });
+    else {
+      // Webhooks that exist before the test starts count as verified (4me-platform.md §3.4).
+      store.webhooks.insert(account, {
+        event,
+        uri,
+        name: `Intune connector ${event}`,
+        disabled: false,
+        webhookPolicyId: policy.id,
+        verified: true,
+        source: "sandbox",
+        sourceID: "sandbox",
+      });
+    }
+  }
+}

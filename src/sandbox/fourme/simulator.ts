@@ -17,7 +17,7 @@ import { AppLifecycle } from "./lifecycle.js";
 import { OauthService } from "./oauth.js";
 import { allResolvers } from "./resolvers/index.js";
 import { FourMeStore } from "./store/store.js";
-import { bootstrapProvider, type ProviderBootstrap } from "./provider.js";
+import { bootstrapProvider, connectProviderWebhooks, type ProviderBootstrap } from "./provider.js";
 import { generatePolicyKeys } from "./webhooks/keys.js";
 import { WebhookSender } from "./webhooks/sender.js";
 import { WebhookVerifier } from "./webhooks/verify.js";
@@ -152,7 +152,8 @@ export async function startRuntime(o: FourMeSimulatorOptions = {}): Promise<Runt
   const url = `http://${address.includes(":") ? `[${address}]` : address}:${port}`;
   settings.baseUrl = url;
   settings.accountUrlTemplate = `${url}/{account}`;
-  if (o.webhooks?.connectorUrl) lifecycle.setConnectorWebhookUrl(o.webhooks.connectorUrl, provider.policy);
+  if (o.webhooks?.connectorUrl)
+    connectProviderWebhooks(store, provider.account, o.webhooks.connectorUrl, provider.policy);
   return {
     server,
     url,

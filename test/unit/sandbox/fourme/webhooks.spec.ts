@@ -141,6 +141,25 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     await sim.setInstanceState("acme", { suspended: false });
   });
 
+  it("rotates the customer's secret: secrets-update carries only the application, and the old secret stops working", async () => {
+    const before = { ...sim.installation("acme")! };
+    const [d] = await sim.rotateClientSecret("acme");
+    expect(Object.keys(d.data.payload).sort()).to.deep.equal(["app_offering", "application", "customer_account_id"]);
+    expect(d.data.payload.application).to.deep.include({
+      client_id: before.clientId,
+      client_secret: sim.installation("acme")!.clientSecret,
+    });
+    const old = await fetch(sim.oauthTokenUrl, {
+      method: "POST",
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: before.clientId,
+        client_secret: before.clientSecret,
+      }),
+    });
+    expect(old.status).to.equal(401);
+  });
+
   it("redelivers a delivery with the same JWT under a new delivery id", async () => {
     const original = sim.deliveries().at(-1)!;
     const again = await sim.redeliver(original.id);
