@@ -13,7 +13,10 @@ export interface SimTenant {
   /** Entra tenant id (GUID); the OpenID configuration's issuer carries it. */
   tenantId: string;
   cloud: Cloud;
-  /** Raw Graph managedDevice JSON with v1.0 and beta properties; the simulator strips beta ones for /v1.0. */
+  /**
+   * Raw Graph managedDevice JSON with v1.0 and beta properties, except beta `hardwareInformation`, which the
+   * simulator derives when it serves a device. The simulator strips beta-only properties for /v1.0.
+   */
   devices: Record<string, unknown>[];
   /** deviceId → its compliance policy states (each with its setting states). */
   compliance: Record<string, SimPolicyState[]>;
