@@ -50,6 +50,17 @@ export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): 
     .toISOString()
     .replace("T", " ")
     .replace(/\.\d{3}Z$/, "Z")}`;
+  const scope = q["scope"] ?? "";
+  if (!/^\S+\/\.default$/.test(scope)) {
+    // App permissions can only be asked for with /.default (v2-admin-consent.md).
+    set("error", "invalid_request");
+    set(
+      "error_description",
+      `AADSTS70011: The provided value for the input parameter 'scope' is not valid.\r\n${trace}`,
+    );
+    set("state", q["state"]);
+    return { status: 302, headers: { Location: out.toString() }, body: "", route, tenantId: tenant.tenantId };
+  }
   switch (state.consentOutcome) {
     case "consent": {
       state.accessOf(tenant).consent = "consented";

@@ -226,6 +226,19 @@ describe("Microsoft simulator: admin consent", () => {
     expect(r.location!.searchParams.get("scope")).to.match(/^https:\/\/graph\.microsoft\.us\//);
   });
 
+  it("redirects with invalid_request when the scope is not a /.default scope", async () => {
+    sim.controls.setConsentOutcome("consent");
+    const q = new URLSearchParams({
+      client_id: sim.app.clientId,
+      redirect_uri: "https://connector.example.com/consent/callback",
+      scope: "User.Read",
+      state: "s",
+    });
+    const r = await fetch(`${sim.loginUrl}/global/contoso.com/v2.0/adminconsent?${q}`, { redirect: "manual" });
+    const p = new URL(r.headers.get("location")!).searchParams;
+    expect([p.get("error"), p.get("state"), p.get("admin_consent")]).to.deep.equal(["invalid_request", "s", null]);
+  });
+
   it("shows an error page, without redirecting, for a redirect URI the app did not register or an unknown tenant", async () => {
     const wrong = await consent("contoso.com", "https://evil.example/callback");
     expect([wrong.status, wrong.location]).to.deep.equal([400, undefined]);
