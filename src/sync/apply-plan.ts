@@ -34,7 +34,7 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
 
   for (const batch of plan.batches) {
     try {
-      const { writable, matched } = await resolveNewCis(batch, deps, count);
+      const { writable, matched } = await resolveNewCis(batch, deps, count, result);
       await uploadBatch(writable, deps, productIds, count, result, matched);
     } catch (err) {
       result.errors.push(`bulk upload: ${(err as Error).message}`);
@@ -91,7 +91,12 @@ async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDep
 }
 
 /** New devices are matched against existing 4me CIs by serial; a taken-over CI gets our source and sourceID. */
-async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
+async function resolveNewCis(
+  batch: WriteItem[],
+  deps: ApplyDeps,
+  count: (k: string, n?: number) => void,
+  result: ApplyResult,
+) {
   const fresh = batch.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
   /** New devices that found their CI in 4me already: the upload updates those CIs, it creates none. */
   const matched = new Set<WriteItem>();
@@ -110,7 +115,16 @@ async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: str
         "several active CIs share the serial; not merged",
       );
     } else if (m.kind === "serial" || (m.kind === "source" && m.sourceID !== item.ci.sourceID)) {
-      await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
+      try {
+        await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
+      } catch (err) {
+        // 4me refused the takeover (the CI itself is invalid, say): skip this device, never the whole batch, and
+        // never upload it, which would only meet the same CI by serial again.
+        skip.add(item);
+        count("skipped:serial_match_refused");
+        result.errors.push(`serial match ${item.ci.deviceId} → CI ${m.ciId}: ${(err as Error).message}`);
+        continue;
+      }
       if (m.kind === "serial") count("matched_by_serial");
     }
     if (m.kind === "serial" || m.kind === "source") matched.add(item);
@@ -120,7 +134,13 @@ async function resolveNewCis(batch: WriteItem[], deps: ApplyDeps, count: (k: str
       m.kind === "serial" || m.kind === "source" ? found.find((c) => c.id === m.ciId)?.product : undefined;
     if (product && !product.uiExtensionId && deps.uiExtensionId) extendProducts.add(product.id);
   }
-  for (const id of extendProducts) await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
+  for (const id of extendProducts) {
+    try {
+      await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
+    } catch (err) {
+      result.errors.push(`UI extension on product ${id}: ${(err as Error).message}`);
+    }
+  }
   return { writable: batch.filter((i) => !skip.has(i)), matched };
 }
 
