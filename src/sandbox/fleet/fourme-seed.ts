@@ -32,6 +32,13 @@ const BRAND_BY_HAND: Record<string, string> = {
   Google: "Google LLC",
 };
 
+/** The archived twin's brand: spelled by hand, but never the same brand as the active CI (4me compares brands
+ * case-insensitively, and brand + serial number is unique per account). */
+function handBrand(brand: string): string {
+  const byHand = BRAND_BY_HAND[brand];
+  return byHand && byHand.toLowerCase() !== brand.toLowerCase() ? byHand : `${brand} (old)`;
+}
+
 function cisOf(tenant: SimTenant, add: (ci: FourMeSeedCi) => void): void {
   const ctx = contextOf(tenant);
   const size = tenant.lazy ? tenant.lazy.size : tenant.devices.length;
@@ -57,7 +64,7 @@ function cisOf(tenant: SimTenant, add: (ci: FourMeSeedCi) => void): void {
       add({
         name: `${name} (old)`,
         serialNr: serial,
-        brand: BRAND_BY_HAND[brand] ?? `${brand} (old)`,
+        brand: handBrand(brand),
         model,
         status: "archived",
       });
@@ -90,7 +97,7 @@ export function buildFourMeSeed(tenants: SimTenant[]): FourMeSeed {
     }
     // 4me has a unique brand + serial number per account: skip a second CI with both the same.
     cisOf(tenant, (ci) => {
-      const key = `${ci.brand}\u0000${ci.serialNr}`;
+      const key = `${ci.brand.toLowerCase()}\u0000${ci.serialNr.toLowerCase()}`;
       if (seen.has(key)) return;
       seen.add(key);
       seed.cis.push(ci);
