@@ -52,6 +52,8 @@ export interface FourMeSimulator {
   inspect: Inspector;
 
   seedAccount(account: string, seed: FourMeSeed): SeedResult;
+  /** People of `directory` become visible from `account` with `view: all` (4me's directory account). */
+  setDirectoryAccount(account: string, directory: string): void;
   /** A further client-credentials application in `account` (e.g. a second token for tests). */
   createOAuthClient(account: string, name?: string): ClientCredentials;
   /** Points the provider's app_instance.* webhooks at the connector (`…/webhooks/4me`). */
@@ -117,6 +119,10 @@ export async function startFourMeSimulator(options: FourMeSimulatorOptions = {})
     clock: store.clock,
     inspect: rt.inspector,
     seedAccount: (account, seed) => seedAccount(store, account, seed),
+    setDirectoryAccount: (account, directory) => {
+      store.ensureAccount(directory);
+      store.ensureAccount(account).directoryAccount = directory;
+    },
     createOAuthClient: (account, name = "Sandbox application") => rt.oauth.createClient(account, name),
     setConnectorWebhookUrl: (url) => connectProviderWebhooks(store, provider.account, url, provider.policy),
     installApp: (c, o) => lifecycle.installApp(c, o),

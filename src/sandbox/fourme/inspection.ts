@@ -129,8 +129,12 @@ export class Inspector {
       .map((i) => ({ ...i, appOfferingReference: s.appOfferings.get(i.appOfferingId)?.reference ?? null }));
   }
 
+  /** Offerings with their configuration form's HTML (the active UI extension version), for the demo page. */
   appOfferings() {
-    return this.s.appOfferings.all().map((o) => ({ ...o }));
+    const s = this.s;
+    return s.appOfferings
+      .all()
+      .map((o) => ({ ...o, formHtml: s.uiExtensionVersions.get(o.uiExtensionVersionId)?.html ?? null }));
   }
 
   webhooks(account: string) {

@@ -102,7 +102,7 @@ describe("4me simulator connections, filters and views", () => {
     expect(
       (await globex.data(`{ configurationItems(first: 1) { totalCount } }`)).configurationItems.totalCount,
     ).to.equal(0);
-    sim.accounts.ensureAccount("globex").directoryAccount = "acme";
+    sim.setDirectoryAccount("globex", "acme");
     const all = await globex.data(q);
     expect(all.people.nodes.map((n: { name: string }) => n.name)).to.deep.equal(["Jane Doe", "Other"]);
     const current = await globex.data(q.replace("view: all", "view: current_account"));

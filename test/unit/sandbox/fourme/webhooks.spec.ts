@@ -227,6 +227,20 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     expect(r.status).to.equal(401);
   });
 
+  it("sends the Xurrent-era headers when asked, with the original delivery id on a redelivery", async () => {
+    const other = await withSim({ webhooks: { connectorUrl: receiver.url, brand: "xurrent" } });
+    try {
+      const [d] = await other.sendWebhook("app_instance.update", { hello: 1 });
+      const first = receiver.received.at(-1)!.headers;
+      expect(first["x-xurrent-delivery"]).to.equal(d.id);
+      expect(first["user-agent"]).to.match(/^xurrent\/1\.0/);
+      await other.redeliver(d.id);
+      expect(receiver.received.at(-1)!.headers["x-xurrent-delivery-origin"]).to.equal(d.id);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("adds aud and exp when the policy sets an audience and a claim lifetime", async () => {
     const other = await withSim({
       webhooks: {
