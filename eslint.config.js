@@ -3,7 +3,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", "data/", "src/fourme/generated/", "out/", "**/*.min.js", "**/.*.tmp.ts", "**/*.tmp.ts"] },
+  {
+    ignores: [
+      "node_modules/",
+      "coverage/",
+      "data/",
+      "src/fourme/generated/",
+      "out/",
+      "**/*.min.js",
+      "**/.*.tmp.ts",
+      "**/*.tmp.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,7 +3,7 @@ import { settleAsyncQueries } from "./async-queries.js";
 import type { CiRec, ProductRec, RequestRec } from "./store/records.js";
 import type { FourMeStore } from "./store/store.js";
 
-const ref = <T extends { id: string }>(rec: T | undefined, pick: (r: T) => Record<string, unknown>) =>
+const ref = <T extends { id: string }, R extends Record<string, unknown>>(rec: T | undefined, pick: (r: T) => R) =>
   rec ? { id: rec.id, ...pick(rec) } : null;
 
 export class Inspector {

@@ -2,7 +2,7 @@
 // state or removes it, and 4me tells the provider through signed webhooks (4me-platform.md §4.1–§4.4).
 import { mergeCustomFields } from "./custom-fields.js";
 import { lifecyclePayload, offeringRef, secretsPayload } from "./lifecycle-payloads.js";
-import type { OauthService } from "./oauth.js";
+import { syncClientWithInstance, type OauthService } from "./oauth.js";
 import { offeringForm } from "./resolvers/apps.js";
 import type { AppInstanceRec, AppOfferingRec, PersonRec } from "./store/records.js";
 import type { FourMeStore } from "./store/store.js";
@@ -108,6 +108,7 @@ export class AppLifecycle {
       customerRepresentativeId: rep.id,
     });
     const creds = this.oauth.createClient(customer, `${offering.name ?? offering.reference} app`);
+    this.store.appInstances.update(instance, { oauthClientId: creds.clientId }, false);
     const alg = offering.policyJwtAlg ?? "es512";
     const policy = this.store.webhookPolicies.insert(customer, {
       jwtAlg: alg,
@@ -188,6 +189,7 @@ export class AppLifecycle {
     state: { disabled?: boolean; suspended?: boolean; enabledByCustomer?: boolean; suspensionComment?: string },
   ): Promise<Delivery[]> {
     const instance = this.store.appInstances.update(this.instance(customer), state);
+    syncClientWithInstance(this.store, instance);
     return this.sendWebhook(
       "app_instance.update",
       this.lifecyclePayload(instance),
