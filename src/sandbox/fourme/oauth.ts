@@ -2,7 +2,7 @@
 // random strings that expire after a configurable lifetime on the simulator's clock.
 import { randomBytes } from "node:crypto";
 import type { Clock } from "./clock.js";
-import type { OauthClientRec } from "./store/records.js";
+import type { AppInstanceRec, OauthClientRec } from "./store/records.js";
 import type { FourMeStore } from "./store/store.js";
 
 export interface IssuedToken {
@@ -97,4 +97,14 @@ export class OauthService {
   expireAllTokens(): void {
     for (const t of this.tokens.values()) t.expiresAtMs = Math.min(t.expiresAtMs, this.clock.now());
   }
+}
+
+/**
+ * A provider-disabled app instance disables its application token in the customer account (4me-platform.md §4.6);
+ * enabling the instance again restores it. (Suspension leaves the token alone: what 4me does there is unconfirmed.)
+ */
+export function syncClientWithInstance(store: FourMeStore, instance: AppInstanceRec): void {
+  const client = store.oauthClients.all().find((c) => c.clientId === instance.oauthClientId);
+  if (client && client.disabled !== instance.disabled)
+    store.oauthClients.update(client, { disabled: instance.disabled });
 }

@@ -4,6 +4,7 @@ import type { GqlContext } from "../graphql/context.js";
 import { by, type FilterSpec } from "../graphql/filters.js";
 import { listIds, listRecords, type ListArgs } from "../graphql/listing.js";
 import type { ResolverMap } from "../graphql/schema.js";
+import { syncClientWithInstance } from "../oauth.js";
 import { OFFERING_EXTRA_FIELDS, writeOffering, type OfferingInput } from "../offering-write.js";
 import type { AppInstanceRec, AppOfferingRec, GenericRec } from "../store/records.js";
 import type { FourMeStore } from "../store/store.js";
@@ -90,7 +91,9 @@ function updateInstance(input: InstanceInput, ctx: GqlContext) {
   ] as const) {
     if (input[k] !== undefined) (patch as Record<string, unknown>)[k] = input[k] ?? undefined;
   }
-  return payload("appInstance", [], ctx.store.appInstances.update(instance, patch), input.clientMutationId);
+  const updated = ctx.store.appInstances.update(instance, patch);
+  syncClientWithInstance(ctx.store, updated);
+  return payload("appInstance", [], updated, input.clientMutationId);
 }
 
 const genericField = (name: string) => (r: GenericRec) => r.fields[name] ?? null;

@@ -192,6 +192,8 @@ export interface AppInstanceRec extends BaseRec {
   suspended: boolean;
   suspensionComment?: string;
   customerRepresentativeId?: string;
+  /** Client id of the OAuth application created in the customer account at install. */
+  oauthClientId?: string;
 }
 
 export interface WebhookPolicyRec extends BaseRec {

@@ -135,6 +135,18 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     await provider.data(write, { input: { id, suspended: false, suspensionComment: null } });
   });
 
+  it("disables the customer's application token while the provider disables the instance", async () => {
+    const provider = await clientFor(sim, sim.provider.account);
+    const { appInstanceId: id, clientId, clientSecret } = sim.installation("acme")!;
+    const write = `mutation($input: AppInstanceUpdateInput!) { appInstanceUpdate(input: $input) { errors { message } } }`;
+    await provider.data(write, { input: { id, disabled: true } });
+    const body = () =>
+      new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret });
+    expect((await fetch(sim.oauthTokenUrl, { method: "POST", body: body() })).status).to.equal(401);
+    await provider.data(write, { input: { id, disabled: false } });
+    expect((await fetch(sim.oauthTokenUrl, { method: "POST", body: body() })).status).to.equal(200);
+  });
+
   it("sends app_instance.update when the customer suspends the instance", async () => {
     const [d] = await sim.setInstanceState("acme", { suspended: true });
     expect(d.data.payload).to.deep.include({ suspended: true });
