@@ -63,17 +63,9 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
   try {
     while (next) {
       beta?.prefetch();
-      const page: ODataPage = await next;
+      // The raw page is only referenced inside convertPage, so it is garbage while the caller holds this page.
+      const { devices, skipped, link, count } = convertPage(await next, http.tenantId);
       next = undefined;
-      if (!Array.isArray(page?.value)) throw new UpstreamError("Microsoft Graph sent a device page without `value`");
-
-      const devices: IntuneDevice[] = [];
-      const skipped: SkippedRecord[] = [];
-      for (const raw of page.value) {
-        const c = toIntuneDevice(raw, http.tenantId);
-        if (c.ok) devices.push(c.value);
-        else skipped.push(c.skipped);
-      }
       const fields = beta ? await beta.fieldsFor(devices.map((d) => d.id)) : undefined;
       if (fields) {
         for (const d of devices) {
@@ -82,13 +74,11 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
         }
       }
 
-      const link: unknown = page["@odata.nextLink"];
       // Ask for the next page now so it downloads while the caller works on this one (at most one page ahead).
       if (typeof link === "string" && link !== "") {
         next = http.getJson<ODataPage>("devices", link);
         next.catch(() => undefined); // observed here; the real handling is the `await next` above
       }
-      const count = page["@odata.count"];
       yield {
         devices,
         skipped,
@@ -100,6 +90,18 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
   } finally {
     beta?.stop();
   }
+}
+
+function convertPage(page: ODataPage, tenantId: string) {
+  if (!Array.isArray(page?.value)) throw new UpstreamError("Microsoft Graph sent a device page without `value`");
+  const devices: IntuneDevice[] = [];
+  const skipped: SkippedRecord[] = [];
+  for (const raw of page.value) {
+    const c = toIntuneDevice(raw, tenantId);
+    if (c.ok) devices.push(c.value);
+    else skipped.push(c.skipped);
+  }
+  return { devices, skipped, link: page["@odata.nextLink"], count: page["@odata.count"] };
 }
 
 /**
