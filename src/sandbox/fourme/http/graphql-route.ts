@@ -47,7 +47,7 @@ export function graphqlRouter(deps: GraphqlDeps): Router {
     const operationName = typeof body.operationName === "string" ? body.operationName : undefined;
     const doc = query ? parseQuietly(query) : undefined;
     const op = selectOperation(doc, operationName);
-    stats.received(operationName ?? op?.name?.value ?? (doc ? "(anonymous)" : "(invalid)"));
+    const requestNumber = stats.received(operationName ?? op?.name?.value ?? (doc ? "(anonymous)" : "(invalid)"));
 
     const auth = req.headers.authorization;
     const check = oauth.check(auth?.startsWith("Bearer ") ? auth.slice(7).trim() : undefined);
@@ -62,17 +62,16 @@ export function graphqlRouter(deps: GraphqlDeps): Router {
       res.set("WWW-Authenticate", 'Bearer error="invalid_token"');
       return void fail(res, 401, why[check.reason]);
     }
+    const rootFields = op?.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length ?? 1;
+    const budget = limiter.take(check.token.token, Math.max(1, rootFields));
+    res.set(rateLimitHeaders(budget));
+    res.set("x-request-id", `sandbox-${requestNumber}`);
     const account = accountHeader(req.headers);
     if (!account) return void fail(res, 400, "The X-4me-Account (or X-Xurrent-Account) header is required");
     if (account !== check.token.account) {
       stats.rejected("unauthorized");
       return void fail(res, 403, `This token does not give access to account ${account}`);
     }
-
-    const rootFields = op?.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length ?? 1;
-    const budget = limiter.take(check.token.token, Math.max(1, rootFields));
-    res.set(rateLimitHeaders(budget));
-    res.set("x-request-id", `sandbox-${stats.snapshot().total}`);
     const fault = faults.decide();
     if (budget.exceeded || fault?.status === 429) {
       stats.rejected("throttled");

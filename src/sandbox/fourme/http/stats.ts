@@ -43,9 +43,10 @@ export class StatsRecorder {
   private stats = empty();
 
   /** A request as it arrives. */
-  received(operationName: string): void {
-    this.stats.total += 1;
+  /** Counts a request as it arrives; returns its number. */
+  received(operationName: string): number {
     bump(this.stats.byOperation, operationName);
+    return (this.stats.total += 1);
   }
 
   /** A request that passed authentication and fault injection, about to execute. */
