@@ -164,43 +164,79 @@ async function uploadBatch(
   count("users_not_found", prepared.usersNotFound.length);
   const res = await deps.api.uploadDiscovered(prepared.upload);
   const bySourceId = new Map(res.items.filter((i) => i.sourceID).map((i) => [i.sourceID!, i]));
-  const ledger: LedgerEntry[] = [];
-  const replaceUsers: { item: WriteItem; ciId: string; personId?: string }[] = [];
+  const written: { item: WriteItem; ciId: string; productId?: string; personId?: string }[] = [];
   for (const item of batch) {
     const r = bySourceId.get(item.ci.sourceID);
     if (!r) {
       count("skipped:4me_rejected");
       continue;
     }
-    const personId = prepared.personBySourceId.get(item.ci.sourceID);
-    if (userWriteMode(item.ledger?.userId, personId) === "replace") replaceUsers.push({ item, ciId: r.id, personId });
-    const created = item.reason === "new" && !matched.has(item);
-    count(created ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
-    ledger.push({
-      account: deps.account,
-      tenantId: item.ci.tenantId,
-      deviceId: item.ci.deviceId,
+    written.push({
+      item,
       ciId: r.id,
-      productId: r.productId ?? item.ledger?.productId,
-      fingerprint: item.fingerprint,
-      lastSeenAt: deps.now.toISOString(),
-      retired: false,
-      userId: personId ?? item.ledger?.userId,
+      productId: r.productId,
+      personId: prepared.personBySourceId.get(item.ci.sourceID),
     });
   }
   for (const e of res.errors.slice(0, 20)) result.errors.push(`4me: ${(e.path ?? []).join(".")}: ${e.message}`);
+  const userNotReplaced = await replaceOwnUsers(
+    written.filter((w) => userWriteMode(w.item.ledger?.userId, w.personId) === "replace"),
+    deps,
+    result,
+  );
+  const ledger = written.map(({ item, ciId, productId, personId }): LedgerEntry => {
+    // When our old user could not be taken off, the device stays "changed" (no fingerprint) and keeps the old
+    // user in the ledger, so the next run tries the replacement again.
+    const retry = userNotReplaced.has(item);
+    return {
+      account: deps.account,
+      tenantId: item.ci.tenantId,
+      deviceId: item.ci.deviceId,
+      ciId,
+      productId: productId ?? item.ledger?.productId,
+      fingerprint: retry ? "" : item.fingerprint,
+      lastSeenAt: deps.now.toISOString(),
+      retired: false,
+      userId: retry ? item.ledger?.userId : (personId ?? item.ledger?.userId),
+    };
+  });
   await deps.store.putLedger(ledger);
-  await replaceOwnUsers(replaceUsers, deps);
+  // Counted once recorded: a batch whose ledger write fails is counted as failed, not also as written.
+  for (const { item } of written) {
+    const created = item.reason === "new" && !matched.has(item);
+    count(created ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
+  }
 }
 
-/** The primary user changed: our earlier user makes way for the new one; users somebody else added stay. */
-async function replaceOwnUsers(items: { item: WriteItem; ciId: string; personId?: string }[], deps: ApplyDeps) {
-  if (items.length === 0) return;
-  const current = new Map((await deps.api.findCisByIds(items.map((i) => i.ciId))).map((c) => [c.id, c.userIds]));
+/**
+ * The primary user changed: our earlier user makes way for the new one; users somebody else added stay. Returns the
+ * items whose CI could not be updated (their error is in the result).
+ */
+async function replaceOwnUsers(
+  items: { item: WriteItem; ciId: string; personId?: string }[],
+  deps: ApplyDeps,
+  result: ApplyResult,
+): Promise<Set<WriteItem>> {
+  const failed = new Set<WriteItem>();
+  if (items.length === 0) return failed;
+  let current: Map<string, string[]>;
+  try {
+    current = new Map((await deps.api.findCisByIds(items.map((i) => i.ciId))).map((c) => [c.id, c.userIds]));
+  } catch (err) {
+    result.errors.push(`users of ${items.length} CIs not replaced: ${(err as Error).message}`);
+    return new Set(items.map((i) => i.item));
+  }
   for (const { item, ciId, personId } of items) {
     const change = planUserChange(current.get(ciId) ?? [], item.ledger?.userId, personId);
-    if (change.changed) await deps.api.updateCi(ciId, { userIds: change.userIds });
+    if (!change.changed) continue;
+    try {
+      await deps.api.updateCi(ciId, { userIds: change.userIds });
+    } catch (err) {
+      failed.add(item);
+      result.errors.push(`users of CI ${ciId} not replaced: ${(err as Error).message}`);
+    }
   }
+  return failed;
 }
 
 /** Unchanged devices whose user was not in 4me last time: link those that are there now, nothing else. */
