@@ -266,6 +266,34 @@ describe("sync against the sandbox (e2e)", function () {
     expect(after.users.map((u) => u!.id).sort()).to.deep.equal([colleague.id, newOwner.id].sort());
   });
 
+  it("moves a re-enrolled device's CI to its new record, and never retires it when the old record goes", async () => {
+    const old = ordinaryDevices(tenant).find((d) => d["operatingSystem"] === "Windows" && ciOf(sb, str(d, "id")))!;
+    const ciId = ciOf(sb, str(old, "id"))!.id;
+    old["lastSyncDateTime"] = "2025-05-20T08:00:00Z";
+    const fresh = {
+      ...old,
+      id: "3f1c9a2e-7b4d-4e8f-9a6b-0c2d4e6f8a10",
+      azureADDeviceId: "5b7d9f1a-3c5e-4a7b-8d9f-1a3c5e7b9d2f",
+      enrolledDateTime: "2025-05-30T09:00:00Z",
+      lastSyncDateTime: "2025-06-01T09:00:00Z",
+    };
+    tenant.devices.push(fresh);
+    const reEnrolled = (await sb.sync()).run!;
+    expect(reEnrolled.counts["skipped:duplicate_serial"]).to.equal((first.counts["skipped:duplicate_serial"] ?? 0) + 1);
+    expect(reEnrolled.counts.created ?? 0).to.equal(0);
+    const moved = ciOf(sb, fresh.id)!;
+    expect(moved.id).to.equal(ciId);
+    expect(ciOf(sb, str(old, "id"))).to.equal(undefined);
+    expect(cis(sb).filter((c) => c.serialNr === old["serialNumber"]).length).to.equal(1);
+
+    sb.microsoft.controls.removeDevice(tenant.domain, str(old, "id"));
+    sb.fourme.resetStats();
+    const oldGone = (await sb.sync()).run!;
+    expect(oldGone.counts.retired ?? 0).to.equal(0);
+    expect(ciOf(sb, fresh.id)!.status).to.equal("in_production");
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+  });
+
   it("leaves a device a filter change excludes alone by default, and retires it when the form says retire", async () => {
     const android = tenant.devices.filter((d) => d["operatingSystem"] === "Android" && ciOf(sb, str(d, "id")));
     expect(android.length).to.be.greaterThan(5);
