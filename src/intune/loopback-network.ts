@@ -1,7 +1,9 @@
 // How MSAL reaches the local Entra simulator (microsoft-graph-intune.md §4.4, checked recipe): MSAL refuses an
 // http:// authority and validates the discovery issuer, so the authority is https:// on a made-up host listed in
 // knownAuthorities, and this network client carries those URLs to the loopback simulator and rewrites the
-// simulator's own base back to the made-up host in what it answers. Used only when the login URL is http.
+// simulator's own base back to the made-up host in what it answers (MSAL takes the first path segment of every
+// endpoint for the tenant, so the simulator's /login/<cloud> prefix must not show). Used only when the login URL
+// is http. A client assertion (certificate credential) then names the made-up token endpoint as its audience.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 export interface LoopbackRoute {
@@ -19,7 +21,7 @@ export function fakeLoginOrigin(cloud: string): string {
 }
 
 export function loopbackNetworkClient(routes: LoopbackRoute[], fetchImpl: typeof fetch = fetch): INetworkModule {
-  const toReal = (url: string) => {
+  const toReal = (url: string): string => {
     for (const r of routes) {
       for (const origin of [r.fakeOrigin, ...(r.aliases ?? [])]) {
         if (url === origin || url.startsWith(`${origin}/`)) return r.realBase + url.slice(origin.length);

@@ -46,7 +46,7 @@ export class EntraAuthorizationError extends AuthorizationError {
 
 // AADSTS codes by whose move it is (Entra error-code reference; the set is not exhaustive).
 const CONSENT_CODES = new Set([65001, 65004, 700016, 7000229, 500011, 7000112]);
-const CREDENTIAL_CODES = new Set([7000215, 7000222, 700027, 700023, 7000218, 700024, 50012, 700025]);
+const CREDENTIAL_CODES = new Set([7000215, 7000222, 700027, 700023, 7000218, 700024, 50012, 700025, 700021, 50027]);
 const TENANT_CODES = new Set([90002, 900023, 90072, 900971]);
 
 export const CONSENT_MISSING_REASON = "consent revoked or permission missing: an Entra admin must consent again";
@@ -71,8 +71,17 @@ export function entraError(err: unknown, cloud: Cloud): AppError {
   if (code && TENANT_CODES.has(code)) {
     return new EntraAuthorizationError(`tenant not found in Microsoft Entra ID (${cloud})${tag}`, "tenant", code);
   }
-  if (e.errorCode === "invalid_client" || e.errorCode === "unauthorized_client") {
+  // Without a known code: unauthorized_client is how Entra says the app is not in the tenant (consent);
+  // invalid_client is about the connector's own credential.
+  if (e.errorCode === "unauthorized_client") {
     return new EntraAuthorizationError(`${CONSENT_MISSING_REASON}${tag}`, "consent", code);
+  }
+  if (e.errorCode === "invalid_client") {
+    return new EntraAuthorizationError(
+      `Microsoft Entra ID refused the connector's own credentials${tag}: the connector's operator must check its client secret or certificate`,
+      "credentials",
+      code,
+    );
   }
   const reason = (e.errorMessage ?? (err as Error)?.message ?? String(err)).split("\n")[0].slice(0, 300);
   return new UpstreamError(`Microsoft Entra ID (${cloud}) token request failed: ${reason}`, e.status, { cause: err });

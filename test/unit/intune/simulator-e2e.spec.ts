@@ -5,6 +5,7 @@ import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
+import type { Config } from "../../../src/config.js";
 import { parseSettings, type CustomFieldValue } from "../../../src/app-instance/settings.js";
 import { tenantField } from "../../../src/app-instance/fields.js";
 import { AuthorizationError } from "../../../src/errors.js";
@@ -19,7 +20,12 @@ import { ThrottleRegistry } from "../../../src/intune/throttle.js";
 import { MsalGraphTokens } from "../../../src/intune/tokens.js";
 import { createConsentRouter } from "../../../src/server/consent-routes.js";
 import { generateFleet } from "../../../src/sandbox/fleet/generate.js";
-import { SANDBOX_APP, startMicrosoftSimulator, type MicrosoftSimulator } from "../../../src/sandbox/microsoft/index.js";
+import {
+  SANDBOX_APP,
+  startMicrosoftSimulator,
+  type MicrosoftSimulator,
+  type MicrosoftSimulatorOptions,
+} from "../../../src/sandbox/microsoft/index.js";
 import { openStore } from "../../../src/store/open-store.js";
 import { RecordingWriter } from "./connection-helpers.js";
 
@@ -34,9 +40,20 @@ interface Setup {
   close(): Promise<void>;
 }
 
-async function setup(tenants: { domain: string; cloud: Cloud }[], consented: "all" | "none" = "none"): Promise<Setup> {
-  const fleet = generateFleet({ seed: 42, size: 40, tenants });
-  const sim = await startMicrosoftSimulator({ fleet, consented });
+interface SetupOptions {
+  sim?: Partial<MicrosoftSimulatorOptions>;
+  microsoft?: Partial<Config["microsoft"]>;
+  sleep?: (ms: number) => Promise<void>;
+  size?: number;
+}
+
+async function setup(
+  tenants: { domain: string; cloud: Cloud }[],
+  consented: "all" | "none" = "none",
+  opts: SetupOptions = {},
+): Promise<Setup> {
+  const fleet = generateFleet({ seed: 42, size: opts.size ?? 40, tenants });
+  const sim = await startMicrosoftSimulator({ fleet, consented, ...opts.sim });
   const app = express();
   const server: Server = app.listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
@@ -52,11 +69,12 @@ async function setup(tenants: { domain: string; cloud: Cloud }[], consented: "al
     appInstanceId: APP_INSTANCE,
     settings: parseSettings(fields, { defaultIntervalMinutes: 60, minIntervalMinutes: 15 }),
   });
-  const microsoft = {
+  const microsoft: Config["microsoft"] = {
     clientId: SANDBOX_APP.clientId,
     clientSecret: SANDBOX_APP.clientSecret,
     loginUrl: sim.loginUrl,
     graphUrl: sim.graphUrl,
+    ...opts.microsoft,
   };
   const writer = new RecordingWriter();
   const deps: ConsentCallbackDeps = {
@@ -75,7 +93,7 @@ async function setup(tenants: { domain: string; cloud: Cloud }[], consented: "al
     tokens: new MsalGraphTokens(microsoft),
     stateKeys: consentStateKeys(undefined, { id: "e2e", key: randomBytes(32) }),
     throttles: new ThrottleRegistry(),
-    sleep: noSleep,
+    sleep: opts.sleep ?? noSleep,
     logger: silentLogger,
   };
   app.use(createConsentRouter(deps));
@@ -238,5 +256,35 @@ describe("Intune connection against the Microsoft simulator", () => {
       n += page.devices.length;
     }
     expect(n).to.equal(40);
+  });
+
+  it("reads through Intune's enforced limits by waiting what each 429 says", async () => {
+    let t = Date.parse("2025-06-02T08:00:00Z");
+    const sleeps: number[] = [];
+    s = await setup([{ domain: "contoso.com", cloud: "global" }], "all", {
+      size: 100,
+      sim: { now: () => t, enforceLimits: { devices: 4, windowMs: 20_000 } },
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        t += ms;
+      },
+    });
+    const tenant = s.sim.fleet.tenants[0];
+    const client = createIntuneClient(
+      { tenantId: tenant.tenantId, cloud: "global" },
+      { ...s.deps, microsoft: s.deps.config.microsoft },
+    );
+
+    let n = 0;
+    for await (const page of client.readDevices({ pageSize: 10 })) n += page.devices.length;
+
+    expect(n).to.equal(100);
+    // Every wait is the simulator's Retry-After (whole seconds, ≤ the 20 s window) or what remains of it for a
+    // request held back by an earlier 429 of the same tenant; none is a blind backoff.
+    const throttled = s.sim.controls.stats().byStatus["429"] ?? 0;
+    expect(throttled).to.be.greaterThan(0);
+    expect(sleeps.length).to.be.greaterThan(0);
+    expect(sleeps.every((ms) => ms > 0 && ms <= 20_000)).to.equal(true);
+    expect(sleeps.some((ms) => ms % 1000 === 0 && ms >= 1000)).to.equal(true);
   });
 });

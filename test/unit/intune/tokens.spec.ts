@@ -1,7 +1,9 @@
 // MSAL against a minimal loopback Entra: checks the sandbox recipe (https authority on a made-up host, known
 // authorities, a network client routed to loopback), per-tenant authority per cloud, caching and error mapping.
 import { expect } from "chai";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
+import { decodeProtectedHeader, jwtVerify } from "jose";
 import type { AddressInfo } from "node:net";
 import { UpstreamError } from "../../../src/errors.js";
 import { EntraAuthorizationError, MsalGraphTokens, entraError } from "../../../src/intune/tokens.js";
@@ -10,6 +12,8 @@ import { loopbackNetworkClient } from "../../../src/intune/loopback-network.js";
 const OK = "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10";
 const REVOKED = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const BAD_SECRET = "0f0f0f0f-1111-4222-8333-444444444444";
+const CERT_SHA256 = randomBytes(32).toString("hex");
+const certKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
 function jwt(claims: object): string {
   const b = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
@@ -63,11 +67,33 @@ describe("MsalGraphTokens", () => {
           fail(7000215, "invalid_client");
           return;
         }
+        const roles = ["DeviceManagementManagedDevices.Read.All"];
+        const issue = () =>
+          res.end(
+            JSON.stringify({
+              token_type: "Bearer",
+              expires_in: 3599,
+              access_token: jwt({ tid, roles, aud: params.get("scope"), n: posts.length }),
+            }),
+          );
+        const assertion = params.get("client_assertion");
+        if (assertion) {
+          // private_key_jwt: the audience is the token endpoint as the client sees it (the made-up host).
+          const header = decodeProtectedHeader(assertion);
+          const aud = `https://${cloud}.login.sandbox.invalid/${tid}/oauth2/v2.0/token`;
+          if (header["x5t#S256"] !== Buffer.from(CERT_SHA256, "hex").toString("base64url")) {
+            fail(700027, "invalid_client");
+            return;
+          }
+          jwtVerify(assertion, certKeys.publicKey, { algorithms: ["PS256", "RS256"], audience: aud, issuer: "app-id" })
+            .then(issue)
+            .catch(() => fail(700027, "invalid_client"));
+          return;
+        }
         if (params.get("client_secret") !== "s3cret") {
           fail(7000215, "invalid_client");
           return;
         }
-        const roles = ["DeviceManagementManagedDevices.Read.All"];
         res.end(
           JSON.stringify({
             token_type: "Bearer",
@@ -124,6 +150,24 @@ describe("MsalGraphTokens", () => {
       .graphToken({ tenantId: BAD_SECRET, cloud: "global" })
       .catch((e: unknown) => e);
     expect(err).to.include({ kind: "credentials", aadsts: 7000215 });
+  });
+
+  it("authenticates with a certificate (SHA-256 thumbprint, PEM key) through a signed client assertion", async () => {
+    const source = new MsalGraphTokens({
+      clientId: "app-id",
+      loginUrl: `${base}/login`,
+      certificate: {
+        thumbprint: CERT_SHA256.toUpperCase(),
+        privateKeyPem: certKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      },
+    });
+
+    const t = await source.graphToken({ tenantId: OK, cloud: "global" });
+
+    expect(t.roles).to.deep.equal(["DeviceManagementManagedDevices.Read.All"]);
+    const params = new URLSearchParams(posts[0].body);
+    expect(params.get("client_assertion_type")).to.equal("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    expect(params.has("client_secret")).to.equal(false);
   });
 
   it("reports a configuration without client id or credential clearly", async () => {
