@@ -35,7 +35,8 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
   for (const batch of plan.batches) {
     try {
       const { writable, matched } = await resolveNewCis(batch, deps, count, result);
-      await uploadBatch(writable, deps, productIds, count, result, matched);
+      const aligned = await alignLinkedCis(writable, deps, count, result);
+      await uploadBatch(aligned, deps, productIds, count, result, matched);
     } catch (err) {
       result.errors.push(`bulk upload: ${(err as Error).message}`);
       count("skipped:4me_error", batch.length);
@@ -142,6 +143,37 @@ async function resolveNewCis(
     }
   }
   return { writable: batch.filter((i) => !skip.has(i)), matched };
+}
+
+/**
+ * CIs the ledger links to a device carry the sourceID written back then. When the account gains or loses a tenant
+ * the device's sourceID changes form (tenant-qualified or not); the upload matches on sourceID, so it would miss the
+ * CI and create a second one. One read per batch of linked devices finds those CIs; they get the new sourceID first.
+ */
+async function alignLinkedCis(
+  batch: WriteItem[],
+  deps: ApplyDeps,
+  count: (k: string, n?: number) => void,
+  result: ApplyResult,
+): Promise<WriteItem[]> {
+  const linked = batch.filter((i) => i.ledger?.ciId);
+  if (linked.length === 0) return batch;
+  const current = new Map((await deps.api.findCisByIds(linked.map((i) => i.ledger!.ciId!))).map((c) => [c.id, c]));
+  const skip = new Set<WriteItem>();
+  for (const item of linked) {
+    const ci = current.get(item.ledger!.ciId!);
+    // Gone from 4me (deleted by hand): the upload finds nothing under the sourceID and creates it again.
+    if (!ci || (ci.sourceID === item.ci.sourceID && ci.source === deps.api.source)) continue;
+    try {
+      await deps.api.updateCi(ci.id, { source: deps.api.source, sourceID: item.ci.sourceID });
+      count("source_id_rewritten");
+    } catch (err) {
+      skip.add(item);
+      count("skipped:4me_rejected");
+      result.errors.push(`sourceID of CI ${ci.id} (${item.ci.deviceId}) not rewritten: ${(err as Error).message}`);
+    }
+  }
+  return skip.size ? batch.filter((i) => !skip.has(i)) : batch;
 }
 
 async function uploadBatch(
