@@ -1,0 +1,94 @@
+// Several tenants in one account (issue 6): a second tenant added later (sourceIDs become tenant-qualified without
+// a single duplicate CI), tenants in different clouds, and a scan that fails in one tenant (nothing is retired
+// until a complete scan).
+import { expect } from "chai";
+import { tenantField } from "../../src/app-instance/fields.js";
+import { generateFleet } from "../../src/sandbox/fleet/generate.js";
+import type { SimTenant } from "../../src/sandbox/fleet/types.js";
+import {
+  BASE_FORM,
+  customerMutations,
+  ordinaryDevices,
+  ourCis,
+  startTestSandbox,
+  str,
+  tenantOf,
+  type Sandbox,
+} from "./helpers/sandbox.js";
+
+describe("several tenants in one account (e2e)", function () {
+  this.timeout(30_000);
+  let sb: Sandbox;
+  let contoso: SimTenant;
+  let fabrikam: SimTenant;
+  const ciOf = (t: SimTenant, id: string) => ourCis(sb).filter((c) => c.sourceID === `${t.tenantId}/${id}`);
+
+  before(async () => {
+    const fleet = generateFleet({
+      seed: 21,
+      size: 100,
+      tenants: [{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }],
+    });
+    sb = await startTestSandbox({ fleet });
+    contoso = tenantOf(sb, 0);
+    fabrikam = tenantOf(sb, 1);
+    await sb.setup({ tenants: [{ domain: contoso.domain }], fields: BASE_FORM });
+  });
+  after(async () => sb?.close());
+
+  it("qualifies the sourceIDs of the first tenant when a second is added, without a duplicate CI", async () => {
+    const before = new Map(ourCis(sb).map((c) => [c.sourceID, c.id]));
+    expect(before.size).to.be.greaterThan(80);
+    expect([...before.keys()].every((id) => !id!.includes("/"))).to.equal(true);
+
+    await sb.saveForm([
+      { id: tenantField.domain(2), value: fabrikam.domain },
+      { id: tenantField.cloud(2), value: "usgov" },
+    ]);
+    expect(sb.formValues()[tenantField.status(2)]).to.equal("pending_consent");
+    const consent = await sb.consentAll();
+    expect(consent).to.deep.equal([{ slot: 2, domain: fabrikam.domain, status: 200, result: "connected" }]);
+    expect((await sb.runs(1))[0].trigger).to.equal("consent");
+
+    for (const [deviceId, ciId] of before) {
+      const now = ciOf(contoso, deviceId!);
+      expect(
+        now.map((c) => c.id),
+        deviceId!,
+      ).to.deep.equal([ciId]);
+    }
+    const fab = ordinaryDevices(fabrikam).filter((d) => ciOf(fabrikam, str(d, "id")).length === 1);
+    expect(fab.length).to.be.greaterThan(50);
+    const ci = ciOf(fabrikam, str(fab[0], "id"))[0];
+    // A tenant-scoped deep link: an administrator of several tenants lands in the right directory.
+    expect(ci.systemID).to.include(`/${fabrikam.tenantId}/`).and.include(str(fab[0], "id"));
+    expect(new Set(ourCis(sb).map((c) => c.sourceID)).size).to.equal(ourCis(sb).length);
+
+    sb.fourme.resetStats();
+    await sb.sync();
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+  });
+
+  it("retires nothing while one tenant's scan fails, and catches up after a complete scan", async () => {
+    const goneHere = ordinaryDevices(contoso).find((d) => ciOf(contoso, str(d, "id")).length)!;
+    const goneThere = ordinaryDevices(fabrikam).find((d) => ciOf(fabrikam, str(d, "id")).length)!;
+    sb.microsoft.controls.removeDevice(contoso.domain, str(goneHere, "id"));
+    sb.microsoft.controls.removeDevice(fabrikam.domain, str(goneThere, "id"));
+    sb.microsoft.controls.inject({ status: 503, route: "graph.devices", tenantId: fabrikam.tenantId, rate: 1 });
+
+    // Issue 6: an incomplete scan never retires anything, not even in the tenant that was read in full.
+    const broken = (await sb.sync()).run!;
+    expect(broken.status).to.equal("partial");
+    expect(broken.errors.join("\n")).to.include(fabrikam.domain).and.include("503");
+    expect(broken.counts.retired ?? 0).to.equal(0);
+    expect(ciOf(contoso, str(goneHere, "id"))[0].status).to.equal("in_production");
+    expect(ciOf(fabrikam, str(goneThere, "id"))[0].status).to.equal("in_production");
+
+    sb.microsoft.controls.clearFaults();
+    const healed = (await sb.sync()).run!;
+    expect(healed.status).to.equal("succeeded");
+    expect(healed.counts.retired).to.equal(2);
+    expect(ciOf(contoso, str(goneHere, "id"))[0].status).to.equal("removed");
+    expect(ciOf(fabrikam, str(goneThere, "id"))[0].status).to.equal("removed");
+  });
+});
