@@ -159,7 +159,10 @@ async function main(): Promise<void> {
   const tokens = await signAll(privateKey, options.alg, total);
 
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
-    execArgv: process.execArgv,
+    // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile of the receiver process there.
+    execArgv: process.env.BENCH_CPU_PROF_DIR
+      ? [...process.execArgv, "--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
+      : process.execArgv,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = () =>
