@@ -85,7 +85,12 @@ describe("MsalGraphTokens", () => {
             fail(700027, "invalid_client");
             return;
           }
-          jwtVerify(assertion, certKeys.publicKey, { algorithms: ["PS256", "RS256"], audience: aud, issuer: "app-id" })
+          jwtVerify(assertion, certKeys.publicKey, {
+            algorithms: ["PS256", "RS256"],
+            audience: aud,
+            issuer: "app-id",
+            clockTolerance: 60, // MSAL rounds nbf; Entra allows skew too
+          })
             .then(issue)
             .catch(() => fail(700027, "invalid_client"));
           return;
