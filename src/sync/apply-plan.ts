@@ -2,6 +2,7 @@
 // then the bulk uploads, user replacements and retirements. Every successful write is recorded in the ledger
 // before the next batch starts, so a crash resumes without duplicates.
 import type { CustomerApi } from "../fourme/customer-api.js";
+import { FourMeCredentialsError } from "../fourme/token-cache.js";
 import type { Logger } from "../logger.js";
 import type { LedgerEntry } from "../store/types.js";
 import type { InstanceStore } from "../store/types.js";
@@ -38,6 +39,7 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
       const aligned = await alignLinkedCis(writable, deps, count, result);
       await uploadBatch(aligned, deps, productIds, count, result, matched);
     } catch (err) {
+      rethrowFatal(err);
       result.errors.push(`bulk upload: ${(err as Error).message}`);
       count("skipped:4me_error", batch.length);
       deps.logger.error({ err: (err as Error).message }, "bulk upload failed; the batch is retried next run");
@@ -86,6 +88,7 @@ async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDep
       }
     }
   } catch (err) {
+    rethrowFatal(err);
     result.errors.push(`product lookup: ${(err as Error).message}`);
   }
   return productIds;
@@ -119,6 +122,7 @@ async function resolveNewCis(
       try {
         await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
       } catch (err) {
+        rethrowFatal(err);
         // 4me refused the takeover (the CI itself is invalid, say): skip this device, never the whole batch, and
         // never upload it, which would only meet the same CI by serial again.
         skip.add(item);
@@ -139,6 +143,7 @@ async function resolveNewCis(
     try {
       await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
     } catch (err) {
+      rethrowFatal(err);
       result.errors.push(`UI extension on product ${id}: ${(err as Error).message}`);
     }
   }
@@ -168,6 +173,7 @@ async function alignLinkedCis(
       await deps.api.updateCi(ci.id, { source: deps.api.source, sourceID: item.ci.sourceID });
       count("source_id_rewritten");
     } catch (err) {
+      rethrowFatal(err);
       skip.add(item);
       count("skipped:4me_rejected");
       result.errors.push(`sourceID of CI ${ci.id} (${item.ci.deviceId}) not rewritten: ${(err as Error).message}`);
@@ -255,6 +261,7 @@ async function replaceOwnUsers(
   try {
     current = new Map((await deps.api.findCisByIds(items.map((i) => i.ciId))).map((c) => [c.id, c.userIds]));
   } catch (err) {
+    rethrowFatal(err);
     result.errors.push(`users of ${items.length} CIs not replaced: ${(err as Error).message}`);
     return new Set(items.map((i) => i.item));
   }
@@ -264,6 +271,7 @@ async function replaceOwnUsers(
     try {
       await deps.api.updateCi(ciId, { userIds: change.userIds });
     } catch (err) {
+      rethrowFatal(err);
       failed.add(item);
       result.errors.push(`users of CI ${ciId} not replaced: ${(err as Error).message}`);
     }
@@ -306,7 +314,13 @@ async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: nu
       await deps.store.putLedger([{ ...r.ledgerEntry, retired: true }]);
       count("retired");
     } catch (err) {
+      rethrowFatal(err);
       result.errors.push(`retire ${r.ledgerEntry.deviceId}: ${(err as Error).message}`);
     }
   }
+}
+
+/** 4me refused the app's credentials: nothing else can work, so the run stops and the instance is suspended. */
+function rethrowFatal(err: unknown): void {
+  if (err instanceof FourMeCredentialsError) throw err;
 }

@@ -14,6 +14,7 @@ import { planSync } from "./plan.js";
 import { readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
 import type { AuthorizationError } from "../errors.js";
+import { FourMeCredentialsError } from "../fourme/token-cache.js";
 
 export interface RunSyncDeps {
   store: InstanceStore;
@@ -37,13 +38,16 @@ export interface RunSyncDeps {
 export interface RunSyncResult {
   run?: SyncRun;
   /** Why nothing ran. */
-  skipped?: "already_running" | "no_instance" | "no_tenant";
+  skipped?: "already_running" | "no_instance" | "not_runnable" | "no_tenant";
 }
 
 export async function runSync(account: string, trigger: string, deps: RunSyncDeps): Promise<RunSyncResult> {
   const now = deps.clock ?? (() => new Date());
   const instance = await deps.store.getInstance(account);
   if (!instance?.settings) return { skipped: "no_instance" };
+  // As webhooks/handlers/payload.ts isRunnable: a run queued before the customer disabled the instance, or one
+  // asked for by the CLI or a consent callback, writes nothing to an instance that is off.
+  if (instance.disabled || instance.suspended || !instance.enabledByCustomer) return { skipped: "not_runnable" };
   const settings = instance.settings;
   const tenants = (await deps.store.listTenants(account)).filter((t) => t.status === "connected" && t.tenantId);
   if (tenants.length === 0) return { skipped: "no_tenant" };
@@ -58,6 +62,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     for (const [k, v] of Object.entries(c)) counts[k] = (counts[k] ?? 0) + v;
   };
   let status: SyncRun["status"] = "succeeded";
+  /** An error that ends the run and is the caller's to handle (4me refused the app's credentials). */
+  let fatal: unknown;
   log.info({ trigger, tenants: tenants.length }, "sync started");
   await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
 
@@ -121,6 +127,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     status = "failed";
     errors.push((err as Error).message);
     log.error({ err: (err as Error).message }, "sync failed");
+    if (err instanceof FourMeCredentialsError) fatal = err;
   }
 
   const endedAt = now();
@@ -139,6 +146,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     log,
   );
   log.info({ status, counts, errors: errors.length }, "sync ended");
+  if (fatal) throw fatal;
   return { run: { ...run, status, counts, errors, endedAt: endedAt.toISOString() } };
 }
 
@@ -148,6 +156,7 @@ async function ensureExtension(api: CustomerApi, ext: NonNullable<RunSyncDeps["c
     if (action !== "unchanged") log.info({ action }, "CI UI extension written");
     return uiExtension.id;
   } catch (err) {
+    if (err instanceof FourMeCredentialsError) throw err;
     // Without the extension CIs still import; their Intune fields just are not shown until the next run.
     log.warn({ err: (err as Error).message }, "CI UI extension not written");
     return undefined;
