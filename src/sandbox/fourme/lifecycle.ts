@@ -189,7 +189,7 @@ export class AppLifecycle {
     state: { disabled?: boolean; suspended?: boolean; enabledByCustomer?: boolean; suspensionComment?: string },
   ): Promise<Delivery[]> {
     const instance = this.store.appInstances.update(this.instance(customer), state);
-    syncClientWithInstance(this.store, instance);
+    if (state.disabled !== undefined) syncClientWithInstance(this.store, instance);
     return this.sendWebhook(
       "app_instance.update",
       this.lifecyclePayload(instance),

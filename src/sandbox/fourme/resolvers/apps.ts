@@ -92,7 +92,9 @@ function updateInstance(input: InstanceInput, ctx: GqlContext) {
     if (input[k] !== undefined) (patch as Record<string, unknown>)[k] = input[k] ?? undefined;
   }
   const updated = ctx.store.appInstances.update(instance, patch);
-  syncClientWithInstance(ctx.store, updated);
+  // Only a change of `disabled` touches the application token: writing form fields must not re-enable an
+  // OAuth application the customer (or a test) disabled.
+  if (input.disabled !== undefined) syncClientWithInstance(ctx.store, updated);
   return payload("appInstance", [], updated, input.clientMutationId);
 }
 
