@@ -69,6 +69,32 @@ describe("several tenants in one account (e2e)", function () {
     expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
   });
 
+  it("marks a tenant that revoked consent as failed with a fresh consent link, and resumes once consent is back", async () => {
+    const before = ourCis(sb).length;
+    sb.microsoft.controls.revokeConsent(fabrikam.domain);
+    const refused = (await sb.sync()).run!;
+    await sb.idle();
+    expect(refused.status).to.equal("partial");
+    expect(refused.counts.retired ?? 0).to.equal(0);
+    expect(ourCis(sb).length).to.equal(before);
+    const form = sb.formValues();
+    expect(String(form[tenantField.status(2)])).to.match(/^failed/);
+    expect(String(form[tenantField.consentUrl(2)])).to.include("/adminconsent");
+    expect(form[tenantField.status(1)]).to.equal("connected");
+    // While it stays failed the tenant is not read at all, and none of its CIs is taken for gone.
+    const without = (await sb.sync()).run!;
+    expect(without.counts.seen).to.equal(contoso.devices.length);
+    expect(without.counts.retired ?? 0).to.equal(0);
+    expect(ourCis(sb).filter((c) => c.status !== "in_production").length).to.equal(0);
+
+    const consent = await sb.consentAll();
+    expect(consent.map((c) => [c.slot, c.result])).to.deep.equal([[2, "connected"]]);
+    const resumed = (await sb.runs(1))[0];
+    expect(resumed.trigger).to.equal("consent");
+    expect(resumed.status).to.equal("succeeded");
+    expect(sb.formValues()[tenantField.status(2)]).to.equal("connected");
+  });
+
   it("retires nothing while one tenant's scan fails, and catches up after a complete scan", async () => {
     const goneHere = ordinaryDevices(contoso).find((d) => ciOf(contoso, str(d, "id")).length)!;
     const goneThere = ordinaryDevices(fabrikam).find((d) => ciOf(fabrikam, str(d, "id")).length)!;
