@@ -266,6 +266,30 @@ describe("sync against the sandbox (e2e)", function () {
     expect(after.users.map((u) => u!.id).sort()).to.deep.equal([colleague.id, newOwner.id].sort());
   });
 
+  it("links the user of an unchanged device once the person exists in 4me, and writes nothing else", async () => {
+    const [noPerson] = hardCases(tenant, "noPerson");
+    const email = str(noPerson, "emailAddress").toLowerCase();
+    const waiting = tenant.devices.filter(
+      (d) => str(d, "emailAddress").toLowerCase() === email && ciOf(sb, str(d, "id"))?.users.length === 0,
+    );
+    expect(waiting.length).to.be.at.least(1);
+    const { personIds } = sb.fourme.seedAccount(sb.account, {
+      people: [{ name: str(noPerson, "userDisplayName"), primaryEmail: email }],
+      teams: [{ name: SUPPORT_TEAM }],
+      products: [],
+      cis: [],
+    });
+    sb.fourme.resetStats();
+    const { run } = await sb.sync();
+    expect(run!.counts.users_linked).to.equal(waiting.length);
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({ configurationItemUpdate: waiting.length });
+    for (const d of waiting) expect(ciOf(sb, str(d, "id"))!.users.map((u) => u!.id)).to.deep.equal(personIds);
+
+    sb.fourme.resetStats();
+    await sb.sync();
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+  });
+
   it("moves a re-enrolled device's CI to its new record, and never retires it when the old record goes", async () => {
     const old = ordinaryDevices(tenant).find((d) => d["operatingSystem"] === "Windows" && ciOf(sb, str(d, "id")))!;
     const ciId = ciOf(sb, str(old, "id"))!.id;

@@ -17,8 +17,17 @@ export const BASE_FORM: { id: string; value: unknown }[] = [
   { id: Field.supportTeam, value: SUPPORT_TEAM },
 ];
 
+/** Device ids of each generated tenant in generated order: device i is hard case hardCaseAt(ctx, i). */
+const generatedOrder = new WeakMap<SimTenant, string[]>();
+
 /** A sandbox for tests: every client wait is virtual, so retries and polls never sleep for real. */
 export function startTestSandbox(options: SandboxOptions): Promise<Sandbox> {
+  // Tests remove, re-add and re-enrol devices; remember which device is which case before they do.
+  for (const t of options.fleet.tenants)
+    generatedOrder.set(
+      t,
+      t.devices.map((d) => String(d["id"])),
+    );
   return startSandbox({ instantWaits: true, ...options });
 }
 
@@ -57,16 +66,23 @@ export function tenantOf(sb: Sandbox, index = 0): SimTenant {
   return sb.microsoft.controls.tenant(sb.fleet.tenants[index].domain);
 }
 
-/** Devices of a tenant that are the named hard case (generated order: device i is index i). */
-export function hardCases(tenant: SimTenant, name: string): Record<string, unknown>[] {
+/** Generated devices still in the tenant whose hard case (undefined: none) passes `test`. */
+function generated(tenant: SimTenant, test: (name: string | undefined) => boolean): Record<string, unknown>[] {
   const ctx = contextOf(tenant);
-  return tenant.devices.filter((_, i) => i < (tenant.gen?.size ?? 0) && hardCaseAt(ctx, i) === name);
+  const order = generatedOrder.get(tenant);
+  if (!order) throw new Error(`tenant ${tenant.domain} was not started with startTestSandbox`);
+  const byId = new Map(tenant.devices.map((d) => [String(d["id"]), d]));
+  return order.flatMap((id, i) => (test(hardCaseAt(ctx, i)) && byId.has(id) ? [byId.get(id)!] : []));
+}
+
+/** Devices of a tenant that are the named hard case. */
+export function hardCases(tenant: SimTenant, name: string): Record<string, unknown>[] {
+  return generated(tenant, (n) => n === name);
 }
 
 /** Devices that are no hard case at all. */
 export function ordinaryDevices(tenant: SimTenant): Record<string, unknown>[] {
-  const ctx = contextOf(tenant);
-  return tenant.devices.filter((_, i) => i < (tenant.gen?.size ?? 0) && hardCaseAt(ctx, i) === undefined);
+  return generated(tenant, (n) => n === undefined);
 }
 
 export const str = (d: Record<string, unknown>, key: string): string => String(d[key] ?? "");
