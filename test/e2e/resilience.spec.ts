@@ -76,6 +76,31 @@ describe("sync resilience against the sandbox (e2e)", function () {
     });
   });
 
+  describe("when Graph throttles and fails", () => {
+    let sb: Sandbox;
+    before(async () => {
+      sb = await startTestSandbox({ fleet: generateFleet({ seed: 6, size: 200 }) });
+      await sb.setup({ fields: BASE_FORM });
+    });
+    after(async () => sb?.close());
+
+    it("reads every page through 429s and 503s, and a complete read retires and rewrites nothing", async () => {
+      const tenant = tenantOf(sb);
+      const skippedBefore = sb.clock!.skippedMs;
+      sb.microsoft.controls.inject({ status: 429, retryAfter: 7, route: "graph.devices", count: 2 });
+      sb.microsoft.controls.inject({ status: 503, route: "graph.devices", count: 2 });
+      sb.microsoft.controls.resetStats();
+      sb.fourme.resetStats();
+      const { run } = await sb.sync();
+      expect(run!.status, run!.errors.join("\n")).to.equal("succeeded");
+      expect(run!.counts.seen).to.equal(tenant.devices.length);
+      expect(run!.counts.retired ?? 0).to.equal(0);
+      expect(sb.microsoft.controls.stats().byStatus).to.include({ "429": 2, "503": 2 });
+      expect(sb.clock!.skippedMs - skippedBefore).to.be.at.least(14_000);
+      expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+    });
+  });
+
   describe("when a run dies part way", () => {
     let sb: Sandbox;
     before(async () => {
