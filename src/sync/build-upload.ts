@@ -13,6 +13,8 @@ export interface UploadContext {
   productIdBySourceId?: ReadonlyMap<string, string>;
   /** Team name for new products and CIs (settings.supportTeam). */
   supportTeam?: string;
+  /** CIs (by sourceID) sent without our custom fields: their product has another UI extension, which defines none. */
+  withoutCustomFields?: ReadonlySet<string>;
 }
 
 export interface PreparedUpload {
@@ -65,7 +67,7 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
     const personId = personOf(item, ctx.people);
     if (personId) personBySourceId.set(ci.sourceID, personId);
     else if (ci.primaryUser) usersNotFound.push(ci.sourceID);
-    product.configurationItems.push(toDiscoveredCi(item, personId));
+    product.configurationItems.push(toDiscoveredCi(item, personId, !ctx.withoutCustomFields?.has(ci.sourceID)));
   }
   // APPEND never removes a user somebody else added; replacing our own earlier user is a separate, rare update.
   return {
@@ -79,7 +81,7 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
   };
 }
 
-function toDiscoveredCi(item: WriteItem, personId: string | undefined): DiscoveredCi {
+function toDiscoveredCi(item: WriteItem, personId: string | undefined, customFields = true): DiscoveredCi {
   const ci = item.ci;
   return {
     sourceID: ci.sourceID,
@@ -87,7 +89,7 @@ function toDiscoveredCi(item: WriteItem, personId: string | undefined): Discover
     systemID: ci.systemID,
     status: ci.status as DiscoveredCi["status"],
     strategy: "UPDATE",
-    customFields: ci.customFields.map((f) => ({ id: f.id, value: f.value })),
+    ...(customFields ? { customFields: ci.customFields.map((f) => ({ id: f.id, value: f.value })) } : {}),
     ...(ci.serialNr ? { serialNr: ci.serialNr } : {}),
     ...(ci.lastSeenAt ? { lastSeenAt: ci.lastSeenAt } : {}),
     ...(ci.inUseSince ? { inUseSince: ci.inUseSince } : {}),
