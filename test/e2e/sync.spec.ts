@@ -290,6 +290,66 @@ describe("sync against the sandbox (e2e)", function () {
     expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
   });
 
+  it("keeps updating a CI moved by hand to another product, whatever UI extension that product has", async () => {
+    const [plain, foreign] = ordinaryDevices(tenant).filter(
+      (d) => d["operatingSystem"] === "Windows" && ciOf(sb, str(d, "id")),
+    );
+    // The customer's own products: one without a UI extension, one with an extension of their own.
+    const { uiExtensionCreate } = await asCustomer<{ uiExtensionCreate: { uiExtension: { id: string } } }>(
+      sb,
+      `mutation($html: String) { uiExtensionCreate(input: { name: "Asset tags", category: product, html: $html, activate: true }) { uiExtension { id } } }`,
+      { html: '<input id="asset_tag">' },
+    );
+    const team = sb.fourme.inspect.teams(sb.account).find((t) => t.name === SUPPORT_TEAM)!;
+    const product = async (name: string, uiExtensionId?: string) =>
+      (
+        await asCustomer<{ productCreate: { product: { id: string } } }>(
+          sb,
+          `mutation($input: ProductCreateInput!) { productCreate(input: $input) { product { id } errors { message } } }`,
+          {
+            input: {
+              name,
+              brand: "Contoso Workplace",
+              model: name,
+              category: "laptop",
+              supportTeamId: team.id,
+              ...(uiExtensionId ? { uiExtensionId } : {}),
+            },
+          },
+        )
+      ).productCreate.product.id;
+    const targets = [
+      { device: plain, productId: await product("Standard laptop") },
+      { device: foreign, productId: await product("Tagged laptop", uiExtensionCreate.uiExtension.id) },
+    ];
+    for (const { device, productId } of targets) {
+      await asCustomer(
+        sb,
+        `mutation($id: ID!, $p: ID!) { configurationItemUpdate(input: { id: $id, productId: $p }) { errors { message } } }`,
+        { id: ciOf(sb, str(device, "id"))!.id, p: productId },
+      );
+      device["deviceName"] = `${str(device, "deviceName")}-M`;
+      device["osVersion"] = `${str(device, "osVersion")}.5`;
+    }
+    const { run } = await sb.sync();
+    expect(run!.status, run!.errors.join("\n")).to.equal("succeeded");
+    expect(run!.counts.updated).to.equal(2);
+    for (const { device, productId } of targets) {
+      const ci = ciOf(sb, str(device, "id"))!;
+      expect(ci.name).to.equal(device["deviceName"]);
+      expect(ci.product!.id, "the product the customer chose").to.equal(productId);
+    }
+    // A product without an extension gets ours, so its CIs show the Intune fields; another extension is kept.
+    const plainCi = ciOf(sb, str(plain, "id"))!;
+    expect(fieldOf(plainCi, "intune_os_version")).to.equal(plain["osVersion"]);
+    const foreignCi = ciOf(sb, str(foreign, "id"))!;
+    expect(foreignCi.product!.uiExtensionId).to.equal(uiExtensionCreate.uiExtension.id);
+
+    sb.fourme.resetStats();
+    await sb.sync();
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+  });
+
   it("moves a re-enrolled device's CI to its new record, and never retires it when the old record goes", async () => {
     const old = ordinaryDevices(tenant).find((d) => d["operatingSystem"] === "Windows" && ciOf(sb, str(d, "id")))!;
     const ciId = ciOf(sb, str(old, "id"))!.id;
