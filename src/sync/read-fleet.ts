@@ -37,6 +37,11 @@ export interface ReadFleetDeps {
   clientFor: (tenant: TenantRecord) => IntuneClient;
   microsoft: CloudOverrides;
   ciStatus: string;
+  /**
+   * Qualify sourceIDs by tenant: whether the account has several tenants, connected or not. Defaults to several
+   * tenants being read; a tenant that is failing for a while must not flip the others' sourceIDs back and forth.
+   */
+  qualifySourceIds?: boolean;
   now: Date;
   logger: Logger;
   onPage?: (devicesSoFar: number) => void;
@@ -55,7 +60,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
     refused: [],
   };
   const acc = new BreakdownAccumulator();
-  const qualify = deps.tenants.length > 1;
+  const qualify = deps.qualifySourceIds ?? deps.tenants.length > 1;
   let seen = 0;
   for (const tenant of deps.tenants) {
     const ctx = {

@@ -49,7 +49,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   // asked for by the CLI or a consent callback, writes nothing to an instance that is off.
   if (instance.disabled || instance.suspended || !instance.enabledByCustomer) return { skipped: "not_runnable" };
   const settings = instance.settings;
-  const tenants = (await deps.store.listTenants(account)).filter((t) => t.status === "connected" && t.tenantId);
+  const allTenants = await deps.store.listTenants(account);
+  const tenants = allTenants.filter((t) => t.status === "connected" && t.tenantId);
   if (tenants.length === 0) return { skipped: "no_tenant" };
   const run = await deps.store.startRun(account, trigger, deps.staleRunMs ?? 2 * 60 * 60 * 1000);
   if (!run) return { skipped: "already_running" };
@@ -73,6 +74,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       clientFor: deps.intuneClient,
       microsoft: deps.microsoft,
       ciStatus: settings.ciStatus,
+      qualifySourceIds: allTenants.length > 1,
       now: startedAt,
       logger: log,
       onPage: (done) => deps.onProgress?.({ phase: "read", done }),

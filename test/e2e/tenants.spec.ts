@@ -81,8 +81,11 @@ describe("several tenants in one account (e2e)", function () {
     expect(String(form[tenantField.status(2)])).to.match(/^failed/);
     expect(String(form[tenantField.consentUrl(2)])).to.include("/adminconsent");
     expect(form[tenantField.status(1)]).to.equal("connected");
-    // While it stays failed the tenant is not read at all, and none of its CIs is taken for gone.
+    // While it stays failed the tenant is not read at all, none of its CIs is taken for gone, and the other
+    // tenant's CIs keep their tenant-qualified sourceIDs (nothing is rewritten).
+    sb.fourme.resetStats();
     const without = (await sb.sync()).run!;
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
     expect(without.counts.seen).to.equal(contoso.devices.length);
     expect(without.counts.retired ?? 0).to.equal(0);
     expect(ourCis(sb).filter((c) => c.status !== "in_production").length).to.equal(0);
