@@ -102,20 +102,36 @@ export async function runAlerts(
   const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
   const alertLedger = await deps.store.getAlerts(account);
   const gone = goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds));
-  const { statuses, numbers } = await requestsOf(api, alertLedger);
-
-  const plan = planAlerts({
-    account,
-    compliance,
-    devices,
-    alertLedger,
-    settings: deps.settings,
-    gone,
-    requestStatuses: statuses,
-    requestNumbers: numbers,
-    qualifyTenant: tenants.length > 1,
-    now,
-  });
+  // Only open alerts' requests are read (a person may have completed them), so a pass costs the same however
+  // many alerts were resolved before. The planner is pure: when a new request must refer to a previous one whose
+  // number we have not read, read just those and plan again.
+  const known = await requestsOf(
+    api,
+    alertLedger.filter((a) => a.state === "open" && a.requestId).map((a) => ({ ...a, requestId: a.requestId! })),
+  );
+  const planWith = (numbers: Record<string, string>) =>
+    planAlerts({
+      account,
+      compliance,
+      devices,
+      alertLedger,
+      settings: deps.settings,
+      gone,
+      requestStatuses: known.statuses,
+      requestNumbers: numbers,
+      qualifyTenant: tenants.length > 1,
+      now,
+    });
+  let plan = planWith(known.numbers);
+  const previous = plan.actions.flatMap((a) =>
+    a.kind === "create" && a.entry.previousRequestId && !known.numbers[a.entry.previousRequestId]
+      ? [{ tenantId: a.tenantId, deviceId: a.deviceId, requestId: a.entry.previousRequestId }]
+      : [],
+  );
+  if (previous.length > 0) {
+    const read = await requestsOf(api, previous);
+    plan = planWith({ ...known.numbers, ...read.numbers });
+  }
   add("unchanged", plan.counts["unchanged"] ?? 0);
   for (const [k, v] of Object.entries(plan.counts)) if (k.startsWith("skipped:")) add(k, v);
 
@@ -291,15 +307,14 @@ function goneDevices(
   return out;
 }
 
-/** Status and number of the requests of open alerts, so a request a person completed is respected. */
-async function requestsOf(api: CustomerApi, alerts: AlertEntry[]) {
+/** Status and number of these requests of our devices, found by their devices' source/sourceID. */
+async function requestsOf(api: CustomerApi, wanted: { tenantId: string; deviceId: string; requestId: string }[]) {
   const statuses: Record<string, string> = {};
   const numbers: Record<string, string> = {};
-  const ids = alerts.filter((a) => a.requestId || a.previousRequestId);
-  if (ids.length === 0) return { statuses, numbers };
-  const wanted = new Set(ids.flatMap((a) => [a.requestId, a.previousRequestId]).filter(Boolean));
-  for (const r of await api.findRequestsBySource(ids.map((a) => alertSourceId(a.tenantId, a.deviceId)))) {
-    if (!wanted.has(r.id)) continue;
+  if (wanted.length === 0) return { statuses, numbers };
+  const ids = new Set(wanted.map((w) => w.requestId));
+  for (const r of await api.findRequestsBySource(wanted.map((w) => alertSourceId(w.tenantId, w.deviceId)))) {
+    if (!ids.has(r.id)) continue;
     if (r.status) statuses[r.id] = r.status;
     if (r.requestId) numbers[r.id] = r.requestId;
   }

@@ -142,7 +142,8 @@ describe("compliance alerts (sandbox end to end)", function () {
       expect(requests).to.have.length(2);
       const open = requests.filter((r) => r.status !== "completed");
       expect(open).to.have.length(1);
-      expect(open[0]!.notes[0]!.text).to.contain("noncompliant before");
+      const previous = requests.find((r) => r.status === "completed")!;
+      expect(open[0]!.notes[0]!.text).to.contain(`noncompliant before: see request #${previous.requestId}`);
     });
 
     it("leaves one request after a crash between creating it and recording it", async () => {
