@@ -1,11 +1,11 @@
 // End to end against the sandbox's Entra and Graph simulators on 127.0.0.1: the real consent link, the real
 // redirect, the connector's callback route, real MSAL tokens and the real reader. Nothing leaves loopback.
 import { expect } from "chai";
-import { tenantField } from "../../../src/app-instance/fields.js";
-import { AuthorizationError } from "../../../src/errors.js";
-import { connectTenants, recordAuthorizationFailure } from "../../../src/intune/connection.js";
-import { createIntuneClient } from "../../../src/intune/intune-client.js";
-import { ACCOUNT, APP_INSTANCE, linkOf, setup, statusOf, visit, type Setup } from "./simulator-helpers.js";
+import { tenantField } from "../../src/app-instance/fields.js";
+import { AuthorizationError } from "../../src/errors.js";
+import { connectTenants, recordAuthorizationFailure } from "../../src/intune/connection.js";
+import { createIntuneClient } from "../../src/intune/intune-client.js";
+import { ACCOUNT, APP_INSTANCE, linkOf, setup, statusOf, visit, type Setup } from "./helpers/intune-simulator.js";
 
 describe("Intune connection against the Microsoft simulator", () => {
   let s: Setup;

@@ -23,7 +23,7 @@ import {
   type MicrosoftSimulatorOptions,
 } from "../../../src/sandbox/microsoft/index.js";
 import { openStore } from "../../../src/store/open-store.js";
-import { RecordingWriter } from "./connection-helpers.js";
+import { RecordingWriter } from "../../unit/intune/connection-helpers.js";
 
 export const ACCOUNT = "widget";
 export const APP_INSTANCE = "NG1lLmNvbS9BcHBJbnN0YW5jZS80Mg";
