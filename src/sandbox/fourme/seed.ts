@@ -5,37 +5,9 @@ import { categoryReference } from "./product-write.js";
 import type { ProductRec, TeamRec } from "./store/records.js";
 import type { FourMeStore } from "./store/store.js";
 
-export interface FourMeSeedPerson {
-  name: string;
-  primaryEmail: string;
-  authenticationID?: string;
-  disabled?: boolean;
-}
-
-export interface FourMeSeedProduct {
-  brand: string;
-  model: string;
-  name: string;
-  categoryReference: string;
-  categoryName: string;
-}
-
-export interface FourMeSeedCi {
-  name: string;
-  serialNr: string;
-  brand: string;
-  model: string;
-  /** A 4me CiStatus value, e.g. `in_production` or `archived`. */
-  status: string;
-}
-
-export interface FourMeSeed {
-  people: FourMeSeedPerson[];
-  teams?: { name: string }[];
-  serviceInstances?: { name: string }[];
-  products: FourMeSeedProduct[];
-  cis: FourMeSeedCi[];
-}
+// The seed shape is the fleet generator's (one definition: src/sandbox/fleet/types.ts).
+import type { FourMeSeed, FourMeSeedProduct } from "../fleet/types.js";
+export type { FourMeSeed, FourMeSeedCi, FourMeSeedPerson, FourMeSeedProduct } from "../fleet/types.js";
 
 export interface SeedResult {
   /** The team products and CIs are supported by: the first seeded team, or "Workplace Support" when none is. */
