@@ -48,7 +48,13 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
     written += batch.length;
     deps.onBatch?.(written, plan.toWrite.length);
   }
-  await retryUsers(plan.userRetry, deps, count);
+  try {
+    await retryUsers(plan.userRetry, deps, count);
+  } catch (err) {
+    // Linking users found late is best effort: it never keeps the run from retiring what left Intune.
+    rethrowFatal(err);
+    result.errors.push(`users not linked: ${(err as Error).message}`);
+  }
   await retire(plan, deps, count, result);
   if (plan.superseded.length) await deps.store.putLedger(plan.superseded);
   return result;
