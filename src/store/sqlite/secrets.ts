@@ -3,12 +3,13 @@ import type BetterSqlite3 from "better-sqlite3";
 import type { Sealer } from "../seal.js";
 import { assembleSecrets, planSecretWrites, type SealedPart } from "../secret-parts.js";
 import { toTenant, type TenantRow } from "../rows.js";
+import { prepared } from "./statements.js";
 import type { InstanceSecrets, SecretsPatch, TenantRecord } from "../types.js";
 
 function secretRows(db: BetterSqlite3.Database, account: string): SealedPart[] {
-  return db
-    .prepare("SELECT part, sealed FROM instance_secrets WHERE account = ? ORDER BY part")
-    .all(account) as SealedPart[];
+  return prepared(db, "SELECT part, sealed FROM instance_secrets WHERE account = ? ORDER BY part").all(
+    account,
+  ) as SealedPart[];
 }
 
 export function mergeSecrets(
@@ -19,12 +20,13 @@ export function mergeSecrets(
   parts: SecretsPatch,
 ): void {
   const plan = planSecretWrites(account, parts, secretRows(db, account), sealer);
-  const upsert = db.prepare(
+  const upsert = prepared(
+    db,
     `INSERT INTO instance_secrets (account, part, sealed, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (account, part) DO UPDATE SET sealed = excluded.sealed, updated_at = excluded.updated_at`,
   );
-  const remove = db.prepare("DELETE FROM instance_secrets WHERE account = ? AND part = ?");
-  const reseal = db.prepare("UPDATE instance_secrets SET sealed = ? WHERE account = ? AND part = ? AND sealed = ?");
+  const remove = prepared(db, "DELETE FROM instance_secrets WHERE account = ? AND part = ?");
+  const reseal = prepared(db, "UPDATE instance_secrets SET sealed = ? WHERE account = ? AND part = ? AND sealed = ?");
   for (const u of plan.upserts) upsert.run(account, u.part, u.sealed, now.toISOString());
   for (const part of plan.deletes) remove.run(account, part);
   for (const r of plan.reseals) reseal.run(r.to, account, r.part, r.from);

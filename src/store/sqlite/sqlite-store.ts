@@ -23,6 +23,7 @@ import { migrateSqlite } from "./migrate.js";
 import { finishRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
 import { SqliteReplayCache } from "./replay.js";
+import { prepared } from "./statements.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
 export interface SqliteStoreOptions {
@@ -108,9 +109,9 @@ export class SqliteStore implements InstanceStore {
   ): Promise<InstanceRecord> {
     return this.call("upsertInstance", () => {
       // Absent fields keep their stored value (COALESCE), so a partial update never clears what it did not name.
-      const row = this.db
-        .prepare(
-          `INSERT INTO instances (account, app_instance_id, offering_reference, disabled, suspended,
+      const row = prepared(
+        this.db,
+        `INSERT INTO instances (account, app_instance_id, offering_reference, disabled, suspended,
              enabled_by_customer, settings, breakdown, created_at, updated_at)
            VALUES (@account, @appInstanceId, @offeringReference, COALESCE(@disabled, 0), COALESCE(@suspended, 0),
              COALESCE(@enabledByCustomer, 1), @settings, @breakdown, @now, @now)
@@ -124,25 +125,25 @@ export class SqliteStore implements InstanceStore {
              breakdown = COALESCE(@breakdown, breakdown),
              updated_at = @now
            RETURNING *`,
-        )
-        .get({
-          account: record.account,
-          appInstanceId: record.appInstanceId ?? null,
-          offeringReference: record.offeringReference,
-          disabled: bit(record.disabled),
-          suspended: bit(record.suspended),
-          enabledByCustomer: bit(record.enabledByCustomer),
-          settings: record.settings === undefined ? null : JSON.stringify(record.settings),
-          breakdown: record.breakdown ?? null,
-          now: this.iso(),
-        }) as InstanceRow;
+      ).get({
+        account: record.account,
+        appInstanceId: record.appInstanceId ?? null,
+        offeringReference: record.offeringReference,
+        disabled: bit(record.disabled),
+        suspended: bit(record.suspended),
+        enabledByCustomer: bit(record.enabledByCustomer),
+        settings: record.settings === undefined ? null : JSON.stringify(record.settings),
+        breakdown: record.breakdown ?? null,
+        now: this.iso(),
+      }) as InstanceRow;
       return toInstance(row);
     });
   }
 
   getInstance(account: string): Promise<InstanceRecord | undefined> {
     return this.call("getInstance", () => {
-      const row = this.db.prepare("SELECT * FROM instances WHERE account = ?").get(account) as InstanceRow | undefined;
+      const row = prepared(this.db, "SELECT * FROM instances WHERE account = ?").get(account) as
+        InstanceRow | undefined;
       return row && toInstance(row);
     });
   }
