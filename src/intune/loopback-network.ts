@@ -3,7 +3,8 @@
 // knownAuthorities, and this network client carries those URLs to the loopback simulator and rewrites the
 // simulator's own base back to the made-up host in what it answers (MSAL takes the first path segment of every
 // endpoint for the tenant, so the simulator's /login/<cloud> prefix must not show). Used only when the login URL
-// is http. A client assertion (certificate credential) then names the made-up token endpoint as its audience.
+// is http. A client assertion (certificate credential) then names the made-up token endpoint as its audience, so
+// every request says which made-up origin it came from (x-sandbox-login-origin) and the simulator accepts that audience.
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 export interface LoopbackRoute {
@@ -21,12 +22,13 @@ export function fakeLoginOrigin(cloud: string): string {
 }
 
 export function loopbackNetworkClient(routes: LoopbackRoute[], fetchImpl: typeof fetch = fetch): INetworkModule {
-  const toReal = (url: string): string => {
+  const toReal = (url: string): { url: string; route: LoopbackRoute } => {
     for (const r of routes) {
       for (const origin of [r.fakeOrigin, ...(r.aliases ?? [])]) {
-        if (url === origin || url.startsWith(`${origin}/`)) return r.realBase + url.slice(origin.length);
+        if (url === origin || url.startsWith(`${origin}/`))
+          return { url: r.realBase + url.slice(origin.length), route: r };
       }
-      if (url.startsWith(`${r.realBase}/`)) return url;
+      if (url.startsWith(`${r.realBase}/`)) return { url, route: r };
     }
     // In sandbox mode nothing may reach a real Microsoft host by mistake.
     throw new Error(`sandbox network client: no route for ${new URL(url).origin}`);
@@ -34,9 +36,11 @@ export function loopbackNetworkClient(routes: LoopbackRoute[], fetchImpl: typeof
   const toFake = (text: string) => routes.reduce((t, r) => t.replaceAll(r.realBase, r.fakeOrigin), text);
 
   async function send<T>(method: "GET" | "POST", url: string, options?: NetworkRequestOptions, timeout?: number) {
-    const res = await fetchImpl(toReal(url), {
+    const real = toReal(url);
+    const res = await fetchImpl(real.url, {
       method,
-      headers: options?.headers,
+      // Tells the simulator which origin MSAL sees, so it accepts a client assertion addressed to that token endpoint.
+      headers: { ...options?.headers, "x-sandbox-login-origin": real.route.fakeOrigin },
       body: method === "POST" ? options?.body : undefined,
       signal: timeout ? AbortSignal.timeout(timeout) : undefined,
     });

@@ -1,6 +1,6 @@
 // App-only Graph tokens per customer tenant (microsoft-graph-intune.md §4.4): one MSAL ConfidentialClientApplication
-// per cloud (an app registration exists per cloud), the tenant's authority per request, tokens cached and renewed
-// by MSAL. Entra's refusals become an EntraAuthorizationError that says whose move it is.
+// per (cloud, tenant) with the tenant's authority (the cloud's app registration, the tenant's token cache), tokens
+// cached and renewed by MSAL. Entra's refusals become an EntraAuthorizationError that says whose move it is.
 import { AuthError, ConfidentialClientApplication, type Configuration } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import type { Config } from "../config.js";
@@ -87,23 +87,42 @@ export function entraError(err: unknown, cloud: Cloud): AppError {
   return new UpstreamError(`Microsoft Entra ID (${cloud}) token request failed: ${reason}`, e.status, { cause: err });
 }
 
+/** How many tenants keep their own MSAL application (and token cache) at once; the least recently used goes. */
+export const MAX_CACHED_TENANT_APPS = 500;
+
 export class MsalGraphTokens implements GraphTokenSource {
-  private readonly apps = new Map<Cloud, { app: ConfidentialClientApplication; authorityBase: string }>();
+  // One ConfidentialClientApplication per (cloud, tenant): each token cache holds one tenant, so a token can never be
+  // served to another tenant whatever realm MSAL reads from an authority URL (the sandbox's made-up layout made one
+  // shared application hand tenant A's token to tenant B), and a tenant no longer read drops out with its tokens.
+  private readonly apps = new Map<string, ConfidentialClientApplication>();
+  // Concurrent first requests of a tenant (v1.0 and beta pages, $batch) share one token request.
+  private readonly inflight = new Map<string, Promise<GraphToken>>();
 
   constructor(
     private readonly microsoft: Config["microsoft"],
-    private readonly opts: { logger?: Logger; fetch?: typeof fetch } = {},
+    private readonly opts: { logger?: Logger; fetch?: typeof fetch; maxTenants?: number } = {},
   ) {}
 
-  async graphToken(tenant: TenantRef, opts: { forceRefresh?: boolean } = {}): Promise<GraphToken> {
-    const { app, authorityBase } = this.appFor(tenant.cloud);
+  graphToken(tenant: TenantRef, opts: { forceRefresh?: boolean } = {}): Promise<GraphToken> {
+    const key = `${tenant.cloud}/${tenant.tenantId.toLowerCase()}`;
+    if (opts.forceRefresh === true) return this.acquire(key, tenant, true);
+    const pending = this.inflight.get(key);
+    if (pending) return pending;
+    const p = this.acquire(key, tenant, false).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  /** Tenants that currently hold an MSAL application (for tests and diagnostics). */
+  get cachedTenants(): number {
+    return this.apps.size;
+  }
+
+  private async acquire(key: string, tenant: TenantRef, forceRefresh: boolean): Promise<GraphToken> {
     const scope = cloudEndpoints(tenant.cloud, this.microsoft).graphScope;
     try {
-      const result = await app.acquireTokenByClientCredential({
-        scopes: [scope],
-        authority: `${authorityBase}/${tenant.tenantId}`,
-        skipCache: opts.forceRefresh === true,
-      });
+      const app = this.appFor(key, tenant);
+      const result = await app.acquireTokenByClientCredential({ scopes: [scope], skipCache: forceRefresh });
       if (!result?.accessToken) throw new UpstreamError(`Microsoft Entra ID (${tenant.cloud}) returned no token`);
       return {
         accessToken: result.accessToken,
@@ -120,9 +139,14 @@ export class MsalGraphTokens implements GraphTokenSource {
     }
   }
 
-  private appFor(cloud: Cloud) {
-    const existing = this.apps.get(cloud);
-    if (existing) return existing;
+  private appFor(key: string, tenant: TenantRef): ConfidentialClientApplication {
+    const existing = this.apps.get(key);
+    if (existing) {
+      // Map order is insertion order: re-inserting marks the tenant most recently used.
+      this.apps.delete(key);
+      this.apps.set(key, existing);
+      return existing;
+    }
     const m = this.microsoft;
     if (!m.clientId) throw new AppError(ErrorCode.Config, "MS_CLIENT_ID is not set: the connector cannot reach Intune");
     if (!m.clientSecret && !m.certificate) {
@@ -131,28 +155,33 @@ export class MsalGraphTokens implements GraphTokenSource {
         "set MS_CLIENT_SECRET or MS_CERTIFICATE_THUMBPRINT/MS_CERTIFICATE_PRIVATE_KEY",
       );
     }
-    const { loginUrl } = cloudEndpoints(cloud, m);
+    const { loginUrl } = cloudEndpoints(tenant.cloud, m);
     const sandbox = loginUrl.startsWith("http://");
-    const authorityBase = sandbox ? fakeLoginOrigin(cloud) : loginUrl;
+    const authorityBase = sandbox ? fakeLoginOrigin(tenant.cloud) : loginUrl;
     const config: Configuration = {
       auth: {
         clientId: m.clientId,
-        authority: `${authorityBase}/organizations`,
+        authority: `${authorityBase}/${tenant.tenantId}`,
         ...(m.clientSecret ? { clientSecret: m.clientSecret } : { clientCertificate: certificateOf(m.certificate!) }),
         ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
       },
       system: sandbox
         ? {
             networkClient: loopbackNetworkClient(
-              [{ fakeOrigin: authorityBase, realBase: loginUrl, aliases: [cloudEndpoints(cloud).loginUrl] }],
+              [{ fakeOrigin: authorityBase, realBase: loginUrl, aliases: [cloudEndpoints(tenant.cloud).loginUrl] }],
               this.opts.fetch,
             ),
           }
         : {},
     };
-    const entry = { app: new ConfidentialClientApplication(config), authorityBase };
-    this.apps.set(cloud, entry);
-    return entry;
+    const app = new ConfidentialClientApplication(config);
+    this.apps.set(key, app);
+    const max = this.opts.maxTenants ?? MAX_CACHED_TENANT_APPS;
+    for (const oldest of this.apps.keys()) {
+      if (this.apps.size <= max) break;
+      this.apps.delete(oldest);
+    }
+    return app;
   }
 }
 

@@ -1,10 +1,13 @@
 // End to end against the sandbox's Entra and Graph simulators on 127.0.0.1: the real consent link, the real
 // redirect, the connector's callback route, real MSAL tokens and the real reader. Nothing leaves loopback.
 import { expect } from "chai";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { decodeJwt } from "jose";
 import { tenantField } from "../../src/app-instance/fields.js";
 import { AuthorizationError } from "../../src/errors.js";
 import { connectTenants, recordAuthorizationFailure } from "../../src/intune/connection.js";
 import { createIntuneClient } from "../../src/intune/intune-client.js";
+import { EntraAuthorizationError } from "../../src/intune/tokens.js";
 import { ACCOUNT, APP_INSTANCE, linkOf, setup, statusOf, visit, type Setup } from "./helpers/intune-simulator.js";
 
 describe("Intune connection against the Microsoft simulator", () => {
@@ -91,6 +94,107 @@ describe("Intune connection against the Microsoft simulator", () => {
     const usgovCalls = s.sim.controls.requests().filter((r) => r.tenantId === usgov.tenantId);
     expect(usgovCalls.map((r) => `${r.kind}:${r.cloud}`)).to.include.members(["login:usgov", "graph:usgov"]);
     expect(usgovCalls.every((r) => r.cloud === "usgov")).to.equal(true);
+  });
+
+  it("connects two tenants of the same cloud on one account and reads each tenant's own devices", async () => {
+    s = await setup(
+      [
+        { domain: "contoso.com", cloud: "global" },
+        { domain: "fabrikam.com", cloud: "global" },
+      ],
+      "none",
+      { size: 12 },
+    );
+    await connectTenants(ACCOUNT, s.deps);
+    expect((await visit(linkOf(s, 1))).result).to.equal("connected");
+    expect((await visit(linkOf(s, 2))).result).to.equal("connected");
+
+    // One token source serves both tenants, as in the running connector; each read must see only its own fleet.
+    for (const tenant of s.sim.fleet.tenants) {
+      const client = createIntuneClient(
+        { tenantId: tenant.tenantId, cloud: "global" },
+        { ...s.deps, microsoft: s.deps.config.microsoft },
+      );
+      const ids: string[] = [];
+      for await (const page of client.readDevices({ pageSize: 5 })) ids.push(...page.devices.map((d) => d.id));
+      expect(ids, tenant.domain).to.have.members(tenant.devices.map((d) => String(d["id"])));
+      const token = await s.deps.tokens.graphToken({ tenantId: tenant.tenantId, cloud: "global" });
+      expect(decodeJwt(token.accessToken).tid, tenant.domain).to.equal(tenant.tenantId);
+    }
+    const [contoso, fabrikam] = s.sim.fleet.tenants;
+    expect(contoso.devices.map((d) => d["id"])).to.not.include.members([fabrikam.devices[0]["id"]]);
+  });
+
+  it("logs in with a certificate (private_key_jwt) through the simulator and reads the tenant", async () => {
+    // The simulator trusts a public key under a thumbprint; MSAL needs only the thumbprint and the private key, so
+    // no X.509 certificate is made here (node:crypto cannot issue one), and the connector's code path is the same.
+    const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const thumbprintSha256 = randomBytes(32).toString("hex");
+    s = await setup([{ domain: "contoso.com", cloud: "global" }], "all", {
+      size: 8,
+      sim: {
+        app: {
+          clientSecret: undefined,
+          certificate: {
+            thumbprint: randomBytes(20).toString("hex"),
+            thumbprintSha256,
+            publicKeyPem: keys.publicKey.export({ type: "spki", format: "pem" }).toString(),
+          },
+        },
+      },
+      microsoft: {
+        clientSecret: undefined,
+        certificate: {
+          thumbprint: thumbprintSha256,
+          privateKeyPem: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        },
+      },
+    });
+    const tenant = s.sim.fleet.tenants[0];
+    const client = createIntuneClient(
+      { tenantId: tenant.tenantId, cloud: "global" },
+      { ...s.deps, microsoft: s.deps.config.microsoft },
+    );
+
+    let n = 0;
+    for await (const page of client.readDevices()) n += page.devices.length;
+
+    expect(n).to.equal(8);
+    const token = await s.deps.tokens.graphToken({ tenantId: tenant.tenantId, cloud: "global" });
+    expect(decodeJwt(token.accessToken)).to.include({ tid: tenant.tenantId, appidacr: "2" });
+    const logins = s.sim.controls.requests().filter((r) => r.route === "login.token");
+    expect(logins.map((r) => r.status)).to.deep.equal([200]);
+  });
+
+  it("refuses a certificate login whose key the simulator does not trust, as the operator's credentials problem", async () => {
+    const trusted = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const other = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const thumbprintSha256 = randomBytes(32).toString("hex");
+    s = await setup([{ domain: "contoso.com", cloud: "global" }], "all", {
+      size: 2,
+      sim: {
+        app: {
+          clientSecret: undefined,
+          certificate: {
+            thumbprint: randomBytes(20).toString("hex"),
+            thumbprintSha256,
+            publicKeyPem: trusted.publicKey.export({ type: "spki", format: "pem" }).toString(),
+          },
+        },
+      },
+      microsoft: {
+        clientSecret: undefined,
+        certificate: {
+          thumbprint: thumbprintSha256,
+          privateKeyPem: other.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        },
+      },
+    });
+    const err = await s.deps.tokens
+      .graphToken({ tenantId: s.sim.fleet.tenants[0].tenantId, cloud: "global" })
+      .catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(EntraAuthorizationError);
+    expect(err).to.include({ kind: "credentials", aadsts: 700027 });
   });
 
   it("reads a tenant's devices with beta fields, then fails the tenant once consent is revoked", async () => {

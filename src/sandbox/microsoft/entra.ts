@@ -18,6 +18,11 @@ export interface LoginRequest {
   authorization?: string;
   /** Scheme and host the client used, e.g. http://127.0.0.1:4321. */
   base: string;
+  /**
+   * The https origin a routing network client (src/intune/loopback-network.ts) shows MSAL in place of
+   * `<base>/login/<cloud>` (header `x-sandbox-login-origin`): a client assertion is then addressed to that origin.
+   */
+  routedOrigin?: string;
 }
 
 export type LoginResult = SimResponse & { route: string; tenantId?: string };
@@ -91,9 +96,10 @@ async function token(
     );
   }
   const seg = req.segments[0]!;
-  const audiences = [tenant.tenantId, tenant.domain, seg].map(
-    (t) => `${req.base}/login/${req.cloud}/${t}/oauth2/v2.0/token`,
-  );
+  const audiences = [tenant.tenantId, tenant.domain, seg].flatMap((t) => [
+    `${req.base}/login/${req.cloud}/${t}/oauth2/v2.0/token`,
+    ...(req.routedOrigin ? [`${req.routedOrigin}/${t}/oauth2/v2.0/token`] : []),
+  ]);
   const auth = await authenticateClient(f, req.authorization, state.app, audiences, now);
   if (!auth.ok) return fail(auth.status, auth.error, auth.code, auth.text);
   const accessToken = await issuer.issue({

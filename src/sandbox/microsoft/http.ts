@@ -27,6 +27,12 @@ function baseOf(req: Request): string {
   return `${proto}://${host}`;
 }
 
+/** An https origin without a path, or undefined: anything else in the header is ignored. */
+function routedOriginOf(req: Request): string | undefined {
+  const v = req.headers["x-sandbox-login-origin"];
+  return typeof v === "string" && /^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(v) ? v : undefined;
+}
+
 function send(res: Response, r: SimResponse): void {
   res.status(r.status).set(r.headers);
   if (typeof r.body === "string") res.send(r.body);
@@ -63,6 +69,7 @@ export function createApp(deps: HttpDeps): express.Express {
       form: strings(req.body),
       authorization: req.headers.authorization,
       base: baseOf(req),
+      routedOrigin: routedOriginOf(req),
     });
     state.record({
       kind: "login",

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { decodeProtectedHeader, jwtVerify } from "jose";
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import type { AddressInfo } from "node:net";
 import { UpstreamError } from "../../../src/errors.js";
 import { EntraAuthorizationError, MsalGraphTokens, entraError } from "../../../src/intune/tokens.js";
@@ -12,6 +12,8 @@ import { loopbackNetworkClient } from "../../../src/intune/loopback-network.js";
 const OK = "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10";
 const REVOKED = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 const BAD_SECRET = "0f0f0f0f-1111-4222-8333-444444444444";
+const OTHER = "5b6c7d8e-1a2b-4c3d-8e4f-a1b2c3d4e5f6";
+const THIRD = "c0ffee00-0000-4000-8000-000000000003";
 const CERT_SHA256 = randomBytes(32).toString("hex");
 const certKeys = generateKeyPairSync("rsa", { modulusLength: 2048 });
 
@@ -137,6 +139,47 @@ describe("MsalGraphTokens", () => {
 
     await source.graphToken({ tenantId: OK, cloud: "global" }, { forceRefresh: true });
     expect(posts).to.have.length(2);
+  });
+
+  it("keeps each tenant's tokens apart: two tenants of one cloud get their own token, each from its own cache", async () => {
+    const source = tokens();
+    const a = await source.graphToken({ tenantId: OK, cloud: "global" });
+    const b = await source.graphToken({ tenantId: OTHER, cloud: "global" });
+    const again = await source.graphToken({ tenantId: OTHER, cloud: "global" });
+
+    expect(decodeJwt(a.accessToken).tid).to.equal(OK);
+    expect(decodeJwt(b.accessToken).tid).to.equal(OTHER);
+    expect(again.accessToken).to.equal(b.accessToken);
+    expect(posts.map((p) => p.path)).to.deep.equal([
+      `/login/global/${OK}/oauth2/v2.0/token`,
+      `/login/global/${OTHER}/oauth2/v2.0/token`,
+    ]);
+  });
+
+  it("sends one token request for concurrent first requests of a tenant", async () => {
+    const source = tokens();
+    const all = await Promise.all([1, 2, 3].map(() => source.graphToken({ tenantId: OK, cloud: "global" })));
+    expect(new Set(all.map((t) => t.accessToken)).size).to.equal(1);
+    expect(posts).to.have.length(1);
+  });
+
+  it("keeps at most maxTenants applications and drops the least recently used tenant with its tokens", async () => {
+    const source = new MsalGraphTokens(
+      { clientId: "app-id", clientSecret: "s3cret", loginUrl: `${base}/login` },
+      { maxTenants: 2 },
+    );
+    const get = (tenantId: string) => source.graphToken({ tenantId, cloud: "global" });
+    await get(OK);
+    await get(OTHER);
+    await get(OK); // OK is now the most recently used
+    await get(THIRD); // OTHER goes
+    expect(source.cachedTenants).to.equal(2);
+    expect(posts).to.have.length(3);
+
+    await get(OK);
+    expect(posts).to.have.length(3);
+    await get(OTHER);
+    expect(posts).to.have.length(4);
   });
 
   it("maps a missing service principal (revoked consent) to EntraAuthorizationError kind consent", async () => {
