@@ -11,7 +11,7 @@ import { consentStateKeys } from "./intune/consent-state.js";
 import { createConsentRouter } from "./server/consent-routes.js";
 import { createApp } from "./server/app.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
-import { PgBossQueue } from "./jobs/pg-boss-queue.js";
+import { PgBossQueue, type PgBossQueueOptions } from "./jobs/pg-boss-queue.js";
 import { scheduleDueSyncs, startTimerScheduler } from "./jobs/scheduler.js";
 import type { JobQueue } from "./jobs/types.js";
 import type { Logger } from "./logger.js";
@@ -31,6 +31,8 @@ export interface ConnectorOptions {
   intune?: Partial<Omit<IntuneDeps, "microsoft" | "tokens">>;
   /** Jobs one process runs at once. */
   concurrency?: number;
+  /** pg-boss settings in scale-out mode (its schema, expiry, polling); tests and benchmarks set them. */
+  pgBoss?: Partial<Omit<PgBossQueueOptions, "connectionString" | "logger">>;
   /** Run the scheduler (off in tests that drive syncs themselves). */
   scheduler?: boolean;
   /** Extra routers for the express app (the demo page). */
@@ -47,8 +49,11 @@ export interface Connector {
   queue: JobQueue;
   fourme: FourMeClients;
   logger: Logger;
-  /** Runs one sync of an account now, in this process. */
-  syncNow(account: string, trigger?: string): Promise<RunSyncResult>;
+  /**
+   * Runs one sync of an account now, in this process. `staleRunMs: 0` when the caller holds the account's lock
+   * across replicas: a run still marked running was left by a replica that died, and is replaced.
+   */
+  syncNow(account: string, trigger?: string, options?: { staleRunMs?: number }): Promise<RunSyncResult>;
   /** Resolves the tenants of an account and writes status and consent links back. */
   validateTenants(account: string): Promise<void>;
   stop(): Promise<void>;
@@ -75,7 +80,12 @@ export async function buildConnector(
 
   const queue: JobQueue =
     config.database.kind === "postgres"
-      ? await PgBossQueue.start({ connectionString: config.database.url, logger, concurrency: options.concurrency })
+      ? await PgBossQueue.start({
+          connectionString: config.database.url,
+          logger,
+          concurrency: options.concurrency,
+          ...options.pgBoss,
+        })
       : new InProcessQueue({ concurrency: options.concurrency ?? 4, logger });
 
   const ciExtension = renderCiExtension();
@@ -99,9 +109,9 @@ export async function buildConnector(
     onProgress: options.onProgress,
   };
 
-  const syncNow = async (account: string, trigger = "cli") => {
+  const syncNow = async (account: string, trigger = "cli", runOptions: { staleRunMs?: number } = {}) => {
     try {
-      return await runSync(account, trigger, syncDeps);
+      return await runSync(account, trigger, { ...syncDeps, ...runOptions });
     } catch (err) {
       if (err instanceof FourMeCredentialsError) {
         // The customer's app credentials were refused: suspend with a comment that says what to do.
@@ -121,8 +131,9 @@ export async function buildConnector(
     createRefreshInstanceJob({ config, store, queue, appInstances: provider, logger }),
   );
   await queue.work("validate-tenants", async (job) => validateTenants(job.account));
-  await queue.work("sync", async (job) => {
-    const result = await syncNow(job.account, job.trigger);
+  await queue.work("sync", async (job, context) => {
+    // Holding the account's lock across replicas (pg-boss mode), a run still marked running is a dead replica's.
+    const result = await syncNow(job.account, job.trigger, context?.exclusive ? { staleRunMs: 0 } : {});
     if (result.skipped) logger.info({ account: job.account, skipped: result.skipped }, "sync not run");
   });
 

@@ -1,60 +1,98 @@
-// Scale-out mode: jobs go through pg-boss on the same PostgreSQL, so any replica runs any job.
-// Queues use the "stately" policy: per singleton key at most one job waiting and one running, across replicas,
-// which is how "one run per instance at a time" holds with several replicas.
+// Scale-out mode: jobs go through pg-boss on the same PostgreSQL, so any replica takes any job.
+//
+// Why not pg-boss's "stately" policy for "one run per instance": its fetch takes the oldest waiting job, and when
+// that job's key already has an active job the fetch fails on the unique index, so one busy account blocks every
+// other account's jobs behind it (head-of-line blocking). Instead:
+// - queues use the "short" policy: per singleton key at most one job waits (a second enqueue is dropped);
+// - a job with a key runs under a PostgreSQL session advisory lock on that key, whatever its name. A job whose key is
+//   busy is put back to wait (startAfter) and the worker takes the next job, so a large tenant never holds more
+//   than one worker slot across all replicas and never blocks the others.
+// The lock is held by a database session: when a replica dies, PostgreSQL drops the session and the lock with it.
+// Its job stays active until pg-boss expires it (expireInSeconds), then another replica retries it and, holding
+// the lock, knows the run left behind is dead (JobContext.exclusive) and resumes from the ledger.
 import PgBoss from "pg-boss";
+import pg from "pg";
 import type { JobData, JobHandler, JobName, JobQueue } from "./types.js";
 import type { Logger } from "../logger.js";
 
 export const JOB_NAMES: JobName[] = ["sync", "validate-tenants", "alerts", "refresh-instance"];
-const TICK = "scheduler-tick";
+export const TICK_QUEUE = "scheduler-tick";
+/** First key of the two-key advisory lock: the connector's own lock space. */
+const LOCK_SPACE = 0x4d45494e; // "MEIN"
 
 export interface PgBossQueueOptions {
   connectionString: string;
   logger: Logger;
-  /** PostgreSQL schema for pg-boss's tables. */
+  /** PostgreSQL schema for pg-boss's tables (tests pass a fresh one). */
   schema?: string;
   /** Jobs one replica runs at once per job name. */
   concurrency?: number;
-  /** A job whose replica died is retried by another after this long. */
+  /** A job whose replica died is retried by another after this long. Longer than a normal run. */
   expireInSeconds?: number;
   retryLimit?: number;
+  retryDelaySeconds?: number;
   pollingIntervalSeconds?: number;
+  /** A job whose key is busy waits this long before it is tried again. */
+  busyDelaySeconds?: number;
+  /** How often pg-boss expires jobs of dead replicas (one replica does it per interval). */
+  maintenanceIntervalSeconds?: number;
+  /** How often the cron schedule is checked; tests shorten it. */
+  cronMonitorIntervalSeconds?: number;
+  cronWorkerIntervalSeconds?: number;
+  /** Sessions in the application_name, so operators (and tests) can tell replicas apart. */
+  applicationName?: string;
 }
 
 export class PgBossQueue implements JobQueue {
-  private readonly boss: PgBoss;
   private readonly workers: string[] = [];
+  private stopped = false;
+  private running = 0;
 
   private constructor(
-    boss: PgBoss,
+    private readonly boss: PgBoss,
+    private readonly locks: pg.Pool,
     private readonly options: PgBossQueueOptions,
-  ) {
-    this.boss = boss;
-  }
+    private readonly schema: string,
+  ) {}
 
   static async start(options: PgBossQueueOptions): Promise<PgBossQueue> {
+    const schema = options.schema ?? "pgboss";
     const boss = new PgBoss({
       connectionString: options.connectionString,
-      schema: options.schema ?? "pgboss",
+      schema,
       max: 5,
+      application_name: options.applicationName,
+      ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+      ...(options.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds } : {}),
+      ...(options.cronWorkerIntervalSeconds ? { cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds } : {}),
     });
-    boss.on("error", (err) => options.logger.error({ err }, "pg-boss error"));
+    boss.on("error", (err) => options.logger.error({ err: err.message }, "pg-boss error"));
     await boss.start();
-    for (const name of [...JOB_NAMES, TICK]) {
+    for (const name of [...JOB_NAMES, TICK_QUEUE]) {
       await boss.createQueue(name, {
         name,
-        policy: name === TICK ? "singleton" : "stately",
+        // The tick: at most one running across replicas. Jobs: one waiting per key (see the header).
+        policy: name === TICK_QUEUE ? "singleton" : "short",
         retryLimit: options.retryLimit ?? 3,
-        retryDelay: 5,
+        retryDelay: options.retryDelaySeconds ?? 5,
         retryBackoff: true,
-        expireInSeconds: options.expireInSeconds ?? 15 * 60,
+        expireInSeconds: options.expireInSeconds ?? 2 * 60 * 60,
       });
     }
-    return new PgBossQueue(boss, options);
+    // One connection per running job holds its key's lock; enough for every worker of every name.
+    const concurrency = options.concurrency ?? 2;
+    const locks = new pg.Pool({
+      connectionString: options.connectionString,
+      max: concurrency * JOB_NAMES.length + 1,
+      application_name: options.applicationName,
+    });
+    locks.on("error", (err) => options.logger.warn({ err: err.message }, "a job lock connection failed"));
+    return new PgBossQueue(boss, locks, options, schema);
   }
 
   async enqueue(name: JobName, data: JobData, options?: { singletonKey?: string }): Promise<void> {
-    await this.boss.send(name, data, { singletonKey: options?.singletonKey });
+    const id = await this.boss.send(name, data, { singletonKey: options?.singletonKey });
+    if (id === null) this.options.logger.debug({ job: name, key: options?.singletonKey }, "job already waiting");
   }
 
   async work(name: JobName, handler: JobHandler): Promise<void> {
@@ -62,8 +100,8 @@ export class PgBossQueue implements JobQueue {
     for (let i = 0; i < concurrency; i++) {
       const id = await this.boss.work<JobData>(
         name,
-        { batchSize: 1, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
-        async ([job]) => handler(job.data),
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollingIntervalSeconds ?? 2 },
+        async ([job]) => this.runJob(name, job, handler),
       );
       this.workers.push(id);
     }
@@ -71,17 +109,84 @@ export class PgBossQueue implements JobQueue {
 
   /** The scheduler tick as one pg-boss cron schedule: it fires once per minute across all replicas. */
   async scheduleTick(handler: () => Promise<void>): Promise<void> {
-    await this.boss.schedule(TICK, "* * * * *", {});
-    this.workers.push(await this.boss.work(TICK, async () => handler()));
+    await this.boss.schedule(TICK_QUEUE, "* * * * *", {});
+    this.workers.push(await this.boss.work(TICK_QUEUE, async () => handler()));
   }
 
+  /** Jobs waiting (created or waiting for a retry) over all job names. */
   async queueDepth(): Promise<number> {
     let total = 0;
     for (const name of JOB_NAMES) total += await this.boss.getQueueSize(name);
     return total;
   }
 
+  /** Jobs this replica is running now. */
+  get activeJobs(): number {
+    return this.running;
+  }
+
+  /**
+   * Stops taking work, waits for running jobs up to the timeout, then releases those still running: pg-boss
+   * fails them, so another replica retries them (after retryDelay) and resumes from the ledger.
+   */
   async stop(timeoutMs = 30_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    await this.locks.end();
+  }
+
+  private async runJob(name: JobName, job: PgBoss.JobWithMetadata<JobData>, handler: JobHandler): Promise<void> {
+    const key = job.singletonKey;
+    if (!key) return this.track(() => handler(job.data, { exclusive: false, attempt: job.retryCount }));
+    const client = await this.locks.connect();
+    // A checked-out client's errors do not reach the pool's handler; unhandled, a dropped session would crash
+    // the process. The lock went with the session; the unlock below then fails and the client is discarded.
+    const onError = (err: Error) => this.options.logger.warn({ err: err.message, key }, "job lock session lost");
+    client.on("error", onError);
+    let released = false;
+    const release = (err?: Error) => {
+      if (released) return;
+      released = true;
+      client.off("error", onError);
+      client.release(err);
+    };
+    try {
+      // The schema is part of the lock key: two deployments (or test runs) on one database do not meet.
+      const lockKey = `${this.schema}:${key}`;
+      const { rows } = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
+        [LOCK_SPACE, lockKey],
+      );
+      if (!rows[0]?.locked) {
+        // Busy on another worker or replica: wait again rather than hold this slot. With the "short" policy a job
+        // already waiting for this key covers this one, and the send is dropped.
+        const again = await this.boss.send(name, job.data, {
+          singletonKey: key,
+          startAfter: this.options.busyDelaySeconds ?? 10,
+        });
+        this.options.logger.debug({ job: name, key, requeued: again !== null }, "key busy; job waits again");
+        return;
+      }
+      try {
+        await this.track(() => handler(job.data, { exclusive: true, attempt: job.retryCount }));
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, lockKey]).catch((err) => {
+          // A broken session released the lock already; do not return it to the pool.
+          release(err as Error);
+        });
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async track(fn: () => Promise<void>): Promise<void> {
+    this.running++;
+    try {
+      await fn();
+    } finally {
+      this.running--;
+    }
   }
 }

@@ -10,7 +10,18 @@ export interface JobData {
   [key: string]: unknown;
 }
 
-export type JobHandler = (data: JobData) => Promise<void>;
+/** What a queue knows about the job it hands over (scale-out mode; the in-process queue passes nothing). */
+export interface JobContext {
+  /**
+   * The job holds its key's lock across all replicas: no other process works on this key now, so a run the store
+   * still shows as running for it was left behind by a replica that died.
+   */
+  exclusive: boolean;
+  /** 0 on the first attempt; more when the job is retried (after a failure, an expiry or a release). */
+  attempt: number;
+}
+
+export type JobHandler = (data: JobData, context?: JobContext) => Promise<void>;
 
 export interface JobQueue {
   /**
