@@ -9,7 +9,15 @@ import {
   findServiceInstances,
   findTeams,
 } from "./customer-requests.js";
-import { createCi, findCisByIds, findCisBySerial, findCisBySource, findCisOfSource, updateCi } from "./customer-cis.js";
+import {
+  createCi,
+  findCisByIds,
+  findCisBySerial,
+  findCisBySerials,
+  findCisBySource,
+  findCisOfSource,
+  updateCi,
+} from "./customer-cis.js";
 import { uploadDiscovered, type DiscoveryPollOptions } from "./customer-discovery.js";
 import { PeopleDirectory } from "./customer-people.js";
 import {
@@ -65,6 +73,10 @@ export class CustomerApi {
   findCisBySerial(serials: string[]): Promise<T.Ci[]> {
     return findCisBySerial(this.client, serials);
   }
+  /** As findCisBySerial with ten lists of 100 serials per request: for a whole run's new devices at once. */
+  findCisBySerials(serials: string[]): Promise<T.Ci[]> {
+    return findCisBySerials(this.client, serials);
+  }
   findCisByIds(ids: string[]): Promise<T.Ci[]> {
     return findCisByIds(this.client, ids);
   }
@@ -103,6 +115,10 @@ export class CustomerApi {
   /** Person ids by lower-cased e-mail/UPN (primaryEmail first, then authenticationID); cached per CustomerApi. */
   findPeopleByEmails(emails: Iterable<string>): Promise<Map<string, string>> {
     return this.people.findPeopleByEmails(emails);
+  }
+  /** Looks up (ten lists of 100 per request) and caches identifiers, so later findPeopleByEmails calls are free. */
+  prefetchPeople(emails: Iterable<string>): Promise<void> {
+    return this.people.prefetch(emails);
   }
 
   // Requests

@@ -2,6 +2,7 @@
 // and single creates/updates where the bulk upload cannot express the change.
 import { UpstreamError } from "../errors.js";
 import { toCi } from "./convert.js";
+import { LISTS_PER_QUERY, listVariables } from "./customer-people.js";
 import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
 import type { Ci, CiCreate, CiFields } from "./types.js";
 
@@ -33,6 +34,33 @@ export async function findCisBySerial(client: FourMeGraphQLClient, serials: stri
       async (after) => (await client.sdk.ConfigurationItemsBySerial({ serialNrs: part, after })).configurationItems,
     );
     out.push(...nodes.map(toCi));
+  }
+  return out;
+}
+
+/**
+ * As findCisBySerial, for many serials with few requests: ten lists of 100 serials per request (one alias each);
+ * a list with more than a page of CIs is read on page by page.
+ */
+export async function findCisBySerials(client: FourMeGraphQLClient, serials: string[]): Promise<Ci[]> {
+  const out: Ci[] = [];
+  for (const group of chunk(chunk(unique(serials)), LISTS_PER_QUERY)) {
+    const data = await client.sdk.ConfigurationItemsBySerials(
+      listVariables("s", group) as Parameters<FourMeGraphQLClient["sdk"]["ConfigurationItemsBySerials"]>[0],
+    );
+    for (let i = 0; i < group.length; i++) {
+      const first = data[`s${i}` as keyof typeof data];
+      if (!first) continue;
+      out.push(...(first.nodes ?? []).filter((n) => n !== null).map(toCi));
+      const after = first.pageInfo.endCursor;
+      if (!first.pageInfo.hasNextPage || !after) continue;
+      const rest = await collectPages(
+        async (cursor) =>
+          (await client.sdk.ConfigurationItemsBySerial({ serialNrs: group[i], after: cursor ?? after }))
+            .configurationItems,
+      );
+      out.push(...rest.map(toCi));
+    }
   }
   return out;
 }

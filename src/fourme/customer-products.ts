@@ -8,25 +8,20 @@ import type { Product, ProductCategory, ProductCategoryCreate, ProductCreate, Pr
 const norm = (s: string | undefined) => (s ?? "").trim().toLowerCase();
 
 /**
- * Products matching any of the brand/model pairs, compared trimmed and case-insensitively. One query per brand and
- * hundred models, so a fleet of a few dozen models costs a few calls.
+ * Products matching any of the brand/model pairs, compared trimmed and case-insensitively. One query per hundred
+ * brands and hundred models (their cross product, filtered here to the pairs asked), so a fleet of a few dozen
+ * models costs one call and its pages.
  */
 export async function findProductsByBrandModel(
   client: FourMeGraphQLClient,
   pairs: { brand: string; model: string }[],
 ): Promise<Product[]> {
-  const modelsByBrand = new Map<string, Set<string>>();
-  for (const { brand, model } of pairs) {
-    const set = modelsByBrand.get(brand) ?? new Set<string>();
-    set.add(model);
-    modelsByBrand.set(brand, set);
-  }
   const wanted = new Set(pairs.map((p) => `${norm(p.brand)}\u0000${norm(p.model)}`));
   const found = new Map<string, Product>();
-  for (const [brand, models] of modelsByBrand) {
-    for (const part of chunk([...models])) {
+  for (const brands of chunk(unique(pairs.map((p) => p.brand)))) {
+    for (const models of chunk(unique(pairs.map((p) => p.model)))) {
       const nodes = await collectPages(
-        async (after) => (await client.sdk.ProductsByBrandModel({ brands: [brand], models: part, after })).products,
+        async (after) => (await client.sdk.ProductsByBrandModel({ brands, models, after })).products,
       );
       for (const node of nodes) {
         const product = toProduct(node);

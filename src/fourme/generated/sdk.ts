@@ -1325,6 +1325,34 @@ export type ConfigurationItemsBySerialQueryVariables = Exact<{
 
 export type ConfigurationItemsBySerialQuery = { configurationItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null } };
 
+export type ConfigurationItemsBySerialsQueryVariables = Exact<{
+  s0: Array<string> | string;
+  s1: Array<string> | string;
+  s2: Array<string> | string;
+  s3: Array<string> | string;
+  s4: Array<string> | string;
+  s5: Array<string> | string;
+  s6: Array<string> | string;
+  s7: Array<string> | string;
+  s8: Array<string> | string;
+  s9: Array<string> | string;
+  i0: boolean;
+  i1: boolean;
+  i2: boolean;
+  i3: boolean;
+  i4: boolean;
+  i5: boolean;
+  i6: boolean;
+  i7: boolean;
+  i8: boolean;
+  i9: boolean;
+}>;
+
+
+export type ConfigurationItemsBySerialsQuery = { s0?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s1?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s2?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s3?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s4?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s5?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s6?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s7?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s8?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null }, s9?: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null } };
+
+export type CiPageFragment = { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null };
+
 export type ConfigurationItemsBySourceQueryVariables = Exact<{
   source: string;
   sourceIDs: Array<string> | string;
@@ -1358,12 +1386,64 @@ export type NoteCreateMutationVariables = Exact<{
 
 export type NoteCreateMutation = { noteCreate: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, note: { id: string, createdAt: string | null } | null } | null };
 
+export type PeopleByAuthenticationIDsQueryVariables = Exact<{
+  v0: Array<string> | string;
+  v1: Array<string> | string;
+  v2: Array<string> | string;
+  v3: Array<string> | string;
+  v4: Array<string> | string;
+  v5: Array<string> | string;
+  v6: Array<string> | string;
+  v7: Array<string> | string;
+  v8: Array<string> | string;
+  v9: Array<string> | string;
+  i0: boolean;
+  i1: boolean;
+  i2: boolean;
+  i3: boolean;
+  i4: boolean;
+  i5: boolean;
+  i6: boolean;
+  i7: boolean;
+  i8: boolean;
+  i9: boolean;
+}>;
+
+
+export type PeopleByAuthenticationIDsQuery = { v0?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v1?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v2?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v3?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v4?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v5?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v6?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v7?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v8?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null }, v9?: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null } };
+
 export type PeopleByIdentifiersQueryVariables = Exact<{
   values: Array<string> | string;
 }>;
 
 
 export type PeopleByIdentifiersQuery = { byPrimaryEmail: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, byAuthenticationID: { nodes: Array<{ id: string, authenticationID: string | null } | null> | null } };
+
+export type PeopleByPrimaryEmailsQueryVariables = Exact<{
+  v0: Array<string> | string;
+  v1: Array<string> | string;
+  v2: Array<string> | string;
+  v3: Array<string> | string;
+  v4: Array<string> | string;
+  v5: Array<string> | string;
+  v6: Array<string> | string;
+  v7: Array<string> | string;
+  v8: Array<string> | string;
+  v9: Array<string> | string;
+  i0: boolean;
+  i1: boolean;
+  i2: boolean;
+  i3: boolean;
+  i4: boolean;
+  i5: boolean;
+  i6: boolean;
+  i7: boolean;
+  i8: boolean;
+  i9: boolean;
+}>;
+
+
+export type PeopleByPrimaryEmailsQuery = { v0?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v1?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v2?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v3?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v4?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v5?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v6?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v7?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v8?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null }, v9?: { nodes: Array<{ id: string, primaryEmail: string | null } | null> | null } };
 
 export type ProductCategoriesLookupQueryVariables = Exact<{
   references: Array<string> | string;
@@ -1654,6 +1734,61 @@ export const CiFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"CiFields"});
+export const CiPageFragmentDoc = new TypedDocumentString(`
+    fragment CiPage on ConfigurationItemConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...CiFields
+  }
+}
+    fragment CiFields on ConfigurationItem {
+  id
+  name
+  label
+  serialNr
+  systemID
+  source
+  sourceID
+  status
+  lastSeenAt
+  inUseSince
+  ramAmount
+  remarks
+  updatedAt
+  product {
+    id
+    name
+    brand
+    model
+    uiExtension {
+      id
+    }
+    productCategory {
+      id
+      reference
+    }
+  }
+  supportTeam {
+    id
+  }
+  users(first: 100) {
+    nodes {
+      id
+    }
+  }
+  serviceInstances(first: 100) {
+    nodes {
+      id
+    }
+  }
+  customFields {
+    id
+    value
+  }
+}`, {"fragmentName":"CiPage"});
 export const ProductCategoryFieldsFragmentDoc = new TypedDocumentString(`
     fragment ProductCategoryFields on ProductCategory {
   id
@@ -2315,6 +2450,93 @@ export const ConfigurationItemsBySerialDocument = new TypedDocumentString(`
     value
   }
 }`);
+export const ConfigurationItemsBySerialsDocument = new TypedDocumentString(`
+    query ConfigurationItemsBySerials($s0: [String!]!, $s1: [String!]!, $s2: [String!]!, $s3: [String!]!, $s4: [String!]!, $s5: [String!]!, $s6: [String!]!, $s7: [String!]!, $s8: [String!]!, $s9: [String!]!, $i0: Boolean!, $i1: Boolean!, $i2: Boolean!, $i3: Boolean!, $i4: Boolean!, $i5: Boolean!, $i6: Boolean!, $i7: Boolean!, $i8: Boolean!, $i9: Boolean!) {
+  s0: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s0}}) @include(if: $i0) {
+    ...CiPage
+  }
+  s1: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s1}}) @include(if: $i1) {
+    ...CiPage
+  }
+  s2: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s2}}) @include(if: $i2) {
+    ...CiPage
+  }
+  s3: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s3}}) @include(if: $i3) {
+    ...CiPage
+  }
+  s4: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s4}}) @include(if: $i4) {
+    ...CiPage
+  }
+  s5: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s5}}) @include(if: $i5) {
+    ...CiPage
+  }
+  s6: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s6}}) @include(if: $i6) {
+    ...CiPage
+  }
+  s7: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s7}}) @include(if: $i7) {
+    ...CiPage
+  }
+  s8: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s8}}) @include(if: $i8) {
+    ...CiPage
+  }
+  s9: configurationItems(first: 100, view: all, filter: {serialNr: {values: $s9}}) @include(if: $i9) {
+    ...CiPage
+  }
+}
+    fragment CiPage on ConfigurationItemConnection {
+  pageInfo {
+    hasNextPage
+    endCursor
+  }
+  nodes {
+    ...CiFields
+  }
+}
+fragment CiFields on ConfigurationItem {
+  id
+  name
+  label
+  serialNr
+  systemID
+  source
+  sourceID
+  status
+  lastSeenAt
+  inUseSince
+  ramAmount
+  remarks
+  updatedAt
+  product {
+    id
+    name
+    brand
+    model
+    uiExtension {
+      id
+    }
+    productCategory {
+      id
+      reference
+    }
+  }
+  supportTeam {
+    id
+  }
+  users(first: 100) {
+    nodes {
+      id
+    }
+  }
+  serviceInstances(first: 100) {
+    nodes {
+      id
+    }
+  }
+  customFields {
+    id
+    value
+  }
+}`);
 export const ConfigurationItemsBySourceDocument = new TypedDocumentString(`
     query ConfigurationItemsBySource($source: String!, $sourceIDs: [String!]!, $after: String) {
   configurationItems(
@@ -2479,6 +2701,110 @@ export const NoteCreateDocument = new TypedDocumentString(`
   }
 }
     `);
+export const PeopleByAuthenticationIDsDocument = new TypedDocumentString(`
+    query PeopleByAuthenticationIDs($v0: [String!]!, $v1: [String!]!, $v2: [String!]!, $v3: [String!]!, $v4: [String!]!, $v5: [String!]!, $v6: [String!]!, $v7: [String!]!, $v8: [String!]!, $v9: [String!]!, $i0: Boolean!, $i1: Boolean!, $i2: Boolean!, $i3: Boolean!, $i4: Boolean!, $i5: Boolean!, $i6: Boolean!, $i7: Boolean!, $i8: Boolean!, $i9: Boolean!) {
+  v0: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v0}, disabled: false}
+  ) @include(if: $i0) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v1: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v1}, disabled: false}
+  ) @include(if: $i1) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v2: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v2}, disabled: false}
+  ) @include(if: $i2) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v3: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v3}, disabled: false}
+  ) @include(if: $i3) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v4: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v4}, disabled: false}
+  ) @include(if: $i4) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v5: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v5}, disabled: false}
+  ) @include(if: $i5) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v6: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v6}, disabled: false}
+  ) @include(if: $i6) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v7: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v7}, disabled: false}
+  ) @include(if: $i7) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v8: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v8}, disabled: false}
+  ) @include(if: $i8) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+  v9: people(
+    first: 100
+    view: all
+    filter: {authenticationID: {values: $v9}, disabled: false}
+  ) @include(if: $i9) {
+    nodes {
+      id
+      authenticationID
+    }
+  }
+}
+    `);
 export const PeopleByIdentifiersDocument = new TypedDocumentString(`
     query PeopleByIdentifiers($values: [String!]!) {
   byPrimaryEmail: people(
@@ -2499,6 +2825,110 @@ export const PeopleByIdentifiersDocument = new TypedDocumentString(`
     nodes {
       id
       authenticationID
+    }
+  }
+}
+    `);
+export const PeopleByPrimaryEmailsDocument = new TypedDocumentString(`
+    query PeopleByPrimaryEmails($v0: [String!]!, $v1: [String!]!, $v2: [String!]!, $v3: [String!]!, $v4: [String!]!, $v5: [String!]!, $v6: [String!]!, $v7: [String!]!, $v8: [String!]!, $v9: [String!]!, $i0: Boolean!, $i1: Boolean!, $i2: Boolean!, $i3: Boolean!, $i4: Boolean!, $i5: Boolean!, $i6: Boolean!, $i7: Boolean!, $i8: Boolean!, $i9: Boolean!) {
+  v0: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v0}, disabled: false}
+  ) @include(if: $i0) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v1: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v1}, disabled: false}
+  ) @include(if: $i1) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v2: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v2}, disabled: false}
+  ) @include(if: $i2) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v3: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v3}, disabled: false}
+  ) @include(if: $i3) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v4: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v4}, disabled: false}
+  ) @include(if: $i4) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v5: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v5}, disabled: false}
+  ) @include(if: $i5) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v6: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v6}, disabled: false}
+  ) @include(if: $i6) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v7: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v7}, disabled: false}
+  ) @include(if: $i7) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v8: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v8}, disabled: false}
+  ) @include(if: $i8) {
+    nodes {
+      id
+      primaryEmail
+    }
+  }
+  v9: people(
+    first: 100
+    view: all
+    filter: {primaryEmail: {values: $v9}, disabled: false}
+  ) @include(if: $i9) {
+    nodes {
+      id
+      primaryEmail
     }
   }
 }
@@ -3116,6 +3546,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     ConfigurationItemsBySerial(variables: ConfigurationItemsBySerialQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsBySerialQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsBySerialQuery>({ document: ConfigurationItemsBySerialDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsBySerial', 'query', variables);
     },
+    ConfigurationItemsBySerials(variables: ConfigurationItemsBySerialsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsBySerialsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsBySerialsQuery>({ document: ConfigurationItemsBySerialsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsBySerials', 'query', variables);
+    },
     ConfigurationItemsBySource(variables: ConfigurationItemsBySourceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsBySourceQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsBySourceQuery>({ document: ConfigurationItemsBySourceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsBySource', 'query', variables);
     },
@@ -3128,8 +3561,14 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     NoteCreate(variables: NoteCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NoteCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<NoteCreateMutation>({ document: NoteCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NoteCreate', 'mutation', variables);
     },
+    PeopleByAuthenticationIDs(variables: PeopleByAuthenticationIDsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PeopleByAuthenticationIDsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PeopleByAuthenticationIDsQuery>({ document: PeopleByAuthenticationIDsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PeopleByAuthenticationIDs', 'query', variables);
+    },
     PeopleByIdentifiers(variables: PeopleByIdentifiersQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PeopleByIdentifiersQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<PeopleByIdentifiersQuery>({ document: PeopleByIdentifiersDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PeopleByIdentifiers', 'query', variables);
+    },
+    PeopleByPrimaryEmails(variables: PeopleByPrimaryEmailsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<PeopleByPrimaryEmailsQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<PeopleByPrimaryEmailsQuery>({ document: PeopleByPrimaryEmailsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'PeopleByPrimaryEmails', 'query', variables);
     },
     ProductCategoriesLookup(variables: ProductCategoriesLookupQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductCategoriesLookupQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductCategoriesLookupQuery>({ document: ProductCategoriesLookupDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductCategoriesLookup', 'query', variables);
