@@ -127,6 +127,8 @@ export interface InstanceStore {
 
   /** Records a run as started. Resolves undefined when a run of this account is already running and not stale. */
   startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined>;
+  /** Records that a running run is alive; staleness is measured from the last heartbeat (or the start). */
+  heartbeatRun(id: string): Promise<void>;
   finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void>;
   listRuns(account: string, limit: number): Promise<SyncRun[]>;
 

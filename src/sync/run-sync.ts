@@ -16,6 +16,14 @@ import { renderRunSummary } from "./summary.js";
 import type { AuthorizationError } from "../errors.js";
 import { FourMeCredentialsError } from "../fourme/token-cache.js";
 
+/** A run beats at most this often (per page read and per batch written). */
+export const HEARTBEAT_EVERY_MS = 30_000;
+/**
+ * Without a beat for this long a run is taken as crashed. Longer than the slowest single step between beats
+ * (a bulk upload waits up to 5 minutes for its result).
+ */
+export const DEFAULT_STALE_RUN_MS = 10 * 60_000;
+
 export interface RunSyncDeps {
   store: InstanceStore;
   customerApi: (account: string) => Promise<CustomerApi>;
@@ -26,7 +34,7 @@ export interface RunSyncDeps {
   microsoft: CloudOverrides;
   logger: Logger;
   clock?: () => Date;
-  /** A run older than this is taken as crashed and may be replaced. */
+  /** A run that has not beaten its heartbeat for this long is taken as crashed and may be replaced. */
   staleRunMs?: number;
   /** Called with the tenant a run found refusing access (consent revoked). */
   onRefused?: (account: string, tenant: TenantRecord, err: AuthorizationError) => Promise<void>;
@@ -52,10 +60,17 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   const allTenants = await deps.store.listTenants(account);
   const tenants = allTenants.filter((t) => t.status === "connected" && t.tenantId);
   if (tenants.length === 0) return { skipped: "no_tenant" };
-  const run = await deps.store.startRun(account, trigger, deps.staleRunMs ?? 2 * 60 * 60 * 1000);
+  const run = await deps.store.startRun(account, trigger, deps.staleRunMs ?? DEFAULT_STALE_RUN_MS);
   if (!run) return { skipped: "already_running" };
 
   const log = deps.logger.child({ account, syncId: run.id });
+  // The heartbeat lets a replica (or a restart) take over a crashed run within minutes; a failed beat is harmless.
+  let lastBeat = now().getTime();
+  const beat = () => {
+    if (now().getTime() - lastBeat < HEARTBEAT_EVERY_MS) return;
+    lastBeat = now().getTime();
+    deps.store.heartbeatRun(run.id).catch((err) => log.warn({ err: (err as Error).message }, "heartbeat not recorded"));
+  };
   const startedAt = now();
   const counts: Record<string, number> = {};
   const errors: string[] = [];
@@ -77,7 +92,10 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       qualifySourceIds: allTenants.length > 1,
       now: startedAt,
       logger: log,
-      onPage: (done) => deps.onProgress?.({ phase: "read", done }),
+      onPage: (done) => {
+        beat();
+        deps.onProgress?.({ phase: "read", done });
+      },
     });
     add(fleet.counts);
     errors.push(...fleet.errors);
@@ -112,7 +130,10 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       now: startedAt,
       uiExtensionId,
       supportTeam: settings.supportTeam,
-      onBatch: (done, total) => deps.onProgress?.({ phase: "write", done, total }),
+      onBatch: (done, total) => {
+        beat();
+        deps.onProgress?.({ phase: "write", done, total });
+      },
     });
     add(applied.counts);
     errors.push(...applied.errors);

@@ -164,6 +164,9 @@ export class MemoryStore implements InstanceStore {
     this.runs.push(run);
     return structuredClone(run);
   }
+  async heartbeatRun(_id: string): Promise<void> {
+    this.write("heartbeatRun");
+  }
   async finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void> {
     this.write("finishRun");
     const r = this.runs.find((x) => x.id === run.id);

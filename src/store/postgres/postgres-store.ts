@@ -20,7 +20,7 @@ import type {
 } from "../types.js";
 import { asStoreError, withTransaction } from "./tx.js";
 import { migratePostgres } from "./migrate.js";
-import { finishRun, listRuns, startRun } from "./runs.js";
+import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, prepareLedger, putAlert, putLedger } from "./ledgers.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
@@ -169,6 +169,10 @@ export class PostgresStore implements InstanceStore {
     return withTransaction(this.pool, "startRun", (client) =>
       startRun(client, this.logger, this.now(), account, trigger, staleAfterMs),
     );
+  }
+
+  heartbeatRun(id: string): Promise<void> {
+    return this.call("heartbeatRun", () => heartbeatRun(this.pool, this.now(), id));
   }
 
   finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void> {

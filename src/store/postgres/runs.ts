@@ -20,7 +20,7 @@ export async function startRun(
   const cutoff = new Date(now.getTime() - staleAfterMs);
   const stale = await client.query<{ id: string }>(
     `UPDATE sync_runs SET status = 'failed', ended_at = $2, errors = errors || jsonb_build_array($4::text)
-     WHERE account = $1 AND status = 'running' AND started_at < $3 RETURNING id`,
+     WHERE account = $1 AND status = 'running' AND COALESCE(heartbeat_at, started_at) < $3 RETURNING id`,
     [account, now, cutoff, staleRunError(staleAfterMs)],
   );
   for (const s of stale.rows) logger.warn({ account, runId: s.id }, "marked a stale sync run as failed");
@@ -53,4 +53,9 @@ export async function listRuns(pool: pg.Pool, account: string, limit: number): P
     [account, limit],
   );
   return result.rows.map(toRun);
+}
+
+/** Marks a running run as alive; a run whose heartbeat is older than the stale window may be replaced. */
+export async function heartbeatRun(pool: pg.Pool, now: Date, id: string): Promise<void> {
+  await pool.query("UPDATE sync_runs SET heartbeat_at = $2 WHERE id = $1 AND status = 'running'", [id, now]);
 }

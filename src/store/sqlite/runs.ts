@@ -20,7 +20,7 @@ export function startRun(
   const stale = db
     .prepare(
       `UPDATE sync_runs SET status = 'failed', ended_at = @now, errors = json_insert(errors, '$[#]', @error)
-       WHERE account = @account AND status = 'running' AND started_at < @cutoff RETURNING id`,
+       WHERE account = @account AND status = 'running' AND COALESCE(heartbeat_at, started_at) < @cutoff RETURNING id`,
     )
     .all({ account, cutoff, now: now.toISOString(), error: staleRunError(staleAfterMs) }) as { id: string }[];
   for (const s of stale) logger.warn({ account, runId: s.id }, "marked a stale sync run as failed");
@@ -52,4 +52,9 @@ export function listRuns(db: BetterSqlite3.Database, account: string, limit: num
     .prepare("SELECT * FROM sync_runs WHERE account = ? ORDER BY started_at DESC, seq DESC LIMIT ?")
     .all(account, limit) as RunRow[];
   return rows.map(toRun);
+}
+
+/** Marks a running run as alive; a run whose heartbeat is older than the stale window may be replaced. */
+export function heartbeatRun(db: BetterSqlite3.Database, now: Date, id: string): void {
+  db.prepare("UPDATE sync_runs SET heartbeat_at = ? WHERE id = ? AND status = 'running'").run(now.toISOString(), id);
 }

@@ -90,4 +90,10 @@ CREATE TABLE seen_once (
 CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
 `,
   },
+  {
+    version: 2,
+    name: "sync run heartbeat",
+    // A run touches its heartbeat while it works, so a crashed run is recognised in minutes, not hours.
+    sql: `ALTER TABLE sync_runs ADD COLUMN heartbeat_at TEXT;`,
+  },
 ];

@@ -20,7 +20,7 @@ import type {
   TenantRecord,
 } from "../types.js";
 import { migrateSqlite } from "./migrate.js";
-import { finishRun, listRuns, startRun } from "./runs.js";
+import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
 import { SqliteReplayCache } from "./replay.js";
 import { prepared } from "./statements.js";
@@ -188,6 +188,10 @@ export class SqliteStore implements InstanceStore {
 
   startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined> {
     return this.write("startRun", () => startRun(this.db, this.logger, this.now(), account, trigger, staleAfterMs));
+  }
+
+  heartbeatRun(id: string): Promise<void> {
+    return this.call("heartbeatRun", () => heartbeatRun(this.db, this.now(), id));
   }
 
   finishRun(run: Pick<SyncRun, "id" | "status" | "counts" | "errors">): Promise<void> {

@@ -364,6 +364,18 @@ export function runStoreContract(name: string, factory: () => Promise<TestDataba
         expect(previous.errors[0]).to.match(/^stale/);
       });
 
+      it("keeps a run alive while it beats, and replaces it once the beats stop", async function () {
+        const run = await store.startRun("widget", "schedule", 60_000);
+        clock.advance(50_000);
+        await store.heartbeatRun(run!.id);
+        clock.advance(50_000);
+        expect(await store.startRun("widget", "schedule", 60_000), "alive: beat 50 s ago").to.equal(undefined);
+        clock.advance(10_001);
+        const next = await store.startRun("widget", "schedule", 60_000);
+        expect(next, "stale: no beat for 60 s").to.not.equal(undefined);
+        expect((await store.listRuns("widget", 2))[1]).to.include({ id: run!.id, status: "failed" });
+      });
+
       it("lists runs newest first, up to the limit, with their counts and errors", async function () {
         for (let i = 0; i < 4; i++) {
           const run = await store.startRun("widget", `t${i}`, 60_000);
