@@ -1,14 +1,34 @@
 // `npm run demo`: the whole product against the sandbox. It generates a fleet, starts the simulated 4me and
 // Microsoft, plays the administrator (install, tenant domain, consent, filters, activate), runs a sync with a
 // progress bar, prints a summary and keeps serving a page to browse the simulated 4me (unless --once).
-import express from "express";
 import { Field } from "../../app-instance/fields.js";
-import { listen } from "../../server/listen.js";
 import type { SyncRun } from "../../store/types.js";
 import { generateFleet } from "../fleet/generate.js";
-import { IMPORT_ALL, startSandbox } from "../harness.js";
-import { createDemoRouter } from "./page.js";
+import { IMPORT_ALL, startSandbox, type Sandbox } from "../harness.js";
+import { serveDemoPage } from "./page.js";
 import { renderDemoSummary } from "./summary.js";
+
+/** What the simulated administrator saves in the form: every platform, a support team, alerts on. */
+export const DEMO_FORM_FIELDS: { id: string; value: unknown }[] = [
+  ...IMPORT_ALL,
+  { id: Field.supportTeam, value: "Service Desk" },
+  { id: Field.alertsEnabled, value: true },
+];
+
+/** The closing summary of a sandbox after `setup`: its latest run, the form, and what the simulated 4me holds. */
+export async function summarizeSandbox(
+  sandbox: Sandbox,
+  form: Record<string, unknown>,
+  elapsedMs: number,
+): Promise<string> {
+  return renderDemoSummary({
+    run: (await sandbox.runs(1))[0],
+    form,
+    cis: sandbox.fourme.inspect.cis(sandbox.account),
+    requests: sandbox.fourme.inspect.requests(sandbox.account).length,
+    elapsedMs,
+  });
+}
 
 export interface DemoOptions {
   devices: number;
@@ -37,29 +57,19 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     say(
       `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain}, consenting…`,
     );
-    const form = await sandbox.setup({
-      fields: [
-        ...IMPORT_ALL,
-        { id: Field.supportTeam, value: "Service Desk" },
-        { id: Field.alertsEnabled, value: true },
-      ],
-    });
+    const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS });
     bar.done();
-    const run = (await sandbox.runs(1))[0];
-    const summary = renderDemoSummary({
-      run,
-      form,
-      cis: sandbox.fourme.inspect.cis(sandbox.account),
-      requests: sandbox.fourme.inspect.requests(sandbox.account).length,
-      elapsedMs: Date.now() - started,
-    });
+    const summary = await summarizeSandbox(sandbox, form, Date.now() - started);
     say("");
     say(summary);
     if (opts.once) return;
 
-    const page = express();
-    page.use(createDemoRouter({ fourme: sandbox.fourme, account: sandbox.account, summary: () => summary }));
-    const server = await listen(page, { port: opts.port, host: "127.0.0.1" });
+    const server = await serveDemoPage({
+      fourme: sandbox.fourme,
+      account: sandbox.account,
+      summary: () => summary,
+      port: opts.port,
+    });
     say(`\nBrowse the simulated 4me at ${server.url}/  (Ctrl+C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
