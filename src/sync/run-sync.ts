@@ -16,6 +16,9 @@ import { renderRunSummary } from "./summary.js";
 import type { AuthorizationError } from "../errors.js";
 import { FourMeCredentialsError } from "../fourme/token-cache.js";
 
+export const MISSING_SUPPORT_TEAM =
+  "The form sets no 'Support team of imported CIs': 4me refuses new CIs whose product has no support team. Set it and the next sync imports them.";
+
 /** A run beats at most this often (per page read and per batch written). */
 export const HEARTBEAT_EVERY_MS = 30_000;
 /**
@@ -120,6 +123,10 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
 
     const api = await deps.customerApi(account);
     const needsWrites = plan.toWrite.length + plan.toRetire.length + plan.userRetry.length > 0;
+    if (!settings.supportTeam && plan.toWrite.some((w) => w.reason === "new")) {
+      // Said once at the top of the summary, rather than only as one 4me error per refused CI.
+      errors.push(MISSING_SUPPORT_TEAM);
+    }
     const uiExtensionId =
       needsWrites && deps.ciExtension ? await ensureExtension(api, deps.ciExtension, log) : undefined;
     const applied = await applyPlan(plan, {
