@@ -1,6 +1,8 @@
-// Carries out a sync plan in 4me: serial matches first (so the bulk upload finds taken-over CIs by sourceID),
-// then the bulk uploads, user replacements and retirements. Every successful write is recorded in the ledger
-// before the next batch starts, so a crash resumes without duplicates.
+// Carries out a sync plan in 4me. Once per run, before any batch: products to reuse, the existing CIs that share a
+// serial with a new device, and the people of every device (wide queries: a few requests for the whole run). Then
+// per batch: serial takeovers the upload cannot do itself, the bulk upload, user replacements; then retirements.
+// Every successful write is recorded in the ledger before the next batch starts, so a crash resumes without
+// duplicates.
 import type { CustomerApi } from "../fourme/customer-api.js";
 import { FourMeCredentialsError } from "../fourme/token-cache.js";
 import type { Logger } from "../logger.js";
@@ -8,7 +10,9 @@ import type { LedgerEntry } from "../store/types.js";
 import type { InstanceStore } from "../store/types.js";
 import { prepareUpload, personOf, type PreparedUpload, type UploadContext } from "./build-upload.js";
 import type { DiscoveredResult } from "../fourme/types.js";
-import { indexExistingCis, matchCi } from "./match.js";
+import type { Ci } from "../fourme/types.js";
+import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
+import { serialKey } from "./serial.js";
 import { planUserChange, userWriteMode, type SyncPlan, type WriteItem } from "./plan.js";
 import { productFor } from "./products.js";
 
@@ -33,10 +37,12 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
   const count = (k: string, n = 1) => (result.counts[k] = (result.counts[k] ?? 0) + n);
   let written = 0;
   const productIds = await reuseExistingProducts(plan.toWrite, deps, result);
+  const serials = await findSerialMatches(plan.toWrite, deps, result);
+  await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 
   for (const batch of plan.batches) {
     try {
-      const { writable, matched } = await resolveNewCis(batch, deps, count, result);
+      const { writable, matched } = await resolveNewCis(batch, serials, deps, count, result);
       const aligned = await alignLinkedCis(writable, deps, count, result);
       await uploadBatch(aligned, deps, productIds, count, result, matched);
     } catch (err) {
@@ -101,23 +107,106 @@ async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDep
   return productIds;
 }
 
-/** New devices are matched against existing 4me CIs by serial; a taken-over CI gets our source and sourceID. */
+/** What the existing CIs say about each new device with a serial: read once per run, before the first batch. */
+interface SerialMatches {
+  matches: Map<WriteItem, CiMatch>;
+  /** The CIs read, by id. */
+  cis: Map<string, Ci>;
+  /** How many CIs carry each serial (serialKey). */
+  perSerial: Map<string, number>;
+  /** The lookup failed: batches with new devices that have a serial fail (and are retried next run). */
+  error?: unknown;
+}
+
+/**
+ * New devices are matched against existing 4me CIs by serial, for the whole run in a few wide requests. A matched
+ * CI's product without a UI extension gets ours (once per product), so the CI's Intune fields are accepted and
+ * shown; a product with another extension is left alone.
+ */
+async function findSerialMatches(
+  items: readonly WriteItem[],
+  deps: ApplyDeps,
+  result: ApplyResult,
+): Promise<SerialMatches> {
+  const out: SerialMatches = { matches: new Map(), cis: new Map(), perSerial: new Map() };
+  const fresh = items.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
+  if (fresh.length === 0) return out;
+  let found: Ci[];
+  try {
+    found = await deps.api.findCisBySerials(fresh.map((i) => i.ci.serialNr!));
+  } catch (err) {
+    rethrowFatal(err);
+    out.error = err;
+    return out;
+  }
+  for (const c of found) {
+    out.cis.set(c.id, c);
+    if (c.serialNr) out.perSerial.set(serialKey(c.serialNr), (out.perSerial.get(serialKey(c.serialNr)) ?? 0) + 1);
+  }
+  const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
+  const extendProducts = new Set<string>();
+  for (const item of fresh) {
+    const m = matchCi(item.ci, item.ledger, index);
+    out.matches.set(item, m);
+    const product = m.kind === "serial" || m.kind === "source" ? out.cis.get(m.ciId)?.product : undefined;
+    if (product && !product.uiExtensionId && deps.uiExtensionId) extendProducts.add(product.id);
+  }
+  for (const id of extendProducts) {
+    try {
+      await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
+    } catch (err) {
+      rethrowFatal(err);
+      result.errors.push(`UI extension on product ${id}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** Every person the run's devices need, in a few wide requests; the batches then find them in the run's cache. */
+async function prefetchPeople(items: readonly WriteItem[], deps: ApplyDeps) {
+  try {
+    await deps.api.prefetchPeople(
+      items.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e),
+    );
+  } catch (err) {
+    rethrowFatal(err);
+    // Each batch then asks for its own people (and fails, and is retried next run, if 4me still refuses).
+    deps.logger.warn({ err: (err as Error).message }, "people not prefetched; looked up per batch");
+  }
+}
+
+/**
+ * The upload takes over an existing CI by serial itself on the device's first upload, when no CI has its sourceID
+ * (4me-platform.md §8.6). We leave that to it only where it cannot pick another CI than ours: the serial is on this
+ * one CI only, written exactly as we send it, and no discovery source claimed the CI. Otherwise one update first.
+ */
+function uploadTakesOver(item: WriteItem, ciId: string, serials: SerialMatches): boolean {
+  const ci = serials.cis.get(ciId);
+  return (
+    !!ci &&
+    !ci.source &&
+    !ci.sourceID &&
+    ci.serialNr === item.ci.serialNr &&
+    serials.perSerial.get(serialKey(item.ci.serialNr!)) === 1
+  );
+}
+
+/** New devices take their serial match: ambiguous ones are skipped, taken-over CIs get our source and sourceID. */
 async function resolveNewCis(
   batch: WriteItem[],
+  serials: SerialMatches,
   deps: ApplyDeps,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
 ) {
+  /** New devices that found their CI in 4me already (and the CI): the upload updates those CIs, it creates none. */
+  const matched = new Map<WriteItem, string>();
   const fresh = batch.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
-  /** New devices that found their CI in 4me already: the upload updates those CIs, it creates none. */
-  const matched = new Set<WriteItem>();
   if (fresh.length === 0) return { writable: batch, matched };
-  const found = await deps.api.findCisBySerial(fresh.map((i) => i.ci.serialNr!));
-  const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
+  if (serials.error) throw serials.error;
   const skip = new Set<WriteItem>();
-  const extendProducts = new Set<string>();
   for (const item of fresh) {
-    const m = matchCi(item.ci, item.ledger, index);
+    const m = serials.matches.get(item) ?? { kind: "new" };
     if (m.kind === "ambiguous_serial") {
       skip.add(item);
       count("skipped:ambiguous_serial");
@@ -125,7 +214,11 @@ async function resolveNewCis(
         { deviceId: item.ci.deviceId, cis: m.ciIds.length },
         "several active CIs share the serial; not merged",
       );
-    } else if (m.kind === "serial" || (m.kind === "source" && m.sourceID !== item.ci.sourceID)) {
+      continue;
+    }
+    if (m.kind !== "serial" && m.kind !== "source") continue;
+    const takeover = m.kind === "serial" ? !uploadTakesOver(item, m.ciId, serials) : m.sourceID !== item.ci.sourceID;
+    if (takeover) {
       try {
         await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
       } catch (err) {
@@ -137,24 +230,11 @@ async function resolveNewCis(
         result.errors.push(`serial match ${item.ci.deviceId} → CI ${m.ciId}: ${(err as Error).message}`);
         continue;
       }
-      if (m.kind === "serial") count("matched_by_serial");
     }
-    if (m.kind === "serial" || m.kind === "source") matched.add(item);
-    // A matched CI keeps its product (the upload never moves it). When that product has no UI extension it gets
-    // ours, so the CI's Intune fields are accepted and shown; a product with another extension is left alone.
-    const product =
-      m.kind === "serial" || m.kind === "source" ? found.find((c) => c.id === m.ciId)?.product : undefined;
-    if (product && !product.uiExtensionId && deps.uiExtensionId) extendProducts.add(product.id);
+    if (m.kind === "serial") count("matched_by_serial");
+    matched.set(item, m.ciId);
   }
-  for (const id of extendProducts) {
-    try {
-      await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
-    } catch (err) {
-      rethrowFatal(err);
-      result.errors.push(`UI extension on product ${id}: ${(err as Error).message}`);
-    }
-  }
-  return { writable: batch.filter((i) => !skip.has(i)), matched };
+  return { writable: skip.size ? batch.filter((i) => !skip.has(i)) : batch, matched };
 }
 
 /**
@@ -195,7 +275,7 @@ async function uploadBatch(
   productIdBySourceId: Map<string, string>,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
-  matched: ReadonlySet<WriteItem>,
+  matched: ReadonlyMap<WriteItem, string>,
 ) {
   if (batch.length === 0) return;
   const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
@@ -221,6 +301,12 @@ async function uploadBatch(
     if (!r) {
       count("skipped:4me_rejected");
       continue;
+    }
+    const expected = matched.get(item);
+    if (expected && expected !== r.id) {
+      // The upload wrote another CI than the one matched by serial: never silent (the CI it wrote is recorded).
+      count("serial_match_missed");
+      result.errors.push(`${item.ci.deviceId}: matched CI ${expected} by serial, but 4me wrote CI ${r.id}`);
     }
     written.push({
       item,
@@ -253,8 +339,8 @@ async function uploadBatch(
   });
   await deps.store.putLedger(ledger);
   // Counted once recorded: a batch whose ledger write fails is counted as failed, not also as written.
-  for (const { item } of written) {
-    const created = item.reason === "new" && !matched.has(item);
+  for (const { item, ciId } of written) {
+    const created = item.reason === "new" && matched.get(item) !== ciId;
     count(created ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
   }
 }
