@@ -10,6 +10,7 @@ import { refreshBreakdown } from "./intune/breakdown-refresh.js";
 import { consentStateKeys } from "./intune/consent-state.js";
 import { createConsentRouter } from "./server/consent-routes.js";
 import { createApp } from "./server/app.js";
+import { createMetrics, type ConnectorMetrics } from "./server/metrics.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
 import { PgBossQueue, type PgBossQueueOptions } from "./jobs/pg-boss-queue.js";
 import { scheduleDueSyncs, startTimerScheduler } from "./jobs/scheduler.js";
@@ -49,6 +50,8 @@ export interface Connector {
   queue: JobQueue;
   fourme: FourMeClients;
   logger: Logger;
+  /** Prometheus metrics, served at GET /metrics. */
+  metrics: ConnectorMetrics;
   /**
    * Runs one sync of an account now, in this process. `staleRunMs: 0` when the caller holds the account's lock
    * across replicas: a run still marked running was left by a replica that died, and is replaced.
@@ -66,10 +69,21 @@ export async function buildConnector(
 ): Promise<Connector> {
   const store = await openStore(config, logger);
   const keys = loadSealingKeys(config, logger);
-  const fourme = createFourMeClients(config, { store, logger, ...options.fourme });
+  // The queue is built below; the metrics sample it only when scraped.
+  const metrics = createMetrics({
+    queueDepth: () => (queue instanceof PgBossQueue ? queue.queueDepth() : (queue as InProcessQueue).counts().waiting),
+    activeJobs: () => (queue instanceof PgBossQueue ? queue.activeJobs : (queue as InProcessQueue).counts().running),
+  });
+  const fourme = createFourMeClients(config, {
+    store,
+    logger,
+    ...options.fourme,
+    fetch: metrics.countingFetch("fourme", options.fourme?.fetch),
+  });
   const provider = fourme.provider();
-  const tokens = new MsalGraphTokens(config.microsoft, { logger, fetch: options.intune?.fetch });
-  const intuneDeps: IntuneDeps = { microsoft: config.microsoft, tokens, logger, ...options.intune };
+  const graphFetch = metrics.countingFetch("graph", options.intune?.fetch);
+  const tokens = new MsalGraphTokens(config.microsoft, { logger, fetch: graphFetch });
+  const intuneDeps: IntuneDeps = { microsoft: config.microsoft, tokens, logger, ...options.intune, fetch: graphFetch };
   const connection: ConnectionDeps = {
     ...intuneDeps,
     config,
@@ -133,7 +147,14 @@ export async function buildConnector(
   await queue.work("validate-tenants", async (job) => validateTenants(job.account));
   await queue.work("sync", async (job, context) => {
     // Holding the account's lock across replicas (pg-boss mode), a run still marked running is a dead replica's.
-    const result = await syncNow(job.account, job.trigger, context?.exclusive ? { staleRunMs: 0 } : {});
+    let result: RunSyncResult | undefined;
+    try {
+      result = await syncNow(job.account, job.trigger, context?.exclusive ? { staleRunMs: 0 } : {});
+    } catch (err) {
+      metrics.recordSync(undefined, err);
+      throw err;
+    }
+    metrics.recordSync(result);
     if (result.skipped) logger.info({ account: job.account, skipped: result.skipped }, "sync not run");
   });
 
@@ -150,7 +171,8 @@ export async function buildConnector(
     logger,
     queue,
     appInstances: provider,
-    routers: [consentRouter, ...(options.routers ?? [])],
+    middleware: [metrics.webhookTiming],
+    routers: [consentRouter, metrics.router, ...(options.routers ?? [])],
   });
 
   let stopScheduler = () => {};
@@ -167,6 +189,7 @@ export async function buildConnector(
     queue,
     fourme,
     logger,
+    metrics,
     syncNow,
     validateTenants,
     async stop() {

@@ -19,6 +19,8 @@ export interface AppDeps {
   queue: JobQueue;
   /** The provider API (ProviderApi); the webhook handlers only read app instances through it. */
   appInstances: AppInstanceReader;
+  /** Middleware run before every route (the metrics' webhook timing). */
+  middleware?: express.RequestHandler[];
   /** Extra routers, mounted after the built-in routes (consent callback, metrics, the demo page). */
   routers?: express.Router[];
   /** Defaults to global fetch; used for webhook.verify callbacks only. */
@@ -33,6 +35,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable("x-powered-by");
   app.set("query parser", "simple");
 
+  for (const handler of deps.middleware ?? []) app.use(handler);
   app.use(createHealthRouter(deps));
   app.use(
     createWebhookRouter({
