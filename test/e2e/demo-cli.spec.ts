@@ -1,0 +1,69 @@
+// `npm run demo -- --once --devices 2000` as a newcomer runs it: the CLI in a child process, everything on
+// loopback, a summary on stdout and exit code 0. Bounded: the child is killed after 60 s.
+import { expect } from "chai";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const LIMIT_MS = 60_000;
+
+interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", "src/cli.ts", ...args], {
+      cwd: ROOT,
+      // No CI or log settings leak in from the test run; the demo needs nothing from the environment.
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** The number on a summary line, e.g. "  CIs created:   1687" → 1687. */
+function count(stdout: string, label: string): number {
+  const line = stdout.split("\n").find((l) => l.trimStart().startsWith(`${label}:`));
+  expect(line, `summary line "${label}"\n${stdout}`).to.be.a("string");
+  return Number(/:\s+(\d+)/.exec(line!)?.[1]);
+}
+
+describe("demo CLI", function () {
+  this.timeout(LIMIT_MS + 10_000);
+
+  it("runs `demo --once --devices 2000`, prints the summary and exits 0", async () => {
+    const run = await runCli(["demo", "--once", "--devices", "2000"]);
+    expect(run.signal, `killed after ${LIMIT_MS} ms\n${run.stdout}\n${run.stderr}`).to.equal(null);
+    expect(run.code, `exit code\n${run.stdout}\n${run.stderr}`).to.equal(0);
+    expect(run.stdout).to.match(/^Sync succeeded in [\d.]+ s/m);
+    expect(count(run.stdout, "Devices seen in Intune")).to.equal(2000);
+    const created = count(run.stdout, "CIs created");
+    const updated = count(run.stdout, "CIs updated");
+    expect(created).to.be.greaterThan(0);
+    // The 4me seed holds CIs with the fleet's serial numbers: some are matched and updated rather than created.
+    expect(updated).to.be.greaterThan(0);
+    expect(created + updated).to.be.at.most(count(run.stdout, "In scope of the filters"));
+    expect(count(run.stdout, "Requests opened (alerts)")).to.be.greaterThan(0);
+    expect(run.stdout).to.match(/Tenant status in the form:\s+connected/);
+    expect(run.stdout).to.match(/Summary written to 4me:\s+yes/);
+    // --once: no page is served.
+    expect(run.stdout).not.to.contain("Browse the simulated 4me");
+  });
+});
