@@ -55,16 +55,15 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
       ? undefined
       : new BetaCursor(http, listUrl("beta", BETA_DEVICE_SELECT, pageSize, opts.filter), pageSize, logger);
 
-  let next: Promise<ODataPage> | undefined = http.getJson<ODataPage>(
-    "devices",
+  let next: Promise<ConvertedPage> | undefined = readPage(
+    http,
     listUrl("v1.0", V1_DEVICE_SELECT, pageSize, opts.filter),
   );
   let first = true;
   try {
     while (next) {
       beta?.prefetch();
-      // The raw page is only referenced inside convertPage, so it is garbage while the caller holds this page.
-      const { devices, skipped, link, count } = convertPage(await next, http.tenantId);
+      const { devices, skipped, link, count } = await next;
       next = undefined;
       const fields = beta ? await beta.fieldsFor(devices.map((d) => d.id)) : undefined;
       if (fields) {
@@ -76,7 +75,7 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
 
       // Ask for the next page now so it downloads while the caller works on this one (at most one page ahead).
       if (typeof link === "string" && link !== "") {
-        next = http.getJson<ODataPage>("devices", link);
+        next = readPage(http, link);
         next.catch(() => undefined); // observed here; the real handling is the `await next` above
       }
       yield {
@@ -92,15 +91,26 @@ export async function* readDevices(http: GraphHttp, opts: ReadDevicesOptions = {
   }
 }
 
-function convertPage(page: ODataPage, tenantId: string) {
-  if (!Array.isArray(page?.value)) throw new UpstreamError("Microsoft Graph sent a device page without `value`");
+interface ConvertedPage {
+  devices: IntuneDevice[];
+  skipped: SkippedRecord[];
+  link: unknown;
+  count: unknown;
+}
+
+/**
+ * One v1.0 page, each record converted as the body streams in: neither the page's text nor its raw records are
+ * ever held whole, and a prefetched page waits as converted devices (memory: see odata-list-parser.ts).
+ */
+async function readPage(http: GraphHttp, url: string): Promise<ConvertedPage> {
   const devices: IntuneDevice[] = [];
   const skipped: SkippedRecord[] = [];
-  for (const raw of page.value) {
-    const c = toIntuneDevice(raw, tenantId);
+  const page: ODataPage = await http.getList("devices", url, (raw) => {
+    const c = toIntuneDevice(raw, http.tenantId);
     if (c.ok) devices.push(c.value);
     else skipped.push(c.skipped);
-  }
+  });
+  if (!Array.isArray(page.value)) throw new UpstreamError("Microsoft Graph sent a device page without `value`");
   return { devices, skipped, link: page["@odata.nextLink"], count: page["@odata.count"] };
 }
 
@@ -164,15 +174,16 @@ class BetaCursor {
     const url = this.url;
     if (!url) return;
     try {
-      const page = await this.http.getJson<ODataPage>("devices", url);
-      if (!Array.isArray(page?.value)) throw new UpstreamError("beta page without `value`");
-      for (const raw of page.value) {
+      const read = new Map<string, BetaFields>();
+      const page: ODataPage = await this.http.getList("devices", url, (raw) => {
         const c = toBetaFields(raw);
         if (c.ok) {
           const { id, ...fields } = c.value;
-          this.buffer.set(id, fields);
+          read.set(id, fields);
         }
-      }
+      });
+      if (!Array.isArray(page.value)) throw new UpstreamError("beta page without `value`");
+      for (const [id, fields] of read) this.buffer.set(id, fields);
       const link = page["@odata.nextLink"];
       this.url = typeof link === "string" && link !== "" ? link : undefined;
     } catch (err) {

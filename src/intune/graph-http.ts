@@ -4,6 +4,7 @@
 import { AuthorizationError, RateLimitError, UpstreamError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from "./backoff.js";
+import { ODataListParser } from "./odata-list-parser.js";
 import { MAX_BATCH, type GraphWorkload, type TenantThrottle } from "./throttle.js";
 
 const RETRYABLE = new Set([429, 503, 504]);
@@ -68,6 +69,21 @@ export class GraphHttp {
   }
 
   /**
+   * GET an OData list page and hand each element of its `value` to `onItem` while the body streams in (the page is
+   * never held whole); returns the rest of the body (`@odata.nextLink`, `@odata.count`, `value: []`). A page that
+   * fails after some elements were handed over throws: the caller must drop what it collected of that page.
+   */
+  async getList(
+    workload: GraphWorkload,
+    pathOrUrl: string,
+    onItem: (item: unknown) => void,
+  ): Promise<Record<string, unknown>> {
+    return (await this.request(workload, "GET", this.resolve(pathOrUrl), undefined, (res, url) =>
+      streamList(res, url, onItem),
+    )) as Record<string, unknown>;
+  }
+
+  /**
    * One $batch of GETs (≤ 20). Items answered 429/503/504 are sent again on their own after the longest
    * Retry-After among them (or the backoff), up to the attempt budget; what still fails is returned as answered.
    */
@@ -128,7 +144,13 @@ export class GraphHttp {
     return pathOrUrl;
   }
 
-  private async request(workload: GraphWorkload, method: string, url: string, body?: unknown): Promise<unknown> {
+  private async request(
+    workload: GraphWorkload,
+    method: string,
+    url: string,
+    body?: unknown,
+    read: (res: Response, url: string) => Promise<unknown> = parseJson,
+  ): Promise<unknown> {
     let forceRefresh = false;
     let refreshed = false;
     for (let attempt = 1; ; attempt++) {
@@ -162,7 +184,7 @@ export class GraphHttp {
         continue;
       }
 
-      if (res.ok) return parseJson(res, url);
+      if (res.ok) return read(res, url);
       const detail = await errorDetail(res);
 
       if (res.status === 401 && !refreshed) {
@@ -196,6 +218,25 @@ async function parseJson(res: Response, url: string): Promise<unknown> {
   try {
     return text === "" ? {} : JSON.parse(text);
   } catch {
+    throw new UpstreamError(`Microsoft Graph sent a body that is not JSON for ${new URL(url).pathname}`, res.status);
+  }
+}
+
+async function streamList(res: Response, url: string, onItem: (item: unknown) => void): Promise<unknown> {
+  const parser = new ODataListParser(onItem);
+  const decoder = new TextDecoder(); // UTF-8 across chunk boundaries, BOM dropped, as res.text() does
+  const reader = res.body?.getReader();
+  try {
+    for (;;) {
+      const chunk = await reader?.read();
+      if (!chunk || chunk.done) break;
+      parser.write(decoder.decode(chunk.value, { stream: true }));
+    }
+    parser.write(decoder.decode());
+    return parser.end();
+  } catch (err) {
+    await reader?.cancel().catch(() => undefined); // frees the connection when we stop reading early
+    if (!(err instanceof SyntaxError)) throw err;
     throw new UpstreamError(`Microsoft Graph sent a body that is not JSON for ${new URL(url).pathname}`, res.status);
   }
 }
