@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
 import type { ParsedUrlQuery } from "node:querystring";
+import { Readable } from "node:stream";
 import { AuthorizationError, RateLimitError, UpstreamError } from "../../../src/errors.js";
 import { BETA_DEVICE_SELECT, V1_DEVICE_SELECT } from "../../../src/intune/device-json.js";
 import { readDevices, type DevicePage } from "../../../src/intune/device-reader.js";
@@ -214,6 +215,41 @@ describe("readDevices", () => {
 
     expect(err).to.be.instanceOf(AuthorizationError);
     expect(nock.isDone()).to.equal(true);
+  });
+
+  it("reads a page that arrives in small pieces, cut inside records and inside multi-byte characters", async () => {
+    const { http } = testHttp();
+    const page = syntheticPage(0, 5);
+    page.value[3].userDisplayName = "Zoë Ångström 東京 😀";
+    const bytes = Buffer.from(JSON.stringify(page));
+    const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
+    nock(GRAPH)
+      .get(PATH)
+      .query(v1Query)
+      .reply(200, () => Readable.from(pieces), { "content-type": "application/json" });
+
+    const pages = await collect(readDevices(http, { beta: false }));
+
+    expect(pages.map((p) => p.devices.map((d) => d.deviceName))).to.deep.equal([page.value.map((d) => d.deviceName)]);
+    expect(pages[0].devices[3].userDisplayName).to.equal("Zoë Ångström 東京 😀");
+  });
+
+  it("fails with UpstreamError, yielding nothing of the page, when a page's body breaks off mid-record", async () => {
+    const { http } = testHttp();
+    const text = JSON.stringify(syntheticPage(0, 3));
+    nock(GRAPH)
+      .get(PATH)
+      .query(v1Query)
+      .reply(200, text.slice(0, Math.floor(text.length * 0.6)));
+
+    const seen: DevicePage[] = [];
+    const err = await (async () => {
+      for await (const p of readDevices(http, { beta: false })) seen.push(p);
+    })().catch((e: unknown) => e);
+
+    expect(err).to.be.instanceOf(UpstreamError);
+    expect((err as Error).message).to.include("not JSON");
+    expect(seen).to.deep.equal([]);
   });
 
   it("skips records without an id with a reason and nulls values of the wrong type", async () => {
