@@ -76,40 +76,40 @@ export async function runAlerts(
   }
 
   const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
-  const people = await personOf(api, inScope, troubled);
-  const devices: AlertDevice[] = inScope.map(({ ci, entry }) => {
-    const t = troubled.get(key(ci.tenantId, ci.deviceId));
-    const tenant = tenantById.get(ci.tenantId);
-    const serviceInstanceId = serviceInstances.get(entry.ciId!);
-    return {
-      tenantId: ci.tenantId,
-      deviceId: ci.deviceId,
-      name: ci.name,
-      ciId: entry.ciId,
-      ...(people(ci) ? { personId: people(ci) } : {}),
-      ...(serviceInstanceId ? { serviceInstanceId } : {}),
-      ...(t?.lastSyncDateTime
-        ? { lastSyncAt: t.lastSyncDateTime }
-        : ci.lastSeenAt
-          ? { lastSyncAt: ci.lastSeenAt }
-          : {}),
-      graceExpiresAt: t?.complianceGracePeriodExpirationDateTime ?? null,
-      adminCenterUrl: cloudEndpoints(tenant?.cloud ?? "global", deps.microsoft).adminCenterUrl,
-      complianceState: t?.complianceState ?? complianceOfCi(ci),
-    };
-  });
+  const devicesWith = (people: (ci: MappedCi) => string | undefined): AlertDevice[] =>
+    inScope.map(({ ci, entry }) => {
+      const t = troubled.get(key(ci.tenantId, ci.deviceId));
+      const tenant = tenantById.get(ci.tenantId);
+      const serviceInstanceId = serviceInstances.get(entry.ciId!);
+      return {
+        tenantId: ci.tenantId,
+        deviceId: ci.deviceId,
+        name: ci.name,
+        ciId: entry.ciId,
+        ...(people(ci) ? { personId: people(ci) } : {}),
+        ...(serviceInstanceId ? { serviceInstanceId } : {}),
+        ...(t?.lastSyncDateTime
+          ? { lastSyncAt: t.lastSyncDateTime }
+          : ci.lastSeenAt
+            ? { lastSyncAt: ci.lastSeenAt }
+            : {}),
+        graceExpiresAt: t?.complianceGracePeriodExpirationDateTime ?? null,
+        adminCenterUrl: cloudEndpoints(tenant?.cloud ?? "global", deps.microsoft).adminCenterUrl,
+        complianceState: t?.complianceState ?? complianceOfCi(ci),
+      };
+    });
 
   const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
   const alertLedger = await deps.store.getAlerts(account);
   const gone = goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds));
   // Only open alerts' requests are read (a person may have completed them), so a pass costs the same however
-  // many alerts were resolved before. The planner is pure: when a new request must refer to a previous one whose
-  // number we have not read, read just those and plan again.
+  // many alerts were resolved before. The planner is pure, and only a new request needs its person and the number
+  // of the previous request: plan, read those for the creates alone, and plan again.
   const known = await requestsOf(
     api,
     alertLedger.filter((a) => a.state === "open" && a.requestId).map((a) => ({ ...a, requestId: a.requestId! })),
   );
-  const planWith = (numbers: Record<string, string>) =>
+  const planWith = (devices: AlertDevice[], numbers: Record<string, string>) =>
     planAlerts({
       account,
       compliance,
@@ -122,15 +122,24 @@ export async function runAlerts(
       qualifyTenant: tenants.length > 1,
       now,
     });
-  let plan = planWith(known.numbers);
-  const previous = plan.actions.flatMap((a) =>
-    a.kind === "create" && a.entry.previousRequestId && !known.numbers[a.entry.previousRequestId]
-      ? [{ tenantId: a.tenantId, deviceId: a.deviceId, requestId: a.entry.previousRequestId }]
-      : [],
+  let plan = planWith(
+    devicesWith(() => undefined),
+    known.numbers,
   );
-  if (previous.length > 0) {
+  const creates = plan.actions.filter((a) => a.kind === "create");
+  if (creates.length > 0) {
+    const creating = new Set(creates.map((a) => key(a.tenantId, a.deviceId)));
+    const people = await personOf(
+      api,
+      inScope.filter(({ ci }) => creating.has(key(ci.tenantId, ci.deviceId))),
+    );
+    const previous = creates.flatMap((a) =>
+      a.entry.previousRequestId && !known.numbers[a.entry.previousRequestId]
+        ? [{ tenantId: a.tenantId, deviceId: a.deviceId, requestId: a.entry.previousRequestId }]
+        : [],
+    );
     const read = await requestsOf(api, previous);
-    plan = planWith({ ...known.numbers, ...read.numbers });
+    plan = planWith(devicesWith(people), { ...known.numbers, ...read.numbers });
   }
   add("unchanged", plan.counts["unchanged"] ?? 0);
   for (const [k, v] of Object.entries(plan.counts)) if (k.startsWith("skipped:")) add(k, v);
@@ -215,19 +224,14 @@ async function openRequestOf(api: CustomerApi, sourceID: string, previousId?: st
 }
 
 /**
- * The person of the device's current primary user (e-mail, then UPN), looked up only for troubled devices (the
- * sync's lookups are cached in the CustomerApi). The ledger's userId is not used: it may still name a previous user.
+ * The person of the device's current primary user (e-mail, then UPN), looked up only for devices that get a new
+ * request (the sync's lookups are cached in the CustomerApi). The ledger's userId is not used: it may still name a
+ * previous user.
  */
-async function personOf(
-  api: CustomerApi,
-  inScope: { ci: MappedCi }[],
-  troubled: Map<string, TroubledDevice>,
-): Promise<(ci: MappedCi) => string | undefined> {
+async function personOf(api: CustomerApi, devices: { ci: MappedCi }[]): Promise<(ci: MappedCi) => string | undefined> {
   const addresses = (ci: MappedCi) =>
     [ci.primaryUser?.email, ci.primaryUser?.upn].filter((a): a is string => !!a).map((a) => a.toLowerCase());
-  const wanted = inScope
-    .filter(({ ci }) => troubled.has(key(ci.tenantId, ci.deviceId)))
-    .flatMap(({ ci }) => addresses(ci));
+  const wanted = devices.flatMap(({ ci }) => addresses(ci));
   const found = wanted.length > 0 ? await api.findPeopleByEmails(wanted) : new Map<string, string>();
   return (ci) =>
     addresses(ci)

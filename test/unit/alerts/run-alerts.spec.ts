@@ -40,7 +40,10 @@ class FakeFourMe {
         this.call("findCisByIds", ids);
         return ids.map((id) => ({ id, serviceInstanceIds: [] }) as unknown as Ci);
       },
-      findPeopleByEmails: async () => new Map<string, string>(),
+      findPeopleByEmails: async (emails: string[]) => {
+        this.call("findPeopleByEmails", [...emails]);
+        return new Map([...emails].map((e) => [e, `person-${e}`]));
+      },
       findRequestsBySource: async (sourceIDs: string[]) => {
         this.call("findRequestsBySource", sourceIDs);
         return this.requests.filter((r) => sourceIDs.includes(r.sourceID ?? ""));
@@ -97,6 +100,7 @@ function mapped(deviceId: string): MappedCi {
     status: "in_production",
     lastSeenAt: "2025-06-02T06:41:09Z",
     product: {} as MappedCi["product"],
+    primaryUser: { email: `user.${deviceId}@contoso.com` },
     customFields: [{ id: "intune_compliance", value: "Compliant" }],
   } as MappedCi;
 }
@@ -196,6 +200,8 @@ describe("runAlerts", () => {
     const second = await run();
     expect(second["alerts_created"]).to.equal(1);
     expect(second["alerts_failed"] ?? 0).to.equal(0);
+    const create = fourme.calls.find((c) => c.op === "createRequest")!;
+    expect(create.arg).to.include({ requestedForId: `person-user.${DEVICE}@contoso.com` });
     // The pending entry is looked up by source/sourceID before creating: the first create may have reached 4me.
     expect(fourme.calls.filter((c) => c.op === "findOpenRequestsBySource").map((c) => c.arg)).to.deep.equal([
       [SOURCE_ID],
@@ -295,6 +301,8 @@ describe("runAlerts", () => {
     expect(counts["alerts_unchanged"]).to.equal(1);
     const reads = fourme.calls.filter((c) => c.op === "findRequestsBySource").map((c) => c.arg);
     expect(reads).to.deep.equal([[SOURCE_ID]]);
+    // People are looked up only for new requests.
+    expect(fourme.calls.filter((c) => c.op === "findPeopleByEmails")).to.deep.equal([]);
     expect(fourme.writes()).to.equal(0);
   });
 
