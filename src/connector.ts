@@ -59,7 +59,8 @@ export interface Connector {
   syncNow(account: string, trigger?: string, options?: { staleRunMs?: number }): Promise<RunSyncResult>;
   /** Resolves the tenants of an account and writes status and consent links back. */
   validateTenants(account: string): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops taking jobs; running ones get `timeoutMs` to finish (then pg-boss releases them); closes the store. */
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export async function buildConnector(
@@ -192,9 +193,9 @@ export async function buildConnector(
     metrics,
     syncNow,
     validateTenants,
-    async stop() {
+    async stop(timeoutMs = 30_000) {
       stopScheduler();
-      await queue.stop(30_000);
+      await queue.stop(timeoutMs);
       await store.close();
     },
   };

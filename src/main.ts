@@ -1,8 +1,72 @@
 // `serve` and `sync`: read the configuration, build the connector, and run it until SIGTERM.
 import { readConfig } from "./config.js";
-import { buildConnector } from "./connector.js";
-import { createLogger } from "./logger.js";
-import { listen } from "./server/listen.js";
+import { buildConnector, type Connector } from "./connector.js";
+import { createLogger, type Logger } from "./logger.js";
+import { listen, type Listening } from "./server/listen.js";
+
+/** How long running jobs get to finish after SIGTERM before they are released to another replica. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+/** Webhook requests still open this long after SIGTERM are cut (4me retries a delivery it got no answer to). */
+const REQUEST_DRAIN_MS = 5_000;
+
+export interface ShutdownOptions {
+  /** Running jobs get this long to finish; then pg-boss releases them (another replica retries them). */
+  timeoutMs?: number;
+  /** Defaults to process.exit. */
+  exit?: (code: number) => void;
+  signals?: NodeJS.Signals[];
+}
+
+/**
+ * Graceful shutdown: on the first signal, stop taking webhooks (close the listener), stop taking jobs, let the
+ * running ones finish or release them at the timeout, close the store, exit 0. A second signal, or a stop that
+ * overruns its own deadline, exits 1 at once. Returns the shutdown function (the tests call it directly too).
+ */
+export function stopOnSignals(
+  parts: { server: Listening; connector: Pick<Connector, "stop">; logger: Logger },
+  options: ShutdownOptions = {},
+): (signal: string) => Promise<void> {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const { server, connector, logger } = parts;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, "second signal while stopping; exiting now");
+      exit(1);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal, timeoutMs }, "shutting down: no new webhooks or jobs; running jobs finish or are released");
+    // The whole stop has a deadline of its own: a hung close must not keep a replica half alive.
+    const deadline = setTimeout(
+      () => {
+        logger.error("shutdown overran its deadline; exiting");
+        exit(1);
+      },
+      timeoutMs + REQUEST_DRAIN_MS + 10_000,
+    );
+    deadline.unref();
+    const drain = setTimeout(() => server.server.closeAllConnections(), REQUEST_DRAIN_MS);
+    drain.unref();
+    try {
+      await server.close();
+      clearTimeout(drain);
+      await connector.stop(timeoutMs);
+      logger.info("stopped");
+      exit(0);
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, "shutdown failed");
+      exit(1);
+    } finally {
+      clearTimeout(deadline);
+    }
+  };
+  for (const signal of options.signals ?? (["SIGTERM", "SIGINT"] as NodeJS.Signals[])) {
+    process.on(signal, () => void shutdown(signal));
+  }
+  return shutdown;
+}
 
 export async function serve(): Promise<void> {
   const config = readConfig();
@@ -10,19 +74,7 @@ export async function serve(): Promise<void> {
   const connector = await buildConnector(config, logger);
   const server = await listen(connector.app, { port: config.port, host: config.host });
   logger.info({ url: server.url, publicUrl: config.publicUrl, store: connector.store.kind }, "connector listening");
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    // Stop taking webhooks first, then let running jobs finish (or be released to another replica), then exit.
-    logger.info({ signal }, "shutting down");
-    await server.close();
-    await connector.stop();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  stopOnSignals({ server, connector, logger });
 }
 
 export async function syncOnce(account: string): Promise<boolean> {

@@ -47,6 +47,8 @@ export class PgBossQueue implements JobQueue {
   private readonly workers: string[] = [];
   private stopped = false;
   private running = 0;
+  /** Lock sessions of running jobs: ended on stop, so a released job's key is free for the replica taking it. */
+  private readonly lockClients = new Set<pg.PoolClient>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -133,6 +135,11 @@ export class PgBossQueue implements JobQueue {
     if (this.stopped) return;
     this.stopped = true;
     await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+    if (this.lockClients.size > 0) {
+      this.options.logger.warn({ jobs: this.lockClients.size }, "jobs still running at stop were released");
+    }
+    for (const client of this.lockClients) client.release(new Error("queue stopped; job released"));
+    this.lockClients.clear();
     await this.locks.end();
   }
 
@@ -144,10 +151,12 @@ export class PgBossQueue implements JobQueue {
     // the process. The lock went with the session; the unlock below then fails and the client is discarded.
     const onError = (err: Error) => this.options.logger.warn({ err: err.message, key }, "job lock session lost");
     client.on("error", onError);
+    this.lockClients.add(client);
     let released = false;
     const release = (err?: Error) => {
-      if (released) return;
+      if (released || !this.lockClients.has(client)) return;
       released = true;
+      this.lockClients.delete(client);
       client.off("error", onError);
       client.release(err);
     };
