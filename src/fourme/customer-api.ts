@@ -17,7 +17,9 @@ import {
   findCisBySource,
   findCisOfSource,
   updateCi,
+  updateCis,
 } from "./customer-cis.js";
+import type { BatchOutcome } from "./customer-batch.js";
 import { uploadDiscovered, type DiscoveryPollOptions } from "./customer-discovery.js";
 import { PeopleDirectory } from "./customer-people.js";
 import {
@@ -27,6 +29,7 @@ import {
   findProductsByBrandModel,
   findProductsBySource,
   updateProduct,
+  updateProducts,
 } from "./customer-products.js";
 import type { FourMeGraphQLClient } from "./graphql-client.js";
 import type * as T from "./types.js";
@@ -86,6 +89,10 @@ export class CustomerApi {
   updateCi(id: string, patch: T.CiFields): Promise<T.Ci> {
     return updateCi(this.client, id, patch);
   }
+  /** Several updates, ten per request; a failed one has its error in its outcome (the others are written). */
+  updateCis(updates: { id: string; patch: T.CiFields }[]): Promise<BatchOutcome<{ id: string; patch: T.CiFields }>[]> {
+    return updateCis(this.client, updates);
+  }
   /** Submits at most 100 CIs and waits (bounded) for 4me's per-item results. */
   uploadDiscovered(upload: Omit<T.DiscoveredUpload, "source"> & { source?: string }): Promise<T.DiscoveredResult> {
     return uploadDiscovered(this.client, { source: this.source, ...upload }, this.options.discovery);
@@ -103,6 +110,12 @@ export class CustomerApi {
   }
   updateProduct(id: string, patch: T.ProductFields): Promise<T.Product> {
     return updateProduct(this.client, id, patch);
+  }
+  /** Several updates, ten per request; a failed one has its error in its outcome (the others are written). */
+  updateProducts(
+    updates: { id: string; patch: T.ProductFields }[],
+  ): Promise<BatchOutcome<{ id: string; patch: T.ProductFields }>[]> {
+    return updateProducts(this.client, updates);
   }
   findCategories(query: { references?: string[]; names?: string[] }): Promise<T.ProductCategory[]> {
     return findCategories(this.client, query);

@@ -2,6 +2,7 @@
 // and single creates/updates where the bulk upload cannot express the change.
 import { UpstreamError } from "../errors.js";
 import { toCi } from "./convert.js";
+import { groupVariables, updateInGroups, type BatchOutcome } from "./customer-batch.js";
 import { LISTS_PER_QUERY, listVariables } from "./customer-people.js";
 import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
 import type { Ci, CiCreate, CiFields } from "./types.js";
@@ -89,6 +90,26 @@ export async function updateCi(client: FourMeGraphQLClient, id: string, patch: C
   const ci = data.configurationItemUpdate?.configurationItem;
   if (!ci) throw new UpstreamError("configurationItemUpdate returned no configuration item");
   return toCi(ci);
+}
+
+/** Several CI updates, ten per request (each patch as updateCi writes it); one outcome per update, in order. */
+export async function updateCis(
+  client: FourMeGraphQLClient,
+  updates: { id: string; patch: CiFields }[],
+): Promise<BatchOutcome<{ id: string; patch: CiFields }>[]> {
+  return updateInGroups(
+    updates,
+    async (group) => {
+      const vars = groupVariables(
+        group.map((u) => ({ ...u.patch, id: u.id })),
+        { id: "" },
+      ) as Parameters<FourMeGraphQLClient["sdk"]["ConfigurationItemUpdates"]>[0];
+      const data = await client.sdk.ConfigurationItemUpdates(vars);
+      const missing = group.findIndex((_, i) => !data[`u${i}` as keyof typeof data]?.configurationItem);
+      if (missing >= 0) throw new UpstreamError(`configurationItemUpdate returned no configuration item (u${missing})`);
+    },
+    (u) => updateCi(client, u.id, u.patch),
+  );
 }
 
 export function unique(values: string[]): string[] {

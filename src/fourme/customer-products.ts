@@ -2,6 +2,7 @@
 import { UpstreamError } from "../errors.js";
 import { toProduct, toProductCategory } from "./convert.js";
 import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
+import { groupVariables, updateInGroups, type BatchOutcome } from "./customer-batch.js";
 import { unique } from "./customer-cis.js";
 import type { Product, ProductCategory, ProductCategoryCreate, ProductCreate, ProductFields } from "./types.js";
 
@@ -59,6 +60,26 @@ export async function updateProduct(client: FourMeGraphQLClient, id: string, pat
   const product = data.productUpdate?.product;
   if (!product) throw new UpstreamError("productUpdate returned no product");
   return toProduct(product);
+}
+
+/** Several product updates, ten per request; one outcome per update, in order. */
+export async function updateProducts(
+  client: FourMeGraphQLClient,
+  updates: { id: string; patch: ProductFields }[],
+): Promise<BatchOutcome<{ id: string; patch: ProductFields }>[]> {
+  return updateInGroups(
+    updates,
+    async (group) => {
+      const vars = groupVariables(
+        group.map((u) => ({ ...u.patch, id: u.id })),
+        { id: "" },
+      ) as Parameters<FourMeGraphQLClient["sdk"]["ProductUpdates"]>[0];
+      const data = await client.sdk.ProductUpdates(vars);
+      const missing = group.findIndex((_, i) => !data[`u${i}` as keyof typeof data]?.product);
+      if (missing >= 0) throw new UpstreamError(`productUpdate returned no product (u${missing})`);
+    },
+    (u) => updateProduct(client, u.id, u.patch),
+  );
 }
 
 /** Categories whose reference or name is one of those given (each list ≤100 per call; more are batched). */

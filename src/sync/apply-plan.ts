@@ -9,7 +9,7 @@ import type { Logger } from "../logger.js";
 import type { LedgerEntry } from "../store/types.js";
 import type { InstanceStore } from "../store/types.js";
 import { prepareUpload, personOf, type PreparedUpload, type UploadContext } from "./build-upload.js";
-import type { DiscoveredResult } from "../fourme/types.js";
+import type { DiscoveredResult, ProductFields } from "../fourme/types.js";
 import type { Ci } from "../fourme/types.js";
 import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
 import { serialKey } from "./serial.js";
@@ -36,8 +36,12 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
   const result: ApplyResult = { counts: {}, errors: [] };
   const count = (k: string, n = 1) => (result.counts[k] = (result.counts[k] ?? 0) + n);
   let written = 0;
-  const productIds = await reuseExistingProducts(plan.toWrite, deps, result);
-  const serials = await findSerialMatches(plan.toWrite, deps, result);
+  /** Product writes of this run by product id (ours on products we reuse, our UI extension), sent together. */
+  const productUpdates = new Map<string, ProductFields>();
+  const productIds = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
+  const serials = await findSerialMatches(plan.toWrite, deps, productUpdates);
+  await updateProducts(productUpdates, deps, result);
+  await takeOver(serials, deps);
   await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 
   for (const batch of plan.batches) {
@@ -70,7 +74,12 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
  * Reuses products somebody else created for the same brand and model: the bulk upload matches products on
  * productID, so an existing product without one gets our source and sourceID once and is matched on that.
  */
-async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDeps, result: ApplyResult) {
+async function reuseExistingProducts(
+  items: readonly WriteItem[],
+  deps: ApplyDeps,
+  result: ApplyResult,
+  productUpdates: Map<string, ProductFields>,
+) {
   const productIds = new Map<string, string>();
   const specs = new Map(
     items.filter((i) => !i.ledger?.ciId).map((i) => [productFor(i.ci.product).sourceID, productFor(i.ci.product)]),
@@ -93,7 +102,7 @@ async function reuseExistingProducts(items: readonly WriteItem[], deps: ApplyDep
       if (match.productID) productIds.set(spec.sourceID, match.productID);
       else if (!match.source) {
         // Their product gets our key (and our extension only when it has none: we never replace someone's extension).
-        await deps.api.updateProduct(match.id, {
+        productUpdates.set(match.id, {
           source: deps.api.source,
           sourceID: spec.sourceID,
           ...(!match.uiExtensionId && deps.uiExtensionId ? { uiExtensionId: deps.uiExtensionId } : {}),
@@ -114,6 +123,10 @@ interface SerialMatches {
   cis: Map<string, Ci>;
   /** How many CIs carry each serial (serialKey). */
   perSerial: Map<string, number>;
+  /** Matched CIs that need our source and sourceID before the upload (the upload cannot take them over itself). */
+  takeovers: Map<WriteItem, string>;
+  /** Takeovers 4me refused, with its reason: those devices are skipped. */
+  refused: Map<WriteItem, string>;
   /** The lookup failed: batches with new devices that have a serial fail (and are retried next run). */
   error?: unknown;
 }
@@ -126,9 +139,15 @@ interface SerialMatches {
 async function findSerialMatches(
   items: readonly WriteItem[],
   deps: ApplyDeps,
-  result: ApplyResult,
+  productUpdates: Map<string, ProductFields>,
 ): Promise<SerialMatches> {
-  const out: SerialMatches = { matches: new Map(), cis: new Map(), perSerial: new Map() };
+  const out: SerialMatches = {
+    matches: new Map(),
+    cis: new Map(),
+    perSerial: new Map(),
+    takeovers: new Map(),
+    refused: new Map(),
+  };
   const fresh = items.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
   if (fresh.length === 0) return out;
   let found: Ci[];
@@ -144,22 +163,36 @@ async function findSerialMatches(
     if (c.serialNr) out.perSerial.set(serialKey(c.serialNr), (out.perSerial.get(serialKey(c.serialNr)) ?? 0) + 1);
   }
   const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
-  const extendProducts = new Set<string>();
   for (const item of fresh) {
     const m = matchCi(item.ci, item.ledger, index);
     out.matches.set(item, m);
-    const product = m.kind === "serial" || m.kind === "source" ? out.cis.get(m.ciId)?.product : undefined;
-    if (product && !product.uiExtensionId && deps.uiExtensionId) extendProducts.add(product.id);
-  }
-  for (const id of extendProducts) {
-    try {
-      await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
-    } catch (err) {
-      rethrowFatal(err);
-      result.errors.push(`UI extension on product ${id}: ${(err as Error).message}`);
-    }
+    if (m.kind !== "serial" && m.kind !== "source") continue;
+    if (m.kind === "serial" ? !uploadTakesOver(item, m.ciId, out) : m.sourceID !== item.ci.sourceID)
+      out.takeovers.set(item, m.ciId);
+    const product = out.cis.get(m.ciId)?.product;
+    if (product && !product.uiExtensionId && deps.uiExtensionId)
+      productUpdates.set(product.id, { ...productUpdates.get(product.id), uiExtensionId: deps.uiExtensionId });
   }
   return out;
+}
+
+/** The run's product writes, ten per request. A refused one is an error line; the run goes on. */
+async function updateProducts(updates: Map<string, ProductFields>, deps: ApplyDeps, result: ApplyResult) {
+  if (updates.size === 0) return;
+  const outcomes = await deps.api.updateProducts([...updates].map(([id, patch]) => ({ id, patch })));
+  for (const o of outcomes) if (o.error) result.errors.push(`product ${o.update.id}: ${o.error}`);
+}
+
+/** Our source and sourceID on the run's matched CIs that need them, ten per request, before the first upload. */
+async function takeOver(serials: SerialMatches, deps: ApplyDeps) {
+  if (serials.takeovers.size === 0) return;
+  const items = [...serials.takeovers];
+  const outcomes = await deps.api.updateCis(
+    items.map(([item, ciId]) => ({ id: ciId, patch: { source: deps.api.source, sourceID: item.ci.sourceID } })),
+  );
+  outcomes.forEach((o, i) => {
+    if (o.error) serials.refused.set(items[i][0], o.error);
+  });
 }
 
 /** Every person the run's devices need, in a few wide requests; the batches then find them in the run's cache. */
@@ -217,19 +250,14 @@ async function resolveNewCis(
       continue;
     }
     if (m.kind !== "serial" && m.kind !== "source") continue;
-    const takeover = m.kind === "serial" ? !uploadTakesOver(item, m.ciId, serials) : m.sourceID !== item.ci.sourceID;
-    if (takeover) {
-      try {
-        await deps.api.updateCi(m.ciId, { source: deps.api.source, sourceID: item.ci.sourceID });
-      } catch (err) {
-        rethrowFatal(err);
-        // 4me refused the takeover (the CI itself is invalid, say): skip this device, never the whole batch, and
-        // never upload it, which would only meet the same CI by serial again.
-        skip.add(item);
-        count("skipped:serial_match_refused");
-        result.errors.push(`serial match ${item.ci.deviceId} → CI ${m.ciId}: ${(err as Error).message}`);
-        continue;
-      }
+    const refused = serials.refused.get(item);
+    if (refused !== undefined) {
+      // 4me refused the takeover (the CI itself is invalid, say): skip this device, never the whole batch, and
+      // never upload it, which would only meet the same CI by serial again.
+      skip.add(item);
+      count("skipped:serial_match_refused");
+      result.errors.push(`serial match ${item.ci.deviceId} → CI ${m.ciId}: ${refused}`);
+      continue;
     }
     if (m.kind === "serial") count("matched_by_serial");
     matched.set(item, m.ciId);

@@ -1309,6 +1309,32 @@ export type ConfigurationItemUpdateMutationVariables = Exact<{
 
 export type ConfigurationItemUpdateMutation = { configurationItemUpdate: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null } | null };
 
+export type ConfigurationItemUpdatesMutationVariables = Exact<{
+  u0: ConfigurationItemUpdateInput;
+  u1: ConfigurationItemUpdateInput;
+  u2: ConfigurationItemUpdateInput;
+  u3: ConfigurationItemUpdateInput;
+  u4: ConfigurationItemUpdateInput;
+  u5: ConfigurationItemUpdateInput;
+  u6: ConfigurationItemUpdateInput;
+  u7: ConfigurationItemUpdateInput;
+  u8: ConfigurationItemUpdateInput;
+  u9: ConfigurationItemUpdateInput;
+  i0: boolean;
+  i1: boolean;
+  i2: boolean;
+  i3: boolean;
+  i4: boolean;
+  i5: boolean;
+  i6: boolean;
+  i7: boolean;
+  i8: boolean;
+  i9: boolean;
+}>;
+
+
+export type ConfigurationItemUpdatesMutation = { u0?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u1?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u2?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u3?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u4?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u5?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u6?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u7?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u8?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null, u9?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, configurationItem: { id: string } | null } | null };
+
 export type ConfigurationItemsByIdsQueryVariables = Exact<{
   ids: Array<string> | string;
   after?: string | null | undefined;
@@ -1480,6 +1506,32 @@ export type ProductUpdateMutationVariables = Exact<{
 
 
 export type ProductUpdateMutation = { productUpdate: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null } | null };
+
+export type ProductUpdatesMutationVariables = Exact<{
+  u0: ProductUpdateInput;
+  u1: ProductUpdateInput;
+  u2: ProductUpdateInput;
+  u3: ProductUpdateInput;
+  u4: ProductUpdateInput;
+  u5: ProductUpdateInput;
+  u6: ProductUpdateInput;
+  u7: ProductUpdateInput;
+  u8: ProductUpdateInput;
+  u9: ProductUpdateInput;
+  i0: boolean;
+  i1: boolean;
+  i2: boolean;
+  i3: boolean;
+  i4: boolean;
+  i5: boolean;
+  i6: boolean;
+  i7: boolean;
+  i8: boolean;
+  i9: boolean;
+}>;
+
+
+export type ProductUpdatesMutation = { u0?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u1?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u2?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u3?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u4?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u5?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u6?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u7?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u8?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u9?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null };
 
 export type ProductsByBrandModelQueryVariables = Exact<{
   brands: Array<string> | string;
@@ -2326,6 +2378,100 @@ export const ConfigurationItemUpdateDocument = new TypedDocumentString(`
     value
   }
 }`);
+export const ConfigurationItemUpdatesDocument = new TypedDocumentString(`
+    mutation ConfigurationItemUpdates($u0: ConfigurationItemUpdateInput!, $u1: ConfigurationItemUpdateInput!, $u2: ConfigurationItemUpdateInput!, $u3: ConfigurationItemUpdateInput!, $u4: ConfigurationItemUpdateInput!, $u5: ConfigurationItemUpdateInput!, $u6: ConfigurationItemUpdateInput!, $u7: ConfigurationItemUpdateInput!, $u8: ConfigurationItemUpdateInput!, $u9: ConfigurationItemUpdateInput!, $i0: Boolean!, $i1: Boolean!, $i2: Boolean!, $i3: Boolean!, $i4: Boolean!, $i5: Boolean!, $i6: Boolean!, $i7: Boolean!, $i8: Boolean!, $i9: Boolean!) {
+  u0: configurationItemUpdate(input: $u0) @include(if: $i0) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u1: configurationItemUpdate(input: $u1) @include(if: $i1) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u2: configurationItemUpdate(input: $u2) @include(if: $i2) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u3: configurationItemUpdate(input: $u3) @include(if: $i3) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u4: configurationItemUpdate(input: $u4) @include(if: $i4) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u5: configurationItemUpdate(input: $u5) @include(if: $i5) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u6: configurationItemUpdate(input: $u6) @include(if: $i6) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u7: configurationItemUpdate(input: $u7) @include(if: $i7) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u8: configurationItemUpdate(input: $u8) @include(if: $i8) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+  u9: configurationItemUpdate(input: $u9) @include(if: $i9) {
+    errors {
+      path
+      message
+    }
+    configurationItem {
+      id
+    }
+  }
+}
+    `);
 export const ConfigurationItemsByIdsDocument = new TypedDocumentString(`
     query ConfigurationItemsByIds($ids: [ID!]!, $after: String) {
   configurationItems(
@@ -3048,6 +3194,100 @@ export const ProductUpdateDocument = new TypedDocumentString(`
     id
   }
 }`);
+export const ProductUpdatesDocument = new TypedDocumentString(`
+    mutation ProductUpdates($u0: ProductUpdateInput!, $u1: ProductUpdateInput!, $u2: ProductUpdateInput!, $u3: ProductUpdateInput!, $u4: ProductUpdateInput!, $u5: ProductUpdateInput!, $u6: ProductUpdateInput!, $u7: ProductUpdateInput!, $u8: ProductUpdateInput!, $u9: ProductUpdateInput!, $i0: Boolean!, $i1: Boolean!, $i2: Boolean!, $i3: Boolean!, $i4: Boolean!, $i5: Boolean!, $i6: Boolean!, $i7: Boolean!, $i8: Boolean!, $i9: Boolean!) {
+  u0: productUpdate(input: $u0) @include(if: $i0) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u1: productUpdate(input: $u1) @include(if: $i1) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u2: productUpdate(input: $u2) @include(if: $i2) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u3: productUpdate(input: $u3) @include(if: $i3) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u4: productUpdate(input: $u4) @include(if: $i4) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u5: productUpdate(input: $u5) @include(if: $i5) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u6: productUpdate(input: $u6) @include(if: $i6) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u7: productUpdate(input: $u7) @include(if: $i7) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u8: productUpdate(input: $u8) @include(if: $i8) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+  u9: productUpdate(input: $u9) @include(if: $i9) {
+    errors {
+      path
+      message
+    }
+    product {
+      id
+    }
+  }
+}
+    `);
 export const ProductsByBrandModelDocument = new TypedDocumentString(`
     query ProductsByBrandModel($brands: [String!]!, $models: [String!]!, $after: String) {
   products(
@@ -3540,6 +3780,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     ConfigurationItemUpdate(variables: ConfigurationItemUpdateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemUpdateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemUpdateMutation>({ document: ConfigurationItemUpdateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemUpdate', 'mutation', variables);
     },
+    ConfigurationItemUpdates(variables: ConfigurationItemUpdatesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemUpdatesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemUpdatesMutation>({ document: ConfigurationItemUpdatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemUpdates', 'mutation', variables);
+    },
     ConfigurationItemsByIds(variables: ConfigurationItemsByIdsQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsByIdsQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsByIdsQuery>({ document: ConfigurationItemsByIdsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsByIds', 'query', variables);
     },
@@ -3581,6 +3824,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ProductUpdate(variables: ProductUpdateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductUpdateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductUpdateMutation>({ document: ProductUpdateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductUpdate', 'mutation', variables);
+    },
+    ProductUpdates(variables: ProductUpdatesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductUpdatesMutation> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ProductUpdatesMutation>({ document: ProductUpdatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductUpdates', 'mutation', variables);
     },
     ProductsByBrandModel(variables: ProductsByBrandModelQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsByBrandModelQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductsByBrandModelQuery>({ document: ProductsByBrandModelDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsByBrandModel', 'query', variables);

@@ -102,4 +102,46 @@ describe("CustomerApi wide lookups", () => {
     expect(cis.map((c) => c.id)).to.include.members(["CI-S0", "CI-S300", "CI-more-cursor-1", "CI-S1000"]);
     expect(cis).to.have.length(12);
   });
+
+  it("writes 25 CI updates in 3 requests, and a group 4me refuses in part one update at a time", async () => {
+    const { api, server } = await setup({
+      ConfigurationItemUpdates: (v, call) => {
+        const data: Record<string, unknown> = {};
+        for (let i = 0; i < 10; i++) {
+          if (v[`i${i}`] !== true) continue;
+          const input = v[`u${i}`] as { id: string };
+          data[`u${i}`] =
+            call === 2 && i === 3
+              ? { errors: [{ path: ["sourceID"], message: "has already been taken" }], configurationItem: null }
+              : { errors: [], configurationItem: { id: input.id } };
+        }
+        return data;
+      },
+      ConfigurationItemUpdate: (v) => {
+        const input = v.input as { id: string };
+        return input.id === "CI13"
+          ? {
+              configurationItemUpdate: {
+                errors: [{ path: ["sourceID"], message: "has already been taken" }],
+                configurationItem: null,
+              },
+            }
+          : { configurationItemUpdate: { errors: [], configurationItem: ciNode(input.id, "S") } };
+      },
+    });
+    const updates = Array.from({ length: 25 }, (_, i) => ({
+      id: `CI${i}`,
+      patch: { source: "Intune", sourceID: `d${i}` },
+    }));
+    const outcomes = await api.updateCis(updates);
+
+    expect(server.of("ConfigurationItemUpdates")).to.have.length(3);
+    expect(server.of("ConfigurationItemUpdates")[2].variables).to.deep.include({ i4: true, i5: false, u5: { id: "" } });
+    // The second group had a refusal: its ten updates went again one by one; only CI13 failed.
+    expect(server.of("ConfigurationItemUpdate")).to.have.length(10);
+    expect(outcomes.map((o) => o.update.id)).to.deep.equal(updates.map((u) => u.id));
+    expect(outcomes.filter((o) => o.error).map((o) => [o.update.id, o.error])).to.deep.equal([
+      ["CI13", "configurationItemUpdate: sourceID: has already been taken"],
+    ]);
+  });
 });

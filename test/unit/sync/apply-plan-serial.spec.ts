@@ -109,6 +109,7 @@ describe("applyPlan: new devices and existing CIs with their serial", () => {
     // One takeover update each for the claimed CI and the serial two CIs carry; none for the lone CI.
     const stats = sim.stats();
     expect(stats.byMutation.configurationItemUpdate).to.equal(2);
+    expect(stats.byOperation.ConfigurationItemUpdates).to.equal(1);
     expect(stats.byMutation.discoveredConfigurationItems).to.equal(1);
     const ciOf = (i: number) => store.ledger.get(`${ACCOUNT}/${devices[i].tenantId}/${devices[i].deviceId}`)?.ciId;
     expect([ciOf(0), ciOf(1), ciOf(2)]).to.deep.equal([lone, claimed, twin]);

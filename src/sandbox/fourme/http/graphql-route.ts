@@ -88,7 +88,7 @@ export function graphqlRouter(deps: GraphqlDeps): Router {
     }
     if (!query) return void fail(res, 400, "A `query` string is required");
 
-    stats.executing(account, op);
+    stats.executing(account, op, (body.variables ?? undefined) as Record<string, unknown> | undefined);
     const contextValue: GqlContext = {
       store,
       settings,

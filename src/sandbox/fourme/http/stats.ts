@@ -1,6 +1,14 @@
 // Counts every GraphQL request by operation name, root query field and mutation, so tests and benchmarks can
 // assert "a second sync makes zero mutations" or "k changes make ⌈k/100⌉ bulk calls".
-import { Kind, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import {
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  getDirectiveValues,
+  type DocumentNode,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from "graphql";
 
 export interface RequestStats {
   /** GraphQL requests received (authenticated or not, faulted or not). */
@@ -39,6 +47,15 @@ export function selectOperation(
   return name ? ops.find((o) => o.name?.value === name) : ops.length === 1 ? ops[0] : undefined;
 }
 
+function included(field: FieldNode, variables: Record<string, unknown> | undefined): boolean {
+  try {
+    if (getDirectiveValues(GraphQLSkipDirective, field, variables)?.if === true) return false;
+    return getDirectiveValues(GraphQLIncludeDirective, field, variables)?.if !== false;
+  } catch {
+    return true; // a bad variable fails the request itself; count the field as the request asked
+  }
+}
+
 export class StatsRecorder {
   private stats = empty();
 
@@ -50,11 +67,13 @@ export class StatsRecorder {
   }
 
   /** A request that passed authentication and fault injection, about to execute. */
-  executing(account: string, op: OperationDefinitionNode | undefined): void {
+  executing(account: string, op: OperationDefinitionNode | undefined, variables?: Record<string, unknown>): void {
     bump(this.stats.byAccount, account);
     if (!op) return;
     for (const sel of op.selectionSet.selections) {
       if (sel.kind !== Kind.FIELD || sel.name.value.startsWith("__")) continue;
+      // A field skipped by @include(if: false) or @skip(if: true) does not execute: it is not counted.
+      if (!included(sel, variables)) continue;
       if (op.operation === "mutation") {
         bump(this.stats.byMutation, sel.name.value);
         this.stats.mutations += 1;
