@@ -83,6 +83,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   let status: SyncRun["status"] = "succeeded";
   /** An error that ends the run and is the caller's to handle (4me refused the app's credentials). */
   let fatal: unknown;
+  /** The fleet breakdown, written with the summary: one app instance write at the end of a run, not two. */
+  let breakdown: CustomFieldValue | undefined;
   log.info({ trigger, tenants: tenants.length }, "sync started");
   await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
 
@@ -151,7 +153,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       offeringReference: instance.offeringReference,
       breakdown: breakdownJson(fleet.breakdown),
     });
-    await writeFields(deps, instance.appInstanceId, [breakdownField(fleet.breakdown)], log);
+    breakdown = breakdownField(fleet.breakdown);
     if (!fleet.scanComplete || errors.length > 0) status = "partial";
   } catch (err) {
     status = "failed";
@@ -172,6 +174,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       // Seconds, as the form expects (it renders them readably); the summary text carries the readable form.
       { id: Field.syncDuration, value: ((endedAt.getTime() - startedAt.getTime()) / 1000).toFixed(1) },
       { id: Field.syncSummary, value: summary.text },
+      ...(breakdown ? [breakdown] : []),
     ],
     log,
   );

@@ -38,7 +38,7 @@ describe("sync resilience against the sandbox (e2e)", function () {
     after(async () => sb?.close());
 
     it("completes the first import under injected 429s and 5xx, retrying within its bounds without sleeping", async () => {
-      sb.fourme.setFaults({ rate429: 0.08, rate5xx: 0.04, seed: 3, retryAfterSeconds: 2 });
+      sb.fourme.setFaults({ rate429: 0.15, rate5xx: 0.08, seed: 3, retryAfterSeconds: 2 });
       const started = Date.now();
       await sb.saveForm(BASE_FORM);
       const run = (await sb.runs(1))[0];
