@@ -165,6 +165,41 @@ describe("compliance alerts, further cases (sandbox end to end)", function () {
     const r = onlyRequestOf(deviceId);
     expect(r.subject).to.contain("noncompliant");
     expect(r.notes[0]!.text).to.contain("BitLocker").and.not.contain("grace period");
+    devices["grace"] = [deviceId];
+  });
+
+  it("keeps the status, team and member a person set: it only adds a note, then completes", async () => {
+    const deviceId = devices["grace"]![0]!;
+    const store = sandbox.fourme.accounts;
+    const request = onlyRequestOf(deviceId);
+    const people = sandbox.fourme.inspect.people(sandbox.account);
+    const desk = sandbox.fourme.inspect.teams(sandbox.account).find((t) => t.name === "Service Desk")!;
+    const edited = writeRequest(
+      store,
+      sandbox.account,
+      { status: "in_progress", teamId: desk.id, memberId: people[1]!.id },
+      people[1]!.id,
+      store.requests.get(request.id),
+    );
+    expect(edited.errors).to.deep.equal([]);
+    const notes = onlyRequestOf(deviceId).notes.length;
+
+    fail(deviceId, FAILURES.firewallAntivirus);
+    const changed = await sandbox.sync();
+    expect(changed.run?.counts["alerts_noted"]).to.equal(1);
+    let r = onlyRequestOf(deviceId);
+    expect(r.notes).to.have.length(notes + 1);
+    expect([r.status, field(r.team, "name"), field(r.member, "id")]).to.deep.equal([
+      "in_progress",
+      "Service Desk",
+      people[1]!.id,
+    ]);
+
+    sandbox.microsoft.controls.setCompliance(tenant, deviceId, "compliant");
+    await sandbox.sync();
+    r = onlyRequestOf(deviceId);
+    expect(r.status).to.equal("completed");
+    expect([field(r.team, "name"), field(r.member, "id")]).to.deep.equal(["Service Desk", people[1]!.id]);
   });
 
   it("adds one note to the open request of a device removed from Intune, and does not complete it", async () => {
