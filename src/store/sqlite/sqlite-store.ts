@@ -1,5 +1,6 @@
 // The embedded default store: one SQLite file (WAL) through better-sqlite3. Calls are synchronous underneath;
-// every write that touches more than one row runs in one IMMEDIATE transaction.
+// every write that touches more than one row runs atomically in an IMMEDIATE transaction, shared with the other
+// writes of the same event-loop turn so that one fsync makes them all durable (group-commit.ts).
 import { chmodSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -22,6 +23,7 @@ import type {
 import { migrateSqlite } from "./migrate.js";
 import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
+import { GroupCommit } from "./group-commit.js";
 import { SqliteReplayCache } from "./replay.js";
 import { prepared } from "./statements.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
@@ -43,6 +45,7 @@ export class SqliteStore implements InstanceStore {
   private readonly logger: Logger;
   private readonly now: Now;
   private readonly replay: SqliteReplayCache;
+  private readonly group: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     this.sealer = new Sealer(options.keys);
@@ -72,19 +75,25 @@ export class SqliteStore implements InstanceStore {
     this.db.pragma("synchronous = FULL");
     this.db.pragma("busy_timeout = 5000");
     this.replay = new SqliteReplayCache(this.db, this.now);
+    this.group = new GroupCommit(this.db, (op, err) => this.asError(op, err));
+  }
+
+  private asError(op: string, err: unknown): Error {
+    if (err instanceof AppError) return err;
+    return new StoreError(`sqlite ${op} failed: ${(err as Error).message}`, { cause: err });
   }
 
   private call<T>(op: string, fn: () => T): Promise<T> {
     try {
       return Promise.resolve(fn());
     } catch (err) {
-      if (err instanceof AppError) return Promise.reject(err);
-      return Promise.reject(new StoreError(`sqlite ${op} failed: ${(err as Error).message}`, { cause: err }));
+      return Promise.reject(this.asError(op, err));
     }
   }
 
+  /** A durable write: atomic, and resolved only once committed at synchronous=FULL (shared with others: group-commit.ts). */
   private write<T>(op: string, fn: () => T): Promise<T> {
-    return this.call(op, () => this.db.transaction(fn).immediate());
+    return this.group.run(op, fn);
   }
 
   private iso(): string {
@@ -100,14 +109,18 @@ export class SqliteStore implements InstanceStore {
   }
 
   close(): Promise<void> {
-    return this.call("close", () => void (this.db.open && this.db.close()));
+    return this.call("close", () => {
+      if (!this.db.open) return;
+      this.group.flush();
+      this.db.close();
+    });
   }
 
   upsertInstance(
     record: Pick<InstanceRecord, "account" | "offeringReference"> &
       Partial<Omit<InstanceRecord, "createdAt" | "updatedAt">>,
   ): Promise<InstanceRecord> {
-    return this.call("upsertInstance", () => {
+    return this.write("upsertInstance", () => {
       // Absent fields keep their stored value (COALESCE), so a partial update never clears what it did not name.
       const row = prepared(
         this.db,
