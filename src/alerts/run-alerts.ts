@@ -15,7 +15,14 @@ import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../st
 import { isImported, type ImportFilters } from "../sync/filters.js";
 import type { MappedCi } from "../sync/map-device.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
-import { alertSourceId, planAlerts, type AlertAction, type AlertDevice, type GoneDevice } from "./plan-alerts.js";
+import {
+  alertSourceId,
+  GONE_HASH_PREFIX,
+  planAlerts,
+  type AlertAction,
+  type AlertDevice,
+  type GoneDevice,
+} from "./plan-alerts.js";
 
 export interface RunAlertsDeps {
   store: InstanceStore;
@@ -47,11 +54,8 @@ export async function runAlerts(
 
   const tenants = (await deps.store.listTenants(account)).filter((t) => t.tenantId);
   const tenantById = new Map(tenants.map((t) => [t.tenantId!, t]));
-  const ledger = new Map(
-    (await deps.store.getLedger(account))
-      .filter((e) => e.ciId && !e.retired)
-      .map((e) => [key(e.tenantId, e.deviceId), e]),
-  );
+  const deviceLedger = await deps.store.getLedger(account);
+  const ledger = new Map(deviceLedger.filter((e) => e.ciId && !e.retired).map((e) => [key(e.tenantId, e.deviceId), e]));
 
   // In scope: read this run, let in by the filters, and imported (its CI is in the ledger).
   const mapped = new Map(fleet.mapped.map((c) => [key(c.tenantId, c.deviceId), c]));
@@ -101,7 +105,13 @@ export async function runAlerts(
 
   const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
   const alertLedger = await deps.store.getAlerts(account);
-  const gone = goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds));
+  const gone = await namedRemoved(
+    api,
+    goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds)),
+    alertLedger,
+    deviceLedger,
+    log,
+  );
   // Only open alerts' requests are read (a person may have completed them), so a pass costs the same however
   // many alerts were resolved before. The planner is pure, and only a new request needs its person and the number
   // of the previous request: plan, read those for the creates alone, and plan again.
@@ -309,6 +319,37 @@ function goneDevices(
       out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "removed" });
   }
   return out;
+}
+
+/**
+ * A device removed from Intune is no longer read, so its note would name it by id: read the names of the CIs of the
+ * removed devices about to get their note (not those noted already, so later runs read nothing).
+ */
+async function namedRemoved(
+  api: CustomerApi,
+  gone: GoneDevice[],
+  alerts: AlertEntry[],
+  deviceLedger: LedgerEntry[],
+  log: Logger,
+): Promise<GoneDevice[]> {
+  const noted = new Set(
+    alerts.filter((a) => a.detailHash === `${GONE_HASH_PREFIX}removed`).map((a) => key(a.tenantId, a.deviceId)),
+  );
+  const ciOf = new Map(deviceLedger.filter((e) => e.ciId).map((e) => [key(e.tenantId, e.deviceId), e.ciId!]));
+  const ciIds = gone
+    .filter((g) => !g.name && !noted.has(key(g.tenantId, g.deviceId)))
+    .flatMap((g) => ciOf.get(key(g.tenantId, g.deviceId)) ?? []);
+  if (ciIds.length === 0) return gone;
+  const names = new Map<string, string>();
+  try {
+    for (const ci of await api.findCisByIds(ciIds)) if (ci.name) names.set(ci.id, ci.name);
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, "names of removed devices not read; their notes name them by id");
+  }
+  return gone.map((g) => {
+    const name = g.name ?? names.get(ciOf.get(key(g.tenantId, g.deviceId)) ?? "");
+    return name ? { ...g, name } : g;
+  });
 }
 
 /** Status and number of these requests of our devices, found by their devices' source/sourceID. */

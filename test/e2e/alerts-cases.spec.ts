@@ -205,14 +205,16 @@ describe("compliance alerts, further cases (sandbox end to end)", function () {
   it("adds one note to the open request of a device removed from Intune, and does not complete it", async () => {
     const deviceId = devices["alerting"]![0]!;
     const before = onlyRequestOf(deviceId).notes.length;
-    sandbox.microsoft.controls.removeDevice(tenant, deviceId);
+    const removed = sandbox.microsoft.controls.removeDevice(tenant, deviceId);
     const { run } = await sandbox.sync();
     expect(run?.counts["alerts_gone_noted"]).to.equal(1);
     await sandbox.sync();
     const r = onlyRequestOf(deviceId);
     expect(r.status).to.not.equal("completed");
     expect(r.notes).to.have.length(before + 1);
-    expect(r.notes.at(-1)!.text).to.contain("no longer in Intune").and.contain("will not complete this request");
+    expect(r.notes.at(-1)!.text)
+      .to.contain(`${String(removed["deviceName"])} is no longer in Intune`)
+      .and.contain("will not complete this request");
   });
 
   it("alerts during the grace period when the form says so", async () => {

@@ -38,7 +38,7 @@ class FakeFourMe {
     const api = {
       findCisByIds: async (ids: string[]): Promise<Ci[]> => {
         this.call("findCisByIds", ids);
-        return ids.map((id) => ({ id, serviceInstanceIds: [] }) as unknown as Ci);
+        return ids.map((id) => ({ id, name: `CI ${id}`, serviceInstanceIds: [] }) as unknown as Ci);
       },
       findPeopleByEmails: async (emails: string[]) => {
         this.call("findPeopleByEmails", [...emails]);
@@ -320,6 +320,22 @@ describe("runAlerts", () => {
     // No open alert: the only read is the previous request, for its number.
     expect(fourme.calls.filter((c) => c.op === "findRequestsBySource").map((c) => c.arg)).to.deep.equal([[SOURCE_ID]]);
     expect(fourme.requests[1]!.notes[0]).to.contain(`see request #${previous.requestId}`);
+  });
+
+  it("names a device removed from Intune in the note on its request, reading its CI once", async () => {
+    failing(DEVICE);
+    await run();
+    fourme.calls = [];
+    const removed = await run([]);
+    expect(removed["alerts_gone_noted"]).to.equal(1);
+    expect(fourme.calls.filter((c) => c.op === "findCisByIds").map((c) => c.arg)).to.deep.equal([[`ci-${DEVICE}`]]);
+    expect(fourme.requests[0]!.notes.at(-1)).to.contain(`CI ci-${DEVICE} is no longer in Intune`);
+    expect(fourme.requests[0]!.status).to.equal("assigned");
+
+    fourme.calls = [];
+    const later = await run([]);
+    expect(later["alerts_gone_noted"] ?? 0).to.equal(0);
+    expect(fourme.calls.filter((c) => c.op !== "findRequestsBySource")).to.deep.equal([]);
   });
 
   it("goes on when the unlinked CI count cannot be written", async () => {
