@@ -6,11 +6,11 @@
 //                               [--node-options "--max-semi-space-size=4"]
 //
 // This process hosts the simulator (lazy fleet) and is not measured. The reader runs in a child process:
-// - runner node (default): plain `node` on JavaScript emitted by tsc (--noCheck) under out/, so the figure is the
-//   reader's and MSAL's, not the TypeScript loader's (tsx adds ~33 MB: Node 20 runs loader hooks on their own thread);
-// - runner tsx: `node --import tsx`, as `npm start` runs the service today.
-// --node-options become the child's NODE_OPTIONS (default: the `start` script's, see package.json), so the figure
-// matches production's V8 flags; pass --node-options "" for V8's defaults.
+// - runner tsx (default): `node --import tsx`, as `npm start` runs the service;
+// - runner node: plain `node` on JavaScript emitted by tsc (--noCheck) under out/, which shows the reader's and
+//   MSAL's share without the TypeScript loader's ~33 MB (Node 20 runs loader hooks on a thread of their own).
+// --node-options become the child's NODE_OPTIONS (default: the V8 flags of the `start` script in package.json), so
+// the default figure is production's; pass --node-options "" for V8's defaults. README "Memory" has the figures.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -66,6 +66,7 @@ async function read(info: SimInfo): Promise<void> {
   let betaPages = 0;
   let skipped = 0;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for await (const page of client.readDevices({ pageSize: info.page, beta: info.beta })) {
     pages++;
     devices += page.devices.length;
@@ -75,6 +76,7 @@ async function read(info: SimInfo): Promise<void> {
     sample();
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   clearInterval(timer);
   sample();
   const mb = (n: number) => +(n / MB).toFixed(1);
@@ -86,6 +88,8 @@ async function read(info: SimInfo): Promise<void> {
     seconds: +seconds.toFixed(2),
     pagesPerSecond: +(pages / seconds).toFixed(1),
     devicesPerSecond: Math.round(devices / seconds),
+    // The reader's own CPU (user + system): steadier than wall time on a shared, loaded machine.
+    readerCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak.rss),
     maxRssMb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
@@ -102,7 +106,8 @@ function startScriptNodeOptions(): string {
   const pkg = JSON.parse(readFileSync(join(dirname(HERE), "..", "package.json"), "utf8")) as {
     scripts?: Record<string, string>;
   };
-  return /NODE_OPTIONS='([^']*)'/.exec(pkg.scripts?.start ?? "")?.[1] ?? "";
+  const options = /NODE_OPTIONS="([^"]*)"/.exec(pkg.scripts?.start ?? "")?.[1] ?? "";
+  return options.replace("$NODE_OPTIONS", "").trim();
 }
 
 /** Emits JavaScript for this file and what it imports (no type check: `npm run typecheck` does that). */
@@ -125,7 +130,7 @@ function compile(): string {
 async function main(): Promise<void> {
   const devices = Number(arg("--devices", "100000"));
   const page = Number(arg("--page", "1000"));
-  const runner = arg("--runner", "node");
+  const runner = arg("--runner", "tsx");
   if (runner !== "node" && runner !== "tsx") throw new Error("--runner is node or tsx");
   const nodeOptions = arg("--node-options", startScriptNodeOptions());
 
