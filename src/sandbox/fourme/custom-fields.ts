@@ -18,7 +18,7 @@ export function mergeCustomFields(
 }
 
 /** Fields of the active version of a UI extension; none when it has no active version. */
-export function extensionFields(store: FourMeStore, uiExtensionId: string | undefined): UiExtensionField[] {
+export function extensionFields(store: FourMeStore, uiExtensionId: string | undefined): readonly UiExtensionField[] {
   const ext = store.uiExtensions.get(uiExtensionId);
   if (!ext || ext.disabled) return [];
   return uiExtensionFields(store.uiExtensionVersions.get(ext.activeVersionId)?.html);

@@ -17,8 +17,21 @@ export interface UiExtensionField {
   secret: boolean;
 }
 
-export function uiExtensionFields(html: string | undefined): UiExtensionField[] {
+/** Parsed extensions by HTML: every CI written is checked against its product's extension, which rarely changes. */
+const parsed = new Map<string, readonly UiExtensionField[]>();
+
+/** The fields the HTML defines (read-only: the answer is shared between calls with the same HTML). */
+export function uiExtensionFields(html: string | undefined): readonly UiExtensionField[] {
   if (!html) return [];
+  const known = parsed.get(html);
+  if (known) return known;
+  const fields = parseFields(html);
+  if (parsed.size >= 64) parsed.clear(); // bounded: a test suite writes many versions
+  parsed.set(html, fields);
+  return fields;
+}
+
+function parseFields(html: string): UiExtensionField[] {
   const fields: UiExtensionField[] = [];
   for (const m of html.matchAll(TAG)) {
     const tag = m[1].toLowerCase();
