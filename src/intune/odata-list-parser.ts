@@ -125,8 +125,7 @@ export class ODataListParser {
       } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
       }
-      if (this.depth === 1 && !isSpace(c) && c !== QUOTE) this.atValue = c === COLON && this.lastString === "value";
-      if (this.depth === 1 && c === QUOTE) this.atValue = false;
+      if (this.depth === 1 && !isSpace(c)) this.atValue = c === COLON && this.lastString === "value";
       i++;
     }
     if (this.inItems) {
