@@ -220,7 +220,7 @@ describe("readDevices", () => {
   it("reads a page that arrives in small pieces, cut inside records and inside multi-byte characters", async () => {
     const { http } = testHttp();
     const page = syntheticPage(0, 5);
-    page.value[3].userDisplayName = "Zoë Ångström 東京 😀";
+    (page.value[3] as Record<string, unknown>).userDisplayName = "Zoë Ångström 東京 😀";
     const bytes = Buffer.from(JSON.stringify(page));
     const pieces = Array.from({ length: Math.ceil(bytes.length / 7) }, (_, i) => bytes.subarray(i * 7, i * 7 + 7));
     nock(GRAPH)
