@@ -44,7 +44,7 @@ describe("sync resilience against the sandbox (e2e)", function () {
       const run = (await sb.runs(1))[0];
       expect(run.status, run.errors.join("\n")).to.equal("succeeded");
       const stats = sb.fourme.stats();
-      expect(stats.rejected.throttled).to.be.greaterThan(2);
+      expect(stats.rejected.throttled).to.be.greaterThan(0);
       expect(stats.rejected.serverErrors).to.be.greaterThan(0);
       // Retry-After and backoff waits went by on the virtual clock.
       expect(sb.clock!.skippedMs).to.be.at.least(2000 * stats.rejected.throttled);
