@@ -450,17 +450,17 @@ async function replaceOwnUsers(
     result.errors.push(`users of ${items.length} CIs not replaced: ${(err as Error).message}`);
     return new Set(items.map((i) => i.item));
   }
-  for (const { item, ciId, personId } of items) {
+  const changes = items.flatMap(({ item, ciId, personId }) => {
     const change = planUserChange(current.get(ciId) ?? [], item.ledger?.userId, personId);
-    if (!change.changed) continue;
-    try {
-      await deps.api.updateCi(ciId, { userIds: change.userIds });
-    } catch (err) {
-      rethrowFatal(err);
-      failed.add(item);
-      result.errors.push(`users of CI ${ciId} not replaced: ${(err as Error).message}`);
-    }
-  }
+    return change.changed ? [{ item, id: ciId, patch: { userIds: change.userIds } }] : [];
+  });
+  if (changes.length === 0) return failed;
+  const outcomes = await deps.api.updateCis(changes.map(({ id, patch }) => ({ id, patch })));
+  outcomes.forEach((o, i) => {
+    if (!o.error) return;
+    failed.add(changes[i].item);
+    result.errors.push(`users of CI ${o.update.id} not replaced: ${o.error}`);
+  });
   return failed;
 }
 
@@ -475,15 +475,28 @@ async function retryUsers(items: readonly WriteItem[], deps: ApplyDeps, count: (
   const current = new Map(
     (await deps.api.findCisByIds(found.map((i) => i.ledger!.ciId!))).map((c) => [c.id, c.userIds]),
   );
-  const ledger: LedgerEntry[] = [];
-  for (const item of found) {
+  const links = found.map((item) => {
     const personId = personOf(item, people)!;
-    const change = planUserChange(current.get(item.ledger!.ciId!) ?? [], undefined, personId);
-    if (change.changed) await deps.api.updateCi(item.ledger!.ciId!, { userIds: change.userIds });
+    return { item, personId, change: planUserChange(current.get(item.ledger!.ciId!) ?? [], undefined, personId) };
+  });
+  const changed = links.filter((l) => l.change.changed);
+  const outcomes = await deps.api.updateCis(
+    changed.map((l) => ({ id: l.item.ledger!.ciId!, patch: { userIds: l.change.userIds } })),
+  );
+  const failed = new Set(changed.filter((_, i) => outcomes[i].error).map((l) => l.item));
+  const ledger: LedgerEntry[] = [];
+  for (const { item, personId } of links) {
+    // A CI 4me refused stays unlinked in the ledger: the next run tries it again.
+    if (failed.has(item)) continue;
     ledger.push({ ...item.ledger!, userId: personId });
     count("users_linked");
   }
   await deps.store.putLedger(ledger);
+  const firstError = outcomes.find((o) => o.error);
+  if (firstError)
+    throw new Error(
+      `${failed.size} CIs not linked to their user, e.g. CI ${firstError.update.id}: ${firstError.error}`,
+    );
 }
 
 async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: number) => void, result: ApplyResult) {
@@ -491,16 +504,28 @@ async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: nu
   const remarks = new Map(
     (await deps.api.findCisByIds(plan.toRetire.map((r) => r.ledgerEntry.ciId!))).map((c) => [c.id, c.remarks ?? ""]),
   );
-  for (const r of plan.toRetire) {
-    const ciId = r.ledgerEntry.ciId!;
+  // Ten updates per request; each hundred is recorded in the ledger before the next is sent.
+  for (let i = 0; i < plan.toRetire.length; i += 100) {
+    const part = plan.toRetire.slice(i, i + 100);
+    const outcomes = await deps.api.updateCis(
+      part.map((r) => {
+        const before = remarks.get(r.ledgerEntry.ciId!) ?? "";
+        return {
+          id: r.ledgerEntry.ciId!,
+          patch: { status: r.status, remarks: before ? `${before}\n\n${r.remark}` : r.remark },
+        };
+      }),
+    );
+    const done = part.filter((r, j) => {
+      const error = outcomes[j].error;
+      if (error) result.errors.push(`retire ${r.ledgerEntry.deviceId}: ${error}`);
+      return !error;
+    });
     try {
-      const before = remarks.get(ciId) ?? "";
-      await deps.api.updateCi(ciId, { status: r.status, remarks: before ? `${before}\n\n${r.remark}` : r.remark });
-      await deps.store.putLedger([{ ...r.ledgerEntry, retired: true }]);
-      count("retired");
+      await deps.store.putLedger(done.map((r) => ({ ...r.ledgerEntry, retired: true })));
+      if (done.length) count("retired", done.length);
     } catch (err) {
-      rethrowFatal(err);
-      result.errors.push(`retire ${r.ledgerEntry.deviceId}: ${(err as Error).message}`);
+      result.errors.push(`retire: ${done.length} CIs retired in 4me, not recorded: ${(err as Error).message}`);
     }
   }
 }
