@@ -2,9 +2,11 @@
 // webhooks go round-robin to the replicas. Loopback only; skips with a notice when PostgreSQL is down (fails in CI).
 import { expect } from "chai";
 import { requirePostgres } from "../helpers/pg.js";
+import { buildStorm, sendStorm } from "./storm.js";
 import { World, cmdbView, duplicatesIn, inBatches, logLines, referenceView } from "./world.js";
 
 const ACCOUNTS = 20;
+const STORM = 2000;
 const DEVICES = 30;
 /** Accounts compared with a reference sync: every REFERENCE_EVERY-th. */
 const REFERENCE_EVERY = 4;
@@ -73,5 +75,61 @@ describe("scale: 3 replicas on PostgreSQL (child processes)", function () {
       expect(last.counts["created"] ?? 0, `${account} ${JSON.stringify(last.counts)}`).to.equal(0);
       expect(cmdbView(w.fourme, account), account).to.deep.equal(before[i]);
     }
+  });
+
+  it(`answers a storm of ${STORM} signed webhooks (10% duplicates, 10% forged) spread over the replicas: every valid one processed once, forged ones rejected, no 5xx`, async () => {
+    const w = world!;
+    let n = 0;
+    // Real deliveries: the simulator signs form saves of the accounts (each save sends app_instance.update).
+    const storm = await buildStorm(w.fourme, () => w.fourme.saveForm(w.accounts[n++ % ACCOUNTS]!, []), STORM);
+    const results = await sendStorm(
+      storm,
+      w.replicas.map((r) => r.url),
+    );
+    expect(
+      results.filter((r) => r.status === 0 || r.status >= 500).map((r) => `${r.status} ${r.message}`),
+    ).to.deep.equal([]);
+    const forged = results.filter((r) => r.delivery.kind === "forged");
+    expect(forged).to.have.length(STORM / 10);
+    expect(forged.filter((r) => r.status !== 401).map((r) => `${r.status} ${r.message}`)).to.deep.equal([]);
+    // Per delivery id (an original and its copies, in any order, on any replica): processed exactly once.
+    const byId = new Map<string, typeof results>();
+    for (const r of results.filter((x) => x.delivery.kind !== "forged")) {
+      byId.set(r.delivery.deliveryId, [...(byId.get(r.delivery.deliveryId) ?? []), r]);
+    }
+    expect(byId.size).to.equal(STORM - STORM / 5);
+    const wrong: string[] = [];
+    for (const [id, answers] of byId) {
+      const processed = answers.filter((a) => a.status === 200 && !a.message.startsWith("duplicate"));
+      const duplicates = answers.filter((a) => a.status === 200 && a.message.startsWith("duplicate"));
+      if (processed.length !== 1 || duplicates.length !== answers.length - 1) {
+        wrong.push(`${id}: ${answers.map((a) => `${a.status} ${a.message}`).join(" | ")}`);
+      }
+    }
+    expect(wrong).to.deep.equal([]);
+    await w.settle(90_000);
+  });
+
+  it("leaves no plaintext secret in the PostgreSQL tables or in the replicas' logs", async () => {
+    const w = world!;
+    const tables = await w.query<{ schema: string; name: string }>(
+      "SELECT table_schema AS schema, table_name AS name FROM information_schema.tables WHERE table_schema IN ($1, $2)",
+      [w.schema.schema, `${w.schema.schema}_boss`],
+    );
+    expect(tables.length).to.be.greaterThan(5);
+    let dump = "";
+    for (const t of tables) {
+      const rows = await w.query(`SELECT row_to_json(x)::text AS j FROM "${t.schema}"."${t.name}" x`);
+      dump += rows.map((r) => String(r["j"])).join("\n");
+    }
+    const logs = w.logText();
+    expect(logs.length).to.be.greaterThan(1000);
+    expect(w.secrets.length).to.be.greaterThan(ACCOUNTS);
+    for (const secret of w.secrets) {
+      expect(dump.includes(secret), "a secret in PostgreSQL").to.equal(false);
+      expect(logs.includes(secret), "a secret in the logs").to.equal(false);
+    }
+    // Nor the webhooks' signed tokens.
+    expect(/eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/.test(logs), "a JWT in the logs").to.equal(false);
   });
 });
