@@ -146,7 +146,16 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     });
     add(applied.counts);
     errors.push(...applied.errors);
-    if (deps.afterWrite) add(await deps.afterWrite(account, fleet, api));
+    if (deps.afterWrite) {
+      try {
+        add(await deps.afterWrite(account, fleet, api));
+      } catch (err) {
+        // The CIs are written and recorded; an alerts pass that failed is retried from its ledger next run.
+        if (err instanceof FourMeCredentialsError) throw err;
+        errors.push(`alerts: ${(err as Error).message}`);
+        log.error({ err: (err as Error).message }, "alerts pass failed");
+      }
+    }
 
     await deps.store.upsertInstance({
       account,
