@@ -4,15 +4,17 @@
 //
 //   npx tsx bench/sync.ts [devices]          (default 10,000; e.g. 100000)
 //
-// Three processes: this launcher; the connector, built by buildConnector as `serve` builds it (in-memory SQLite
-// store) and run with the V8 flags of `npm start`, so its RSS is its own and what production sees; and the
+// Three processes: this launcher; the connector, built by buildConnector as `serve` builds it (SQLite file in a
+// temporary folder) and run with the V8 flags of `npm start`, so its RSS is its own and what production sees; and the
 // simulated 4me and Microsoft (a lazily computed fleet from 20,000 devices) playing 4me, Entra ID, Intune and the
 // administrator (install, tenant in the form, consent, import switched on: that form save runs the first sync).
 // The simulators work on the other core. Wall time depends on what else the machine runs: CPU seconds are printed
 // for each process too.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -178,6 +180,7 @@ async function main(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
   const clock = virtualClock();
+  const dbFile = join(mkdtempSync(join(os.tmpdir(), "sync-bench-")), "connector.db");
   const route: { handler?: Parameters<typeof listen>[0] } = {};
   const server = await listen((req, res) => (route.handler ? route.handler(req, res) : res.writeHead(503).end()), {
     host: "127.0.0.1",
@@ -186,7 +189,8 @@ async function main(): Promise<void> {
   const config = readConfig({
     PUBLIC_URL: server.url,
     LOG_LEVEL: "silent",
-    DATABASE_URL: ":memory:",
+    // A SQLite file, as production keeps it (an in-memory database would add the ledger to the RSS).
+    DATABASE_URL: dbFile,
     SECRET_KEY: randomBytes(32).toString("base64"),
     FOURME_DOMAIN: info.fourme.domain,
     FOURME_GRAPHQL_URL: info.fourme.graphqlUrl,
@@ -267,6 +271,7 @@ async function main(): Promise<void> {
   child.stdin!.end();
   await connector.stop();
   await server.close();
+  rmSync(dirname(dbFile), { recursive: true, force: true });
 
   const { appInstanceUpdate: providerWrites = 0, ...customerMutations } = second.byMutation;
   const perThousand = (n: number) => ((n / DEVICES) * 1000).toFixed(1);
