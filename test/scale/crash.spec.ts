@@ -7,7 +7,7 @@ import { waitFor } from "./helpers.js";
 import { World, cmdbView, duplicatesIn, inBatches, referenceView } from "./world.js";
 
 const TRIALS = 10;
-const DEVICES = 220;
+const DEVICES = 150;
 const SEED = Number(process.env.SCALE_CRASH_SEED ?? 7);
 
 /** mulberry32: the kill points are random but reproducible from SCALE_CRASH_SEED. */
@@ -35,7 +35,7 @@ describe(`scale: kill -9 a replica mid-sync (${TRIALS} trials, PostgreSQL, child
       devices: DEVICES,
       replicas: 3,
       seed: SEED,
-      env: { REPLICA_EXPIRE_SECONDS: "3" },
+      env: { REPLICA_EXPIRE_SECONDS: "2" },
     });
     // Installed and consented; the form save that switches the import on comes in each trial.
     await inBatches(world.accounts, 4, (a) => world!.setupAccount(a, { save: false }));
