@@ -28,6 +28,7 @@ import {
   findCategories,
   findProductsByBrandModel,
   findProductsBySource,
+  findProductsForReuse,
   updateProduct,
   updateProducts,
 } from "./customer-products.js";
@@ -104,6 +105,13 @@ export class CustomerApi {
   }
   findProductsBySource(sourceIDs: string[]): Promise<T.Product[]> {
     return findProductsBySource(this.client, this.source, sourceIDs);
+  }
+  /** Our products by sourceID and the products of these brands and models, in one request where they fit. */
+  findProductsForReuse(
+    sourceIDs: string[],
+    pairs: { brand: string; model: string }[],
+  ): Promise<{ ours: T.Product[]; byBrandModel: T.Product[] }> {
+    return findProductsForReuse(this.client, this.source, sourceIDs, pairs);
   }
   createProduct(input: T.ProductCreate): Promise<T.Product> {
     return createProduct(this.client, { source: this.source, ...input });

@@ -1,7 +1,7 @@
 // Products and product categories in a customer account.
 import { UpstreamError } from "../errors.js";
 import { toProduct, toProductCategory } from "./convert.js";
-import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
+import { chunk, collectPages, type Connection, type FourMeGraphQLClient } from "./graphql-client.js";
 import { groupVariables, updateInGroups, type BatchOutcome } from "./customer-batch.js";
 import { unique } from "./customer-cis.js";
 import type { Product, ProductCategory, ProductCategoryCreate, ProductCreate, ProductFields } from "./types.js";
@@ -31,6 +31,54 @@ export async function findProductsByBrandModel(
     }
   }
   return [...found.values()];
+}
+
+/**
+ * What a run needs to reuse products: our products by sourceID, and the products matching the brand/model pairs
+ * (as findProductsByBrandModel). One request when each list fits in 100 values; more values, or a full page, are
+ * read with the single lookups.
+ */
+export async function findProductsForReuse(
+  client: FourMeGraphQLClient,
+  source: string,
+  sourceIDs: string[],
+  pairs: { brand: string; model: string }[],
+): Promise<{ ours: Product[]; byBrandModel: Product[] }> {
+  const ids = unique(sourceIDs);
+  const brands = unique(pairs.map((p) => p.brand));
+  const models = unique(pairs.map((p) => p.model));
+  // An empty list would match records without a value: those lookups are left out (and need no request).
+  if (
+    ids.length === 0 ||
+    brands.length === 0 ||
+    models.length === 0 ||
+    Math.max(ids.length, brands.length, models.length) > 100
+  ) {
+    return {
+      ours: ids.length ? await findProductsBySource(client, source, ids) : [],
+      byBrandModel: brands.length && models.length ? await findProductsByBrandModel(client, pairs) : [],
+    };
+  }
+  const data = await client.sdk.ProductsForReuse({ source, sourceIDs: ids, brands, models });
+  const rest = async <N>(first: Connection<N>, next: (after: string) => Promise<Connection<N>>): Promise<N[]> => {
+    const nodes = (first.nodes ?? []).filter((n): n is N => n !== null);
+    const after = first.pageInfo.endCursor;
+    if (!first.pageInfo.hasNextPage || !after) return nodes;
+    return [...nodes, ...(await collectPages((cursor) => next(cursor ?? after)))];
+  };
+  const ours = await rest(
+    data.ours,
+    async (after) => (await client.sdk.ProductsBySource({ source, sourceIDs: ids, after })).products,
+  );
+  const others = await rest(
+    data.byBrandModel,
+    async (after) => (await client.sdk.ProductsByBrandModel({ brands, models, after })).products,
+  );
+  const wanted = new Set(pairs.map((p) => `${norm(p.brand)}\u0000${norm(p.model)}`));
+  return {
+    ours: ours.map(toProduct),
+    byBrandModel: others.map(toProduct).filter((p) => wanted.has(`${norm(p.brand)}\u0000${norm(p.model)}`)),
+  };
 }
 
 export async function findProductsBySource(

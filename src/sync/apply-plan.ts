@@ -86,10 +86,13 @@ async function reuseExistingProducts(
   );
   if (specs.size === 0) return productIds;
   try {
-    const ours = new Set((await deps.api.findProductsBySource([...specs.keys()])).map((p) => p.sourceID));
+    const found = await deps.api.findProductsForReuse(
+      [...specs.keys()],
+      [...specs.values()].map((s) => ({ brand: s.brand, model: s.model })),
+    );
+    const ours = new Set(found.ours.map((p) => p.sourceID));
     const wanted = [...specs.values()].filter((s) => !ours.has(s.sourceID));
-    if (wanted.length === 0) return productIds;
-    const existing = await deps.api.findProducts(wanted.map((s) => ({ brand: s.brand, model: s.model })));
+    const existing = found.byBrandModel;
     for (const spec of wanted) {
       const brands = [spec.brand, ...spec.brandAliases].map((b) => b.toLowerCase());
       const match = existing.find(

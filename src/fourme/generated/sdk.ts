@@ -1553,6 +1553,16 @@ export type ProductsBySourceQueryVariables = Exact<{
 
 export type ProductsBySourceQuery = { products: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
 
+export type ProductsForReuseQueryVariables = Exact<{
+  source: string;
+  sourceIDs: Array<string> | string;
+  brands: Array<string> | string;
+  models: Array<string> | string;
+}>;
+
+
+export type ProductsForReuseQuery = { ours: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null }, byBrandModel: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
+
 export type RequestCreateMutationVariables = Exact<{
   input: RequestCreateInput;
 }>;
@@ -3362,6 +3372,55 @@ export const ProductsBySourceDocument = new TypedDocumentString(`
     id
   }
 }`);
+export const ProductsForReuseDocument = new TypedDocumentString(`
+    query ProductsForReuse($source: String!, $sourceIDs: [String!]!, $brands: [String!]!, $models: [String!]!) {
+  ours: products(
+    first: 100
+    view: all
+    filter: {source: {values: [$source]}, sourceID: {values: $sourceIDs}}
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...ProductFields
+    }
+  }
+  byBrandModel: products(
+    first: 100
+    view: all
+    filter: {productBrand: {values: $brands}, model: {values: $models}}
+  ) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      ...ProductFields
+    }
+  }
+}
+    fragment ProductFields on Product {
+  id
+  name
+  brand
+  model
+  productID
+  disabled
+  source
+  sourceID
+  productCategory {
+    id
+    reference
+  }
+  supportTeam {
+    id
+  }
+  uiExtension {
+    id
+  }
+}`);
 export const RequestCreateDocument = new TypedDocumentString(`
     mutation RequestCreate($input: RequestCreateInput!) {
   requestCreate(input: $input) {
@@ -3833,6 +3892,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ProductsBySource(variables: ProductsBySourceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsBySourceQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductsBySourceQuery>({ document: ProductsBySourceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsBySource', 'query', variables);
+    },
+    ProductsForReuse(variables: ProductsForReuseQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsForReuseQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ProductsForReuseQuery>({ document: ProductsForReuseDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsForReuse', 'query', variables);
     },
     RequestCreate(variables: RequestCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RequestCreateMutation>({ document: RequestCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestCreate', 'mutation', variables);
