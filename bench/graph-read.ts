@@ -2,8 +2,8 @@
 // Graph HTTP, v1.0 pages with the beta fields merged) and reports pages/s, devices/s and peak RSS of the reading
 // process. Goal: < 150 MB RSS at 100k, and no growth with fleet size (compare --devices 10000 with the default).
 //
-//   npx tsx bench/graph-read.ts [--devices 100000] [--page 1000] [--no-beta] [--runner node|tsx]
-//                               [--node-options "--max-semi-space-size=4"]
+//   npx tsx bench/graph-read.ts [--devices 100000] [--page 1000] [--no-beta] [--runner tsx|node]
+//                               [--node-options "<flags>"]   (add --expose-gc to see the live heap after GC)
 //
 // This process hosts the simulator (lazy fleet) and is not measured. The reader runs in a child process:
 // - runner tsx (default): `node --import tsx`, as `npm start` runs the service;
