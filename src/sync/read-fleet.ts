@@ -60,6 +60,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
     refused: [],
   };
   const acc = new BreakdownAccumulator();
+  const shared = new SharedValues();
   const qualify = deps.qualifySourceIds ?? deps.tenants.length > 1;
   let seen = 0;
   for (const tenant of deps.tenants) {
@@ -81,7 +82,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
             out.unmapped.push({ tenantId: result.tenantId, deviceId: result.deviceId, reason: result.reason });
             continue;
           }
-          out.mapped.push(result.ci);
+          out.mapped.push(shared.ci(result.ci));
           for (const w of result.warnings) out.counts[`cleaned:${w}`] = (out.counts[`cleaned:${w}`] ?? 0) + 1;
           if (device.complianceState && TROUBLED_STATES.has(device.complianceState)) {
             out.troubled.push({
@@ -108,4 +109,66 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
   }
   out.breakdown = acc.result();
   return out;
+}
+
+/** Custom fields whose value is one per device: never worth sharing. */
+const PER_DEVICE_FIELDS = new Set(["intune_entra_device_id", "intune_imei", "intune_phone_number"]);
+
+/**
+ * A run holds every mapped CI until it ends, and a fleet repeats itself: the same tenant id, product, device class,
+ * OS version and model on thousands of devices, and on each device the same id, link, date and e-mail in several
+ * fields. Parsed from JSON, each is its own copy. Equal values are made one instance here (a quarter of a mapped
+ * CI's memory); the values themselves do not change. Objects are shared read-only: nothing writes to a MappedCi.
+ */
+class SharedValues {
+  private readonly strings = new Map<string, string>();
+  private readonly objects = new Map<string, object>();
+  private readonly fields = new Map<string, MappedCi["customFields"][number]>();
+
+  ci(ci: MappedCi): MappedCi {
+    const own = new Map<string, string>();
+    for (const v of [ci.deviceId, ci.sourceID, ci.systemID, ci.lastSeenAt, ci.inUseSince, ci.primaryUser?.upn])
+      if (v && !own.has(v)) own.set(v, v);
+    const mine = <T>(v: T): T => (typeof v === "string" ? ((own.get(v) as T | undefined) ?? v) : v);
+    const user = ci.primaryUser;
+    return {
+      ...ci,
+      tenantId: this.string(ci.tenantId),
+      sourceID: mine(ci.sourceID),
+      deviceClass: this.object(ci.deviceClass),
+      product: this.object(ci.product),
+      ...(user ? { primaryUser: { ...user, ...(user.email ? { email: mine(user.email) } : {}) } } : {}),
+      customFields: ci.customFields.map((f) =>
+        own.has(f.value as string) || PER_DEVICE_FIELDS.has(f.id) ? { id: f.id, value: mine(f.value) } : this.field(f),
+      ),
+    };
+  }
+
+  /** Short strings are shared; a cap keeps a fleet of unique values from growing the table without end. */
+  private string<T>(v: T): T {
+    if (typeof v !== "string" || v.length > 64) return v;
+    const known = this.strings.get(v);
+    if (known !== undefined) return known as T;
+    if (this.strings.size < 20_000) this.strings.set(v, v);
+    return v;
+  }
+
+  /** A field with a value many devices share ("intune_os": "Windows") is one object for all of them. */
+  private field(f: MappedCi["customFields"][number]): MappedCi["customFields"][number] {
+    const v = f.value;
+    if (typeof v === "string" && v.length > 64) return f;
+    const key = `${f.id}\u0000${typeof v}\u0000${String(v)}`;
+    const known = this.fields.get(key);
+    if (known) return known;
+    if (this.fields.size < 20_000) this.fields.set(key, f);
+    return f;
+  }
+
+  private object<T extends object>(v: T): T {
+    const key = JSON.stringify(v);
+    const known = this.objects.get(key);
+    if (known) return known as T;
+    if (this.objects.size < 5_000) this.objects.set(key, v);
+    return v;
+  }
 }

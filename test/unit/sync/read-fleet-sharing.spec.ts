@@ -1,0 +1,70 @@
+// readFleet holds every mapped CI of a run: equal values are shared between devices (and within one), and what it
+// holds is exactly what mapDevice made.
+import { expect } from "chai";
+import type { IntuneClient } from "../../../src/intune/intune-client.js";
+import type { IntuneDevice } from "../../../src/intune/types.js";
+import { silentLogger } from "../../../src/logger.js";
+import type { TenantRecord } from "../../../src/store/types.js";
+import { mapDevice } from "../../../src/sync/map-device.js";
+import { readFleet } from "../../../src/sync/read-fleet.js";
+import { NOW, TENANT, device } from "./fixtures.js";
+
+const tenant: TenantRecord = {
+  account: "widget-data",
+  slot: 1,
+  domain: "contoso.com",
+  cloud: "global",
+  tenantId: TENANT,
+  status: "connected",
+  updatedAt: NOW.toISOString(),
+};
+
+/** Devices as the reader yields them: each parsed from JSON on its own, so no two share a string. */
+const fresh = (d: IntuneDevice) => JSON.parse(JSON.stringify(d)) as IntuneDevice;
+
+function clientOf(devices: IntuneDevice[]): IntuneClient {
+  return {
+    tenant: { tenantId: TENANT, cloud: "global" },
+    async *readDevices() {
+      yield { devices: devices.map(fresh), skipped: [] };
+    },
+    readCompliance: async () => [],
+  } as unknown as IntuneClient;
+}
+
+describe("readFleet: the mapped CIs a run holds", () => {
+  it("holds what mapDevice makes, with equal values shared between devices and within a device", async () => {
+    const devices = Array.from({ length: 3 }, (_, i) =>
+      device({
+        id: `00000000-0000-4000-8000-00000000000${i}`,
+        serialNumber: `SN-${i}`,
+        deviceName: `LT-${i}`,
+        userPrincipalName: `user${i}@contoso.com`,
+        emailAddress: `user${i}@contoso.com`,
+      }),
+    );
+    const fleet = await readFleet({
+      tenants: [tenant],
+      clientFor: () => clientOf(devices),
+      microsoft: {},
+      ciStatus: "in_production",
+      now: NOW,
+      logger: silentLogger,
+    });
+
+    const ctx = {
+      adminCenterUrl: "https://intune.microsoft.com",
+      now: NOW,
+      qualifySourceId: false,
+      ciStatus: "in_production",
+    };
+    expect(fleet.mapped).to.deep.equal(devices.map((d) => (mapDevice(fresh(d), ctx) as { ci: unknown }).ci));
+    const [a, b] = fleet.mapped;
+    expect(a.product).to.equal(b.product);
+    expect(a.deviceClass).to.equal(b.deviceClass);
+    const field = (ci: typeof a, id: string) => ci.customFields.find((f) => f.id === id)!;
+    expect(field(a, "intune_os_version")).to.equal(field(b, "intune_os_version"));
+    expect(field(a, "intune_device_id")).to.not.equal(field(b, "intune_device_id"));
+    expect(field(a, "intune_device_id").value).to.equal(a.deviceId);
+  });
+});
