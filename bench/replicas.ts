@@ -71,7 +71,9 @@ async function runFor(replicas: number) {
     );
     const seconds = (performance.now() - started) / 1000;
     const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-    const errors = results.filter((r) => r.status === 0 || r.status >= 500).length;
+    const failed = results.filter((r) => r.status === 0 || r.status >= 500);
+    const errors = failed.length;
+    const errorKinds = [...new Set(failed.map((r) => `${r.status} ${r.message}`))].slice(0, 5);
     await world.settle(120_000);
 
     // Sync: every account at once.
@@ -93,6 +95,7 @@ async function runFor(replicas: number) {
         p50: Math.round(pct(ms, 0.5)),
         p99: Math.round(pct(ms, 0.99)),
         errors,
+        errorKinds,
       },
       sync: {
         seconds: Math.round(syncSeconds * 10) / 10,
@@ -128,7 +131,7 @@ for (const replicas of REPLICAS) {
   const r = await runFor(replicas);
   console.log(`${r.replicas} replica(s):`);
   console.log(
-    `  webhooks: ${r.webhooks.sent} in flight 64: ${r.webhooks.perSecond}/s, p50 ${r.webhooks.p50} ms, p99 ${r.webhooks.p99} ms, 5xx/errors ${r.webhooks.errors}`,
+    `  webhooks: ${r.webhooks.sent} in flight 64: ${r.webhooks.perSecond}/s, p50 ${r.webhooks.p50} ms, p99 ${r.webhooks.p99} ms, 5xx/errors ${r.webhooks.errors}${r.webhooks.errors ? ` (${r.webhooks.errorKinds.join("; ")})` : ""}`,
   );
   console.log(
     `  sync ${ACCOUNTS} accounts × ${DEVICES} devices: ${r.sync.seconds} s (${r.sync.runs}; ${r.sync.devices} devices)`,

@@ -27,7 +27,10 @@ export interface PgBossQueueOptions {
   schema?: string;
   /** Jobs one replica runs at once per job name. */
   concurrency?: number;
-  /** A job whose replica died is retried by another after this long. Longer than a normal run. */
+  /**
+   * A job whose replica died is retried by another after this long (default 15 minutes). A live run that takes
+   * longer is not run twice at once (the retry finds its key locked and waits); it is run once more after it ends.
+   */
   expireInSeconds?: number;
   retryLimit?: number;
   retryDelaySeconds?: number;
@@ -78,7 +81,7 @@ export class PgBossQueue implements JobQueue {
         retryLimit: options.retryLimit ?? 3,
         retryDelay: options.retryDelaySeconds ?? 5,
         retryBackoff: true,
-        expireInSeconds: options.expireInSeconds ?? 2 * 60 * 60,
+        expireInSeconds: options.expireInSeconds ?? 15 * 60,
       });
     }
     // One connection per running job holds its key's lock; enough for every worker of every name.
