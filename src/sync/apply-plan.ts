@@ -121,11 +121,8 @@ async function reuseExistingProducts(
 
 /** What the existing CIs say about each new device with a serial: read once per run, before the first batch. */
 interface SerialMatches {
+  /** The devices that met an existing CI (no entry: a new CI). */
   matches: Map<WriteItem, CiMatch>;
-  /** The CIs read, by id. */
-  cis: Map<string, Ci>;
-  /** How many CIs carry each serial (serialKey). */
-  perSerial: Map<string, number>;
   /** Matched CIs that need our source and sourceID before the upload (the upload cannot take them over itself). */
   takeovers: Map<WriteItem, string>;
   /** Takeovers 4me refused, with its reason: those devices are skipped. */
@@ -146,8 +143,6 @@ async function findSerialMatches(
 ): Promise<SerialMatches> {
   const out: SerialMatches = {
     matches: new Map(),
-    cis: new Map(),
-    perSerial: new Map(),
     takeovers: new Map(),
     refused: new Map(),
   };
@@ -161,18 +156,22 @@ async function findSerialMatches(
     out.error = err;
     return out;
   }
+  // The CIs read and how many carry each serial: needed only here (not held for the whole run).
+  const cis = new Map<string, Ci>();
+  const perSerial = new Map<string, number>();
   for (const c of found) {
-    out.cis.set(c.id, c);
-    if (c.serialNr) out.perSerial.set(serialKey(c.serialNr), (out.perSerial.get(serialKey(c.serialNr)) ?? 0) + 1);
+    cis.set(c.id, c);
+    if (c.serialNr) perSerial.set(serialKey(c.serialNr), (perSerial.get(serialKey(c.serialNr)) ?? 0) + 1);
   }
   const index = indexExistingCis(found.map((c) => ({ ...c, status: c.status ?? "in_production" })));
   for (const item of fresh) {
     const m = matchCi(item.ci, item.ledger, index);
+    if (m.kind === "new") continue;
     out.matches.set(item, m);
     if (m.kind !== "serial" && m.kind !== "source") continue;
-    if (m.kind === "serial" ? !uploadTakesOver(item, m.ciId, out) : m.sourceID !== item.ci.sourceID)
+    if (m.kind === "serial" ? !uploadTakesOver(item, cis.get(m.ciId), perSerial) : m.sourceID !== item.ci.sourceID)
       out.takeovers.set(item, m.ciId);
-    const product = out.cis.get(m.ciId)?.product;
+    const product = cis.get(m.ciId)?.product;
     if (product && !product.uiExtensionId && deps.uiExtensionId)
       productUpdates.set(product.id, { ...productUpdates.get(product.id), uiExtensionId: deps.uiExtensionId });
   }
@@ -216,14 +215,13 @@ async function prefetchPeople(items: readonly WriteItem[], deps: ApplyDeps) {
  * (4me-platform.md §8.6). We leave that to it only where it cannot pick another CI than ours: the serial is on this
  * one CI only, written exactly as we send it, and no discovery source claimed the CI. Otherwise one update first.
  */
-function uploadTakesOver(item: WriteItem, ciId: string, serials: SerialMatches): boolean {
-  const ci = serials.cis.get(ciId);
+function uploadTakesOver(item: WriteItem, ci: Ci | undefined, perSerial: ReadonlyMap<string, number>): boolean {
   return (
     !!ci &&
     !ci.source &&
     !ci.sourceID &&
     ci.serialNr === item.ci.serialNr &&
-    serials.perSerial.get(serialKey(item.ci.serialNr!)) === 1
+    perSerial.get(serialKey(item.ci.serialNr!)) === 1
   );
 }
 
