@@ -86,7 +86,9 @@ export async function sendStorm(
   replicaUrls: string[],
   concurrency = 64,
 ): Promise<StormResult[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  // Free sockets idle for 4 s are dropped (Agent `timeout`), before the server's 5 s keep-alive timeout closes them:
+  // otherwise a socket the server is closing can be reused, and that request ends in ECONNRESET with no answer.
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency, timeout: 4000 });
   const results: StormResult[] = new Array(deliveries.length);
   let next = 0;
   const post = (i: number) =>
