@@ -10,6 +10,7 @@ import {
   findTeams,
 } from "./customer-requests.js";
 import {
+  countCisWithoutServiceInstance,
   createCi,
   findCisByIds,
   findCisBySerial,
@@ -73,6 +74,10 @@ export class CustomerApi {
   }
   findCisOfSource(): Promise<T.Ci[]> {
     return findCisOfSource(this.client, this.source);
+  }
+  /** Active CIs of our source in this account without a service instance: one request, whatever their number. */
+  countCisWithoutServiceInstance(): Promise<number> {
+    return countCisWithoutServiceInstance(this.client, this.source);
   }
   findCisBySerial(serials: string[]): Promise<T.Ci[]> {
     return findCisBySerial(this.client, serials);

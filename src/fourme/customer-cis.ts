@@ -27,6 +27,14 @@ export async function findCisOfSource(client: FourMeGraphQLClient, source: strin
   return nodes.map(toCi);
 }
 
+/**
+ * How many active CIs carrying `source` in the current account have no service instance, in one request (only
+ * `totalCount` is read): the alerts pass writes it to the app instance without reading every CI.
+ */
+export async function countCisWithoutServiceInstance(client: FourMeGraphQLClient, source: string): Promise<number> {
+  return (await client.sdk.ConfigurationItemsWithoutServiceInstanceCount({ source })).configurationItems.totalCount;
+}
+
 /** CIs whose serial number is one of `serials` (as given; the caller compares case and whitespace). */
 export async function findCisBySerial(client: FourMeGraphQLClient, serials: string[]): Promise<Ci[]> {
   const out: Ci[] = [];

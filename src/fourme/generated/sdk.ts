@@ -1398,6 +1398,13 @@ export type ConfigurationItemsOfSourceQueryVariables = Exact<{
 
 export type ConfigurationItemsOfSourceQuery = { configurationItems: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, label: string | null, serialNr: string | null, systemID: string | null, source: string | null, sourceID: string | null, status: CiStatus | null, lastSeenAt: string | null, inUseSince: string | null, ramAmount: number | null, remarks: string | null, updatedAt: string | null, product: { id: string, name: string | null, brand: string | null, model: string | null, uiExtension: { id: string } | null, productCategory: { id: string, reference: string | null } | null } | null, supportTeam: { id: string } | null, users: { nodes: Array<{ id: string } | null> | null } | null, serviceInstances: { nodes: Array<{ id: string } | null> | null } | null, customFields: Array<{ id: string | null, value: unknown }> | null } | null> | null } };
 
+export type ConfigurationItemsWithoutServiceInstanceCountQueryVariables = Exact<{
+  source: string;
+}>;
+
+
+export type ConfigurationItemsWithoutServiceInstanceCountQuery = { configurationItems: { totalCount: number } };
+
 export type DiscoveredConfigurationItemsMutationVariables = Exact<{
   input: DiscoveredConfigurationItemsInput;
 }>;
@@ -2817,6 +2824,17 @@ export const ConfigurationItemsOfSourceDocument = new TypedDocumentString(`
     value
   }
 }`);
+export const ConfigurationItemsWithoutServiceInstanceCountDocument = new TypedDocumentString(`
+    query ConfigurationItemsWithoutServiceInstanceCount($source: String!) {
+  configurationItems(
+    first: 1
+    view: current_account
+    filter: {source: {values: [$source]}, serviceInstance: {values: []}, status: {values: [archived, to_be_removed, lost_or_stolen, removed], negate: true}}
+  ) {
+    totalCount
+  }
+}
+    `);
 export const DiscoveredConfigurationItemsDocument = new TypedDocumentString(`
     mutation DiscoveredConfigurationItems($input: DiscoveredConfigurationItemsInput!) {
   discoveredConfigurationItems(input: $input) {
@@ -3856,6 +3874,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ConfigurationItemsOfSource(variables: ConfigurationItemsOfSourceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsOfSourceQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsOfSourceQuery>({ document: ConfigurationItemsOfSourceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsOfSource', 'query', variables);
+    },
+    ConfigurationItemsWithoutServiceInstanceCount(variables: ConfigurationItemsWithoutServiceInstanceCountQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ConfigurationItemsWithoutServiceInstanceCountQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ConfigurationItemsWithoutServiceInstanceCountQuery>({ document: ConfigurationItemsWithoutServiceInstanceCountDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ConfigurationItemsWithoutServiceInstanceCount', 'query', variables);
     },
     DiscoveredConfigurationItems(variables: DiscoveredConfigurationItemsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DiscoveredConfigurationItemsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<DiscoveredConfigurationItemsMutation>({ document: DiscoveredConfigurationItemsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DiscoveredConfigurationItems', 'mutation', variables);
