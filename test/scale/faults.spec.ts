@@ -18,20 +18,41 @@ describe("scale: upstream faults over 2 replicas (PostgreSQL, child processes)",
   });
   after(async () => world?.close());
 
-  it("completes every run correctly with 30% of 4me calls failing (429/5xx) and Graph throttling without Retry-After", async () => {
+  it("completes the runs correctly with 30% of 4me calls failing (429/5xx) and Graph throttling without Retry-After (a batch out of attempts is done by the next run)", async () => {
     const w = world!;
     w.fourme.setFaults({ rate429: 0.15, rate5xx: 0.15, retryAfterSeconds: 1, status5xx: 503, seed: 9 });
     w.microsoft.controls.inject({ status: 429, retryAfter: null, rate: 0.3, target: "both" });
     await inBatches(w.accounts, 3, (a) => w.setupAccount(a));
     await w.settle(120_000);
+    // Each 4me call gets 5 attempts: at 30% faults, about 1 call in 400 still fails, and its batch is left for the
+    // next run (the run ends partial). Up to two more runs under the same faults, as the schedule would make.
+    const lastOf = async (a: string) => (await w.runs(a)).at(-1)!;
+    let partial = 0;
+    for (let round = 0; round < 2; round++) {
+      const unfinished = [];
+      for (const a of w.accounts) if ((await lastOf(a)).status !== "succeeded") unfinished.push(a);
+      if (unfinished.length === 0) break;
+      partial += unfinished.length;
+      for (const a of unfinished) {
+        const last = await lastOf(a);
+        // Only calls that ran out of attempts, nothing else went wrong.
+        expect(last.status, a).to.equal("partial");
+        expect(
+          Object.keys(last.counts).filter((k) => k.startsWith("skipped:") && k !== "skipped:4me_error"),
+          a,
+        ).to.deep.equal([]);
+        await w.saveForm(a);
+      }
+      await w.settle(120_000);
+    }
+    if (partial) console.log(`      ${partial} run(s) ended partial under faults and were completed by the next run`);
     const stats = w.fourme.stats();
     w.fourme.setFaults({ rate429: 0, rate5xx: 0 });
     w.microsoft.controls.clearFaults();
 
     const references = await inBatches(w.accounts, 2, (a) => referenceView(w, a));
     for (const [i, account] of w.accounts.entries()) {
-      const runs = await w.runs(account);
-      const last = runs[runs.length - 1]!;
+      const last = await lastOf(account);
       expect(last.status, `${account} ${JSON.stringify(last.counts)}`).to.equal("succeeded");
       const view = cmdbView(w.fourme, account);
       expect(duplicatesIn(view), account).to.deep.equal([]);

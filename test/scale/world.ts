@@ -49,6 +49,13 @@ export interface ReplicaProcess {
   logFile: string;
 }
 
+/** The URL with `options=-c search_path=<schema>` (kept apart from any other query parameters it has). */
+function withSearchPath(url: string, schema: string): string {
+  const u = new URL(url);
+  u.searchParams.set("options", `-c search_path=${schema}`);
+  return u.toString();
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -101,7 +108,7 @@ export class World {
     const env: Record<string, string> = {
       LOG_LEVEL: "info",
       HOST: "127.0.0.1",
-      DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema.schema}`)}`,
+      DATABASE_URL: withSearchPath(TEST_DATABASE_URL, schema.schema),
       SECRET_KEY: secretKey,
       FOURME_DOMAIN: fourme.domain,
       FOURME_GRAPHQL_URL: fourme.graphqlUrl,
