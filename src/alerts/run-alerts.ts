@@ -66,18 +66,18 @@ export async function runAlerts(
   }
   const inScopeKeys = new Set(inScope.map((d) => key(d.ci.tenantId, d.ci.deviceId)));
 
-  const serviceInstances = await serviceInstancesOf(
-    api,
-    inScope.map((d) => d.entry.ciId!),
-  );
-  const unlinked = inScope.filter((d) => !serviceInstances.get(d.entry.ciId!)).length;
+  // One counting request (not a read of every imported CI): our active CIs in 4me without a service instance.
+  let unlinked: number | undefined;
   if (deps.writeUnlinkedCis) {
     try {
+      unlinked = await api.countCisWithoutServiceInstance();
       await deps.writeUnlinkedCis(unlinked);
     } catch (err) {
       log.warn({ err: (err as Error).message }, "unlinked CI count not written");
     }
   }
+  // Only a new request carries its CI's service instance: read below for the creates alone.
+  let serviceInstances = new Map<string, string | undefined>();
 
   const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
   const devicesWith = (people: (ci: MappedCi) => string | undefined): AlertDevice[] =>
@@ -139,6 +139,10 @@ export async function runAlerts(
   const creates = plan.actions.filter((a) => a.kind === "create");
   if (creates.length > 0) {
     const creating = new Set(creates.map((a) => key(a.tenantId, a.deviceId)));
+    serviceInstances = await serviceInstancesOf(
+      api,
+      inScope.filter(({ ci }) => creating.has(key(ci.tenantId, ci.deviceId))).map((d) => d.entry.ciId!),
+    );
     const people = await personOf(
       api,
       inScope.filter(({ ci }) => creating.has(key(ci.tenantId, ci.deviceId))),
