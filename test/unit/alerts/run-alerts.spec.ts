@@ -26,6 +26,8 @@ class FakeFourMe {
   requests: (Request & { notes: string[] })[] = [];
   calls: Call[] = [];
   failNext = new Set<string>();
+  /** What 4me answers when asked how many of our active CIs have no service instance. */
+  unlinkedCis = 0;
   private n = 0;
 
   private call(op: string, arg?: unknown) {
@@ -36,6 +38,10 @@ class FakeFourMe {
 
   api(): CustomerApi {
     const api = {
+      countCisWithoutServiceInstance: async (): Promise<number> => {
+        this.call("countCisWithoutServiceInstance");
+        return this.unlinkedCis;
+      },
       findCisByIds: async (ids: string[]): Promise<Ci[]> => {
         this.call("findCisByIds", ids);
         return ids.map((id) => ({ id, name: `CI ${id}`, serviceInstanceIds: [] }) as unknown as Ci);
@@ -335,7 +341,9 @@ describe("runAlerts", () => {
     fourme.calls = [];
     const later = await run([]);
     expect(later["alerts_gone_noted"] ?? 0).to.equal(0);
-    expect(fourme.calls.filter((c) => c.op !== "findRequestsBySource")).to.deep.equal([]);
+    expect(
+      fourme.calls.filter((c) => c.op !== "findRequestsBySource" && c.op !== "countCisWithoutServiceInstance"),
+    ).to.deep.equal([]);
   });
 
   it("goes on when the unlinked CI count cannot be written", async () => {
@@ -348,9 +356,26 @@ describe("runAlerts", () => {
     expect(counts["alerts_created"]).to.equal(1);
   });
 
-  it("writes the count of imported CIs without a service instance", async () => {
+  it("writes the count of our CIs without a service instance as 4me counts it, in one request", async () => {
     await imported(["dev-2", "dev-3"]);
+    fourme.unlinkedCis = 3;
     await run([DEVICE, "dev-2", "dev-3"]);
     expect(unlinkedWrites).to.deep.equal([3]);
+    // No device alerts, so no CI is read: the count is one request whatever the fleet size.
+    expect(fourme.calls.map((c) => c.op)).to.deep.equal(["countCisWithoutServiceInstance"]);
+
+    fourme.unlinkedCis = 2;
+    fourme.failNext.add("countCisWithoutServiceInstance");
+    await run([DEVICE, "dev-2", "dev-3"]);
+    await run([DEVICE, "dev-2", "dev-3"]);
+    expect(unlinkedWrites, "nothing is written when the count fails").to.deep.equal([3, 2]);
+  });
+
+  it("reads the service instance of the CIs that get a new request only", async () => {
+    await imported(["dev-2", "dev-3"]);
+    failing("dev-2");
+    await run([DEVICE, "dev-2", "dev-3"]);
+    expect(fourme.calls.filter((c) => c.op === "findCisByIds").map((c) => c.arg)).to.deep.equal([["ci-dev-2"]]);
+    expect(fourme.writes()).to.equal(1);
   });
 });
