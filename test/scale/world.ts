@@ -3,7 +3,7 @@
 // administrator would (install → tenant domain → consent → form save), with each delivery sent to the next replica.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createWriteStream, mkdtempSync, readFileSync, type WriteStream } from "node:fs";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -303,6 +303,9 @@ export class World {
       await admin.end();
     }
     await this.schema.drop();
+    // The replicas' logs go with the world, unless kept to look into (SCALE_KEEP_LOGS=1).
+    if (process.env.SCALE_KEEP_LOGS === "1") console.log(`      replica logs kept in ${this.logDir}`);
+    else rmSync(this.logDir, { recursive: true, force: true });
   }
 }
 
