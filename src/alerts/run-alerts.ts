@@ -13,7 +13,7 @@ import type { DeviceCompliance } from "../intune/types.js";
 import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
-import type { MappedCi } from "../sync/map-device.js";
+import type { FleetDevice } from "../sync/map-device.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
 import {
   alertSourceId,
@@ -59,7 +59,7 @@ export async function runAlerts(
 
   // In scope: read this run, let in by the filters, and imported (its CI is in the ledger).
   const mapped = new Map(fleet.mapped.map((c) => [key(c.tenantId, c.deviceId), c]));
-  const inScope: { ci: MappedCi; entry: LedgerEntry }[] = [];
+  const inScope: { ci: FleetDevice; entry: LedgerEntry }[] = [];
   for (const ci of fleet.mapped) {
     const entry = ledger.get(key(ci.tenantId, ci.deviceId));
     if (entry && isImported(ci.deviceClass, deps.filters)) inScope.push({ ci, entry });
@@ -80,7 +80,7 @@ export async function runAlerts(
   let serviceInstances = new Map<string, string | undefined>();
 
   const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
-  const devicesWith = (people: (ci: MappedCi) => string | undefined): AlertDevice[] =>
+  const devicesWith = (people: (ci: FleetDevice) => string | undefined): AlertDevice[] =>
     inScope.map(({ ci, entry }) => {
       const t = troubled.get(key(ci.tenantId, ci.deviceId));
       const tenant = tenantById.get(ci.tenantId);
@@ -242,8 +242,11 @@ async function openRequestOf(api: CustomerApi, sourceID: string, previousId?: st
  * request (the sync's lookups are cached in the CustomerApi). The ledger's userId is not used: it may still name a
  * previous user.
  */
-async function personOf(api: CustomerApi, devices: { ci: MappedCi }[]): Promise<(ci: MappedCi) => string | undefined> {
-  const addresses = (ci: MappedCi) =>
+async function personOf(
+  api: CustomerApi,
+  devices: { ci: FleetDevice }[],
+): Promise<(ci: FleetDevice) => string | undefined> {
+  const addresses = (ci: FleetDevice) =>
     [ci.primaryUser?.email, ci.primaryUser?.upn].filter((a): a is string => !!a).map((a) => a.toLowerCase());
   const wanted = devices.flatMap(({ ci }) => addresses(ci));
   const found = wanted.length > 0 ? await api.findPeopleByEmails(wanted) : new Map<string, string>();
@@ -262,13 +265,12 @@ async function serviceInstancesOf(api: CustomerApi, ciIds: string[]): Promise<Ma
 }
 
 /** The mapper writes the state as a label; only "Compliant" matters here (it resolves an open request). */
-function complianceOfCi(ci: MappedCi): string | null {
-  const f = ci.customFields.find((c) => c.id === "intune_compliance");
-  return f?.value === "Compliant" ? "compliant" : null;
+function complianceOfCi(ci: FleetDevice): string | null {
+  return ci.compliance === "Compliant" ? "compliant" : null;
 }
 
 async function readCompliance(
-  inScope: { ci: MappedCi }[],
+  inScope: { ci: FleetDevice }[],
   troubled: Map<string, TroubledDevice>,
   tenantById: Map<string, TenantRecord>,
   deps: RunAlertsDeps,
@@ -308,7 +310,7 @@ async function readCompliance(
 /** Open alerts whose device left Intune (tenant read completely) or is no longer imported. */
 function goneDevices(
   alerts: AlertEntry[],
-  mapped: Map<string, MappedCi>,
+  mapped: Map<string, FleetDevice>,
   inScope: Set<string>,
   completeTenants: Set<string>,
 ): GoneDevice[] {

@@ -13,8 +13,12 @@ import type { DiscoveredResult, ProductFields } from "../fourme/types.js";
 import type { Ci } from "../fourme/types.js";
 import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
 import { serialKey } from "./serial.js";
-import { planUserChange, userWriteMode, type SyncPlan, type WriteItem } from "./plan.js";
+import type { FleetDevice, MappedCi } from "./map-device.js";
+import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
 import { productFor } from "./products.js";
+
+/** A planned write as the plan holds it: its device is a full CI or a run's compact record. */
+type Item = WriteItem<PlanDevice>;
 
 export interface ApplyDeps {
   account: string;
@@ -25,6 +29,8 @@ export interface ApplyDeps {
   uiExtensionId?: string;
   supportTeam?: string;
   onBatch?: (written: number, total: number) => void;
+  /** The full CIs of compact records (FleetRead.cis), loaded per batch just before its upload. */
+  loadCis?: (devices: readonly FleetDevice[]) => MappedCi[];
 }
 
 export interface ApplyResult {
@@ -32,7 +38,7 @@ export interface ApplyResult {
   errors: string[];
 }
 
-export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyResult> {
+export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: ApplyDeps): Promise<ApplyResult> {
   const result: ApplyResult = { counts: {}, errors: [] };
   const count = (k: string, n = 1) => (result.counts[k] = (result.counts[k] ?? 0) + n);
   let written = 0;
@@ -75,7 +81,7 @@ export async function applyPlan(plan: SyncPlan, deps: ApplyDeps): Promise<ApplyR
  * productID, so an existing product without one gets our source and sourceID once and is matched on that.
  */
 async function reuseExistingProducts(
-  items: readonly WriteItem[],
+  items: readonly Item[],
   deps: ApplyDeps,
   result: ApplyResult,
   productUpdates: Map<string, ProductFields>,
@@ -122,11 +128,11 @@ async function reuseExistingProducts(
 /** What the existing CIs say about each new device with a serial: read once per run, before the first batch. */
 interface SerialMatches {
   /** The devices that met an existing CI (no entry: a new CI). */
-  matches: Map<WriteItem, CiMatch>;
+  matches: Map<Item, CiMatch>;
   /** Matched CIs that need our source and sourceID before the upload (the upload cannot take them over itself). */
-  takeovers: Map<WriteItem, string>;
+  takeovers: Map<Item, string>;
   /** Takeovers 4me refused, with its reason: those devices are skipped. */
-  refused: Map<WriteItem, string>;
+  refused: Map<Item, string>;
   /** The lookup failed: batches with new devices that have a serial fail (and are retried next run). */
   error?: unknown;
 }
@@ -137,7 +143,7 @@ interface SerialMatches {
  * shown; a product with another extension is left alone.
  */
 async function findSerialMatches(
-  items: readonly WriteItem[],
+  items: readonly Item[],
   deps: ApplyDeps,
   productUpdates: Map<string, ProductFields>,
 ): Promise<SerialMatches> {
@@ -198,7 +204,7 @@ async function takeOver(serials: SerialMatches, deps: ApplyDeps) {
 }
 
 /** Every person the run's devices need, in a few wide requests; the batches then find them in the run's cache. */
-async function prefetchPeople(items: readonly WriteItem[], deps: ApplyDeps) {
+async function prefetchPeople(items: readonly Item[], deps: ApplyDeps) {
   try {
     await deps.api.prefetchPeople(
       items.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e),
@@ -215,7 +221,7 @@ async function prefetchPeople(items: readonly WriteItem[], deps: ApplyDeps) {
  * (4me-platform.md §8.6). We leave that to it only where it cannot pick another CI than ours: the serial is on this
  * one CI only, written exactly as we send it, and no discovery source claimed the CI. Otherwise one update first.
  */
-function uploadTakesOver(item: WriteItem, ci: Ci | undefined, perSerial: ReadonlyMap<string, number>): boolean {
+function uploadTakesOver(item: Item, ci: Ci | undefined, perSerial: ReadonlyMap<string, number>): boolean {
   return (
     !!ci &&
     !ci.source &&
@@ -227,18 +233,18 @@ function uploadTakesOver(item: WriteItem, ci: Ci | undefined, perSerial: Readonl
 
 /** New devices take their serial match: ambiguous ones are skipped, taken-over CIs get our source and sourceID. */
 async function resolveNewCis(
-  batch: WriteItem[],
+  batch: Item[],
   serials: SerialMatches,
   deps: ApplyDeps,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
 ) {
   /** New devices that found their CI in 4me already (and the CI): the upload updates those CIs, it creates none. */
-  const matched = new Map<WriteItem, string>();
+  const matched = new Map<Item, string>();
   const fresh = batch.filter((i) => !i.ledger?.ciId && i.ci.serialNr);
   if (fresh.length === 0) return { writable: batch, matched };
   if (serials.error) throw serials.error;
-  const skip = new Set<WriteItem>();
+  const skip = new Set<Item>();
   for (const item of fresh) {
     const m = serials.matches.get(item) ?? { kind: "new" };
     if (m.kind === "ambiguous_serial") {
@@ -272,15 +278,15 @@ async function resolveNewCis(
  * CI and create a second one. One read per batch of linked devices finds those CIs; they get the new sourceID first.
  */
 async function alignLinkedCis(
-  batch: WriteItem[],
+  batch: Item[],
   deps: ApplyDeps,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
-): Promise<WriteItem[]> {
+): Promise<Item[]> {
   const linked = batch.filter((i) => i.ledger?.ciId);
   if (linked.length === 0) return batch;
   const current = new Map((await deps.api.findCisByIds(linked.map((i) => i.ledger!.ciId!))).map((c) => [c.id, c]));
-  const skip = new Set<WriteItem>();
+  const skip = new Set<Item>();
   for (const item of linked) {
     const ci = current.get(item.ledger!.ciId!);
     // Gone from 4me (deleted by hand): the upload finds nothing under the sourceID and creates it again.
@@ -299,17 +305,18 @@ async function alignLinkedCis(
 }
 
 async function uploadBatch(
-  batch: WriteItem[],
+  batch: Item[],
   deps: ApplyDeps,
   productIdBySourceId: Map<string, string>,
   count: (k: string, n?: number) => void,
   result: ApplyResult,
-  matched: ReadonlyMap<WriteItem, string>,
+  matched: ReadonlyMap<Item, string>,
 ) {
   if (batch.length === 0) return;
   const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
   const people = await deps.api.findPeopleByEmails(emails);
-  const prepared = prepareUpload(batch, {
+  const full = withFullCis(batch, deps);
+  const prepared = prepareUpload(full, {
     people,
     uiExtensionId: deps.uiExtensionId,
     productIdBySourceId,
@@ -317,14 +324,14 @@ async function uploadBatch(
   });
   count("users_not_found", prepared.usersNotFound.length);
   let res = await deps.api.uploadDiscovered(prepared.upload);
-  res = await retryCustomFieldRefusals(batch, res, prepared.upload, deps, count, {
+  res = await retryCustomFieldRefusals(full, res, prepared.upload, deps, count, {
     people,
     uiExtensionId: deps.uiExtensionId,
     productIdBySourceId,
     supportTeam: deps.supportTeam,
   });
   const bySourceId = new Map(res.items.filter((i) => i.sourceID).map((i) => [i.sourceID!, i]));
-  const written: { item: WriteItem; ciId: string; productId?: string; personId?: string }[] = [];
+  const written: { item: Item; ciId: string; productId?: string; personId?: string }[] = [];
   for (const item of batch) {
     const r = bySourceId.get(item.ci.sourceID);
     if (!r) {
@@ -437,11 +444,11 @@ function sourceIdAt(upload: PreparedUpload["upload"], path: string[] | undefined
  * items whose CI could not be updated (their error is in the result).
  */
 async function replaceOwnUsers(
-  items: { item: WriteItem; ciId: string; personId?: string }[],
+  items: { item: Item; ciId: string; personId?: string }[],
   deps: ApplyDeps,
   result: ApplyResult,
-): Promise<Set<WriteItem>> {
-  const failed = new Set<WriteItem>();
+): Promise<Set<Item>> {
+  const failed = new Set<Item>();
   if (items.length === 0) return failed;
   let current: Map<string, string[]>;
   try {
@@ -466,7 +473,7 @@ async function replaceOwnUsers(
 }
 
 /** Unchanged devices whose user was not in 4me last time: link those that are there now, nothing else. */
-async function retryUsers(items: readonly WriteItem[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
+async function retryUsers(items: readonly Item[], deps: ApplyDeps, count: (k: string, n?: number) => void) {
   if (items.length === 0) return;
   const emails = items.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
   const people = await deps.api.findPeopleByEmails(emails);
@@ -500,7 +507,12 @@ async function retryUsers(items: readonly WriteItem[], deps: ApplyDeps, count: (
     );
 }
 
-async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: number) => void, result: ApplyResult) {
+async function retire(
+  plan: SyncPlan<PlanDevice>,
+  deps: ApplyDeps,
+  count: (k: string, n?: number) => void,
+  result: ApplyResult,
+) {
   if (plan.toRetire.length === 0) return;
   const remarks = new Map(
     (await deps.api.findCisByIds(plan.toRetire.map((r) => r.ledgerEntry.ciId!))).map((c) => [c.id, c.remarks ?? ""]),
@@ -529,6 +541,15 @@ async function retire(plan: SyncPlan, deps: ApplyDeps, count: (k: string, n?: nu
       result.errors.push(`retire: ${done.length} CIs retired in 4me, not recorded: ${(err as Error).message}`);
     }
   }
+}
+
+/** The batch's items with their full CIs (the same order): compact records are loaded from the run's store. */
+function withFullCis(batch: readonly Item[], deps: ApplyDeps): WriteItem[] {
+  const compact = batch.flatMap((i) => ("customFields" in i.ci ? [] : [i.ci]));
+  if (compact.length && !deps.loadCis) throw new Error("compact devices to write, but no loadCis to load their CIs");
+  const loaded = compact.length ? deps.loadCis!(compact) : [];
+  let next = 0;
+  return batch.map((i) => ({ ...i, ci: "customFields" in i.ci ? i.ci : loaded[next++] }));
 }
 
 /** 4me refused the app's credentials: nothing else can work, so the run stops and the instance is suspended. */

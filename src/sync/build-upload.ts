@@ -1,6 +1,7 @@
 // Turns one batch of planned writes into a discoveredConfigurationItems upload: categories → products → CIs
 // (4me-platform.md §8.6). Pure: people and product decisions are looked up before and passed in.
 import type { DiscoveredCategory, DiscoveredCi, DiscoveredProduct, DiscoveredUpload } from "../fourme/types.js";
+import type { MappedCi } from "./map-device.js";
 import type { WriteItem } from "./plan.js";
 import { productFor } from "./products.js";
 
@@ -25,7 +26,10 @@ export interface PreparedUpload {
   usersNotFound: string[];
 }
 
-export function personOf(item: WriteItem, people: ReadonlyMap<string, string>): string | undefined {
+export function personOf(
+  item: { ci: Pick<MappedCi, "primaryUser"> },
+  people: ReadonlyMap<string, string>,
+): string | undefined {
   const u = item.ci.primaryUser;
   if (!u) return undefined;
   return (u.email && people.get(u.email)) || (u.upn && people.get(u.upn)) || undefined;

@@ -5,15 +5,22 @@ import type { RetireStatus } from "../app-instance/settings.js";
 import type { LedgerEntry } from "../store/types.js";
 import { exclusionReason, type ExclusionReason, type ImportFilters } from "./filters.js";
 import { fingerprintCi } from "./fingerprint.js";
-import type { MappedCi } from "./map-device.js";
+import type { FleetDevice, MappedCi } from "./map-device.js";
 import { resolveSerialDuplicates } from "./match.js";
 
 /** `discoveredConfigurationItems` takes at most 100 CIs per call (4me-platform.md §8.6). */
 export const BULK_LIMIT = 100;
 
-export interface PlanSyncInput {
+/** A device to plan: a full mapped CI, or the compact record a run holds (with its fingerprint computed). */
+export type PlanDevice = MappedCi | FleetDevice;
+
+function fingerprintOf(d: PlanDevice): string {
+  return "fingerprint" in d ? d.fingerprint : fingerprintCi(d);
+}
+
+export interface PlanSyncInput<D extends PlanDevice = MappedCi> {
   /** Every device of this run that mapped, in scope or not. */
-  devices: readonly MappedCi[];
+  devices: readonly D[];
   /** Devices read but not mappable (mapDevice's skips): counted, and never retired since they are still in Intune. */
   unmapped?: readonly { tenantId: string; deviceId: string; reason: string }[];
   ledger: readonly LedgerEntry[];
@@ -32,8 +39,8 @@ export interface PlanSyncInput {
 /** new: no CI linked yet; changed: fingerprint differs; reactivated: CI was retired; user: only the user lookup is retried. */
 export type WriteReason = "new" | "changed" | "reactivated" | "user";
 
-export interface WriteItem {
-  ci: MappedCi;
+export interface WriteItem<D extends PlanDevice = MappedCi> {
+  ci: D;
   /** Store this in the ledger once the write succeeded. */
   fingerprint: string;
   reason: WriteReason;
@@ -58,21 +65,21 @@ export interface SkippedDevice {
   detail?: string;
 }
 
-export interface SyncPlan {
+export interface SyncPlan<D extends PlanDevice = MappedCi> {
   /** New, changed and reactivated devices, in input order. */
-  toWrite: WriteItem[];
+  toWrite: WriteItem<D>[];
   /** `toWrite` in bulk calls of at most `chunkSize`. */
-  batches: WriteItem[][];
+  batches: WriteItem<D>[][];
   /** Devices in scope whose fingerprint is unchanged: nothing is written for them. */
   unchanged: number;
   toRetire: RetireItem[];
   /** The subset of `toWrite` that brings a retired CI back (status is set to the mapped status by the write). */
-  toReactivate: WriteItem[];
+  toReactivate: WriteItem<D>[];
   /**
    * Unchanged devices with a primary user but no 4me person linked yet (not found last time). Look them up; write
    * only those now found. Costs lookups, never mutations, when nothing changed.
    */
-  userRetry: WriteItem[];
+  userRetry: WriteItem<D>[];
   /**
    * Ledger entries whose CI another device of this run now owns (a re-enrolled device took it over by serial):
    * store them as given (retired, ciId cleared) and do not touch 4me, so retiring the old record never retires
@@ -90,12 +97,12 @@ export function ledgerKey(tenantId: string, deviceId: string): string {
   return `${tenantId}\u0000${deviceId}`;
 }
 
-export function planSync(input: PlanSyncInput): SyncPlan {
+export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D>): SyncPlan<D> {
   const counts: Record<string, number> = {};
   const count = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
   const unmapped = input.unmapped ?? [];
   const ledger = new Map(input.ledger.map((e) => [ledgerKey(e.tenantId, e.deviceId), e]));
-  const plan: SyncPlan = {
+  const plan: SyncPlan<D> = {
     toWrite: [],
     batches: [],
     unchanged: 0,
@@ -116,7 +123,7 @@ export function planSync(input: PlanSyncInput): SyncPlan {
     return plan;
   }
 
-  const inScope: MappedCi[] = [];
+  const inScope: D[] = [];
   for (const ci of input.devices) {
     const reason = exclusionReason(ci.deviceClass, input.filters);
     if (reason === null) inScope.push(ci);
@@ -127,7 +134,7 @@ export function planSync(input: PlanSyncInput): SyncPlan {
   }
   count("in_scope", inScope.length);
 
-  const linked = (ci: MappedCi) => {
+  const linked = (ci: D) => {
     const e = ledger.get(ledgerKey(ci.tenantId, ci.deviceId));
     return !!e?.ciId && !e.retired;
   };
@@ -139,8 +146,13 @@ export function planSync(input: PlanSyncInput): SyncPlan {
 
   for (const ci of winners) {
     const entry = ledger.get(ledgerKey(ci.tenantId, ci.deviceId));
-    const fingerprint = fingerprintCi(ci);
-    const item = (reason: WriteReason): WriteItem => ({ ci, fingerprint, reason, ...(entry ? { ledger: entry } : {}) });
+    const fingerprint = fingerprintOf(ci);
+    const item = (reason: WriteReason): WriteItem<D> => ({
+      ci,
+      fingerprint,
+      reason,
+      ...(entry ? { ledger: entry } : {}),
+    });
     if (!entry?.ciId) {
       plan.toWrite.push(item("new"));
       count("to_create");
@@ -165,11 +177,11 @@ export function planSync(input: PlanSyncInput): SyncPlan {
   return plan;
 }
 
-function planRetirement(
-  input: PlanSyncInput,
-  plan: SyncPlan,
+function planRetirement<D extends PlanDevice>(
+  input: PlanSyncInput<D>,
+  plan: SyncPlan<D>,
   count: (k: string, n?: number) => void,
-  winners: readonly MappedCi[],
+  winners: readonly D[],
 ): void {
   const present = new Set([...input.devices, ...(input.unmapped ?? [])].map((d) => ledgerKey(d.tenantId, d.deviceId)));
   const excluded = new Map(plan.excluded.map((e) => [ledgerKey(e.tenantId, e.deviceId), e.reason]));
@@ -230,7 +242,7 @@ const EXCLUSION_TEXT: Record<ExclusionReason, string> = {
   user_deleted: "devices whose user was deleted are not imported",
 };
 
-function skip(plan: SyncPlan, count: (k: string) => void, s: SkippedDevice): void {
+function skip(plan: SyncPlan<PlanDevice>, count: (k: string) => void, s: SkippedDevice): void {
   plan.skipped.push(s);
   count(`skipped:${s.reason}`);
 }

@@ -1,5 +1,6 @@
-// Reads every connected tenant of an account page by page and maps each device. Holds only mapped CIs (what the
-// plan needs) and a compact list of devices with compliance trouble (what the alerts need), never raw pages.
+// Reads every connected tenant of an account page by page and maps each device. Holds per device only a compact
+// record (what the plan and the alerts need) and puts the full mapped CI in a CiStore (loaded again per batch
+// written), plus a compact list of devices with compliance trouble (what the alerts need); never raw pages.
 import { AuthorizationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { BreakdownAccumulator, type FleetBreakdown } from "../intune/breakdown.js";
@@ -7,7 +8,9 @@ import { cloudEndpoints, type CloudOverrides } from "../intune/clouds.js";
 import type { IntuneClient } from "../intune/intune-client.js";
 import type { IntuneDevice } from "../intune/types.js";
 import type { TenantRecord } from "../store/types.js";
-import { mapDevice, type MappedCi } from "./map-device.js";
+import { MemoryCiStore, type CiStore } from "./ci-store.js";
+import { fingerprintCi } from "./fingerprint.js";
+import { mapDevice, type FleetDevice, type MappedCi } from "./map-device.js";
 
 /** States whose failing policies are read for alerts (issue 5). */
 export const TROUBLED_STATES = new Set(["noncompliant", "inGracePeriod", "conflict", "error"]);
@@ -18,7 +21,10 @@ export type TroubledDevice = Pick<
 >;
 
 export interface FleetRead {
-  mapped: MappedCi[];
+  /** Every device that mapped, compactly; its full CI is in `cis` at its `row`. */
+  mapped: FleetDevice[];
+  /** The full CIs of `mapped`: the caller closes it when the run ends. */
+  cis: CiStore;
   unmapped: { tenantId: string; deviceId: string; reason: string }[];
   /** Tenants whose every page was read: only their missing devices may be retired. */
   completeTenantIds: string[];
@@ -45,11 +51,14 @@ export interface ReadFleetDeps {
   now: Date;
   logger: Logger;
   onPage?: (devicesSoFar: number) => void;
+  /** Where the full CIs go; in memory unless given (a run passes a SqliteCiStore). */
+  cis?: CiStore;
 }
 
 export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
   const out: FleetRead = {
     mapped: [],
+    cis: deps.cis ?? new MemoryCiStore(),
     unmapped: [],
     completeTenantIds: [],
     scanComplete: true,
@@ -82,7 +91,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
             out.unmapped.push({ tenantId: result.tenantId, deviceId: result.deviceId, reason: result.reason });
             continue;
           }
-          out.mapped.push(shared.ci(result.ci));
+          out.mapped.push(compact(shared.ci(result.ci), out.cis));
           for (const w of result.warnings) out.counts[`cleaned:${w}`] = (out.counts[`cleaned:${w}`] ?? 0) + 1;
           if (device.complianceState && TROUBLED_STATES.has(device.complianceState)) {
             out.troubled.push({
@@ -109,6 +118,25 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
   }
   out.breakdown = acc.result();
   return out;
+}
+
+/** The record a run holds for a mapped device; the CI itself goes to the store. */
+function compact(ci: MappedCi, cis: CiStore): FleetDevice {
+  const compliance = ci.customFields.find((f) => f.id === "intune_compliance")?.value;
+  return {
+    tenantId: ci.tenantId,
+    deviceId: ci.deviceId,
+    deviceClass: ci.deviceClass,
+    name: ci.name,
+    sourceID: ci.sourceID,
+    product: ci.product,
+    fingerprint: fingerprintCi(ci),
+    row: cis.put(ci),
+    ...(ci.serialNr !== undefined ? { serialNr: ci.serialNr } : {}),
+    ...(ci.lastSeenAt !== undefined ? { lastSeenAt: ci.lastSeenAt } : {}),
+    ...(ci.primaryUser ? { primaryUser: ci.primaryUser } : {}),
+    ...(typeof compliance === "string" ? { compliance } : {}),
+  };
 }
 
 /** Custom fields whose value is one per device: never worth sharing. */

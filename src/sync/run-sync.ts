@@ -10,6 +10,7 @@ import type { IntuneClient } from "../intune/intune-client.js";
 import type { AppInstanceWriter } from "../intune/tenant-fields.js";
 import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
 import { applyPlan } from "./apply-plan.js";
+import { SqliteCiStore } from "./ci-store.js";
 import { planSync } from "./plan.js";
 import { readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
@@ -88,8 +89,12 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   log.info({ trigger, tenants: tenants.length }, "sync started");
   await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
 
+  // The run's full CIs wait on disk between the read and their batch (issue 6: memory at 100,000 devices).
+  let cis: SqliteCiStore | undefined;
   try {
+    cis = new SqliteCiStore();
     const fleet = await readFleet({
+      cis,
       tenants,
       clientFor: deps.intuneClient,
       microsoft: deps.microsoft,
@@ -139,6 +144,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       now: startedAt,
       uiExtensionId,
       supportTeam: settings.supportTeam,
+      loadCis: (devices) => fleet.cis.load(devices.map((d) => d.row)),
       onBatch: (done, total) => {
         beat();
         deps.onProgress?.({ phase: "write", done, total });
@@ -169,6 +175,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     errors.push((err as Error).message);
     log.error({ err: (err as Error).message }, "sync failed");
     if (err instanceof FourMeCredentialsError) fatal = err;
+  } finally {
+    cis?.close();
   }
 
   const endedAt = now();

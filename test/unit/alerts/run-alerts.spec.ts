@@ -11,7 +11,8 @@ import { silentLogger } from "../../../src/logger.js";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import type { AlertEntry, InstanceStore } from "../../../src/store/types.js";
 import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
-import type { MappedCi } from "../../../src/sync/map-device.js";
+import { MemoryCiStore } from "../../../src/sync/ci-store.js";
+import type { FleetDevice } from "../../../src/sync/map-device.js";
 import type { FleetRead } from "../../../src/sync/read-fleet.js";
 import { bitLocker, firewallAntivirus, NOW, SETTINGS, TENANT } from "./fixtures.js";
 
@@ -94,21 +95,20 @@ class FakeFourMe {
   }
 }
 
-function mapped(deviceId: string): MappedCi {
+function mapped(deviceId: string, row: number): FleetDevice {
   return {
     tenantId: TENANT,
     deviceId,
     deviceClass: { platform: "windows", ownership: "company", userState: "user" },
     name: `LAPTOP-${deviceId}`,
-    systemID: deviceId,
-    source: "Intune",
     sourceID: deviceId,
-    status: "in_production",
     lastSeenAt: "2025-06-02T06:41:09Z",
-    product: {} as MappedCi["product"],
+    product: {} as FleetDevice["product"],
     primaryUser: { email: `user.${deviceId}@contoso.com` },
-    customFields: [{ id: "intune_compliance", value: "Compliant" }],
-  } as MappedCi;
+    compliance: "Compliant",
+    fingerprint: "",
+    row,
+  };
 }
 
 describe("runAlerts", () => {
@@ -120,6 +120,7 @@ describe("runAlerts", () => {
 
   const fleet = (deviceIds: string[]): FleetRead => ({
     mapped: deviceIds.map(mapped),
+    cis: new MemoryCiStore(),
     unmapped: [],
     completeTenantIds: [TENANT],
     scanComplete: true,

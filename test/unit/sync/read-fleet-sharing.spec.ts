@@ -5,7 +5,8 @@ import type { IntuneClient } from "../../../src/intune/intune-client.js";
 import type { IntuneDevice } from "../../../src/intune/types.js";
 import { silentLogger } from "../../../src/logger.js";
 import type { TenantRecord } from "../../../src/store/types.js";
-import { mapDevice } from "../../../src/sync/map-device.js";
+import { fingerprintCi } from "../../../src/sync/fingerprint.js";
+import { mapDevice, type MappedCi } from "../../../src/sync/map-device.js";
 import { readFleet } from "../../../src/sync/read-fleet.js";
 import { NOW, TENANT, device } from "./fixtures.js";
 
@@ -58,10 +59,29 @@ describe("readFleet: the mapped CIs a run holds", () => {
       qualifySourceId: false,
       ciStatus: "in_production",
     };
-    expect(fleet.mapped).to.deep.equal(devices.map((d) => (mapDevice(fresh(d), ctx) as { ci: unknown }).ci));
-    const [a, b] = fleet.mapped;
+    const cis = devices.map((d) => (mapDevice(fresh(d), ctx) as { ci: MappedCi }).ci);
+    // The full CIs are in the store, exactly as mapped; the run holds a compact record of each.
+    expect(fleet.cis.load(fleet.mapped.map((d) => d.row))).to.deep.equal(cis);
+    expect(fleet.mapped).to.deep.equal(
+      cis.map((ci, row) => ({
+        tenantId: ci.tenantId,
+        deviceId: ci.deviceId,
+        deviceClass: ci.deviceClass,
+        name: ci.name,
+        sourceID: ci.sourceID,
+        product: ci.product,
+        fingerprint: fingerprintCi(ci),
+        row,
+        serialNr: ci.serialNr,
+        lastSeenAt: ci.lastSeenAt,
+        primaryUser: ci.primaryUser,
+        compliance: ci.customFields.find((f) => f.id === "intune_compliance")!.value,
+      })),
+    );
+    const [a, b] = fleet.cis.load([0, 1]);
     expect(a.product).to.equal(b.product);
     expect(a.deviceClass).to.equal(b.deviceClass);
+    expect(fleet.mapped[0].product).to.equal(fleet.mapped[1].product);
     const field = (ci: typeof a, id: string) => ci.customFields.find((f) => f.id === id)!;
     expect(field(a, "intune_os_version")).to.equal(field(b, "intune_os_version"));
     expect(field(a, "intune_device_id")).to.not.equal(field(b, "intune_device_id"));
