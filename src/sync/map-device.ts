@@ -72,7 +72,7 @@ export interface FleetDevice extends Pick<
   fingerprint: string;
   /** The CI's "intune_compliance" label ("Compliant", …), for the alerts pass. */
   compliance?: string;
-  /** Where the full CI is in the run's CiStore. */
+  /** Where the full CI is in the run's CiStore; -1 when it was not kept (an unchanged device: never written). */
   row: number;
 }
 

@@ -7,10 +7,11 @@ import { BreakdownAccumulator, type FleetBreakdown } from "../intune/breakdown.j
 import { cloudEndpoints, type CloudOverrides } from "../intune/clouds.js";
 import type { IntuneClient } from "../intune/intune-client.js";
 import type { IntuneDevice } from "../intune/types.js";
-import type { TenantRecord } from "../store/types.js";
+import type { LedgerEntry, TenantRecord } from "../store/types.js";
 import { MemoryCiStore, type CiStore } from "./ci-store.js";
 import { fingerprintCi } from "./fingerprint.js";
 import { mapDevice, type FleetDevice, type MappedCi } from "./map-device.js";
+import { ledgerKey } from "./plan.js";
 
 /** States whose failing policies are read for alerts (issue 5). */
 export const TROUBLED_STATES = new Set(["noncompliant", "inGracePeriod", "conflict", "error"]);
@@ -53,6 +54,24 @@ export interface ReadFleetDeps {
   onPage?: (devicesSoFar: number) => void;
   /** Where the full CIs go; in memory unless given (a run passes a SqliteCiStore). */
   cis?: CiStore;
+  /**
+   * Whether a device's full CI may be written this run (keep it); by default every CI is kept. A run passes
+   * `mayBeWritten` with its ledger, so an unchanged re-sync stores no CI at all.
+   */
+  keepCi?: (device: { tenantId: string; deviceId: string; fingerprint: string }) => boolean;
+}
+
+/**
+ * False only for a device whose ledger entry links an active CI written with this very fingerprint: planSync never
+ * writes it ("unchanged"; a user retry needs no full CI). New, changed and reactivated devices are kept.
+ */
+export function mayBeWritten(
+  ledger: readonly LedgerEntry[],
+): (device: { tenantId: string; deviceId: string; fingerprint: string }) => boolean {
+  const unchanged = new Map<string, string>();
+  for (const e of ledger)
+    if (e.ciId && !e.retired && e.fingerprint) unchanged.set(ledgerKey(e.tenantId, e.deviceId), e.fingerprint);
+  return (d) => unchanged.get(ledgerKey(d.tenantId, d.deviceId)) !== d.fingerprint;
 }
 
 export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
@@ -91,7 +110,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
             out.unmapped.push({ tenantId: result.tenantId, deviceId: result.deviceId, reason: result.reason });
             continue;
           }
-          out.mapped.push(compact(shared.ci(result.ci), out.cis));
+          out.mapped.push(compact(shared.ci(result.ci), out.cis, deps.keepCi));
           for (const w of result.warnings) out.counts[`cleaned:${w}`] = (out.counts[`cleaned:${w}`] ?? 0) + 1;
           if (device.complianceState && TROUBLED_STATES.has(device.complianceState)) {
             out.troubled.push({
@@ -121,8 +140,9 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
 }
 
 /** The record a run holds for a mapped device; the CI itself goes to the store. */
-function compact(ci: MappedCi, cis: CiStore): FleetDevice {
+function compact(ci: MappedCi, cis: CiStore, keep: ReadFleetDeps["keepCi"]): FleetDevice {
   const compliance = ci.customFields.find((f) => f.id === "intune_compliance")?.value;
+  const fingerprint = fingerprintCi(ci);
   return {
     tenantId: ci.tenantId,
     deviceId: ci.deviceId,
@@ -130,8 +150,8 @@ function compact(ci: MappedCi, cis: CiStore): FleetDevice {
     name: ci.name,
     sourceID: ci.sourceID,
     product: ci.product,
-    fingerprint: fingerprintCi(ci),
-    row: cis.put(ci),
+    fingerprint,
+    row: !keep || keep({ tenantId: ci.tenantId, deviceId: ci.deviceId, fingerprint }) ? cis.put(ci) : -1,
     ...(ci.serialNr !== undefined ? { serialNr: ci.serialNr } : {}),
     ...(ci.lastSeenAt !== undefined ? { lastSeenAt: ci.lastSeenAt } : {}),
     ...(ci.primaryUser ? { primaryUser: ci.primaryUser } : {}),

@@ -12,7 +12,7 @@ import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
 import { applyPlan } from "./apply-plan.js";
 import { SqliteCiStore } from "./ci-store.js";
 import { planSync } from "./plan.js";
-import { readFleet, type FleetRead } from "./read-fleet.js";
+import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
 import type { AuthorizationError } from "../errors.js";
 import { FourMeCredentialsError } from "../fourme/token-cache.js";
@@ -93,8 +93,10 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   let cis: SqliteCiStore | undefined;
   try {
     cis = new SqliteCiStore();
+    const ledger = await deps.store.getLedger(account);
     const fleet = await readFleet({
       cis,
+      keepCi: mayBeWritten(ledger),
       tenants,
       clientFor: deps.intuneClient,
       microsoft: deps.microsoft,
@@ -115,7 +117,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     const plan = planSync({
       devices: fleet.mapped,
       unmapped: fleet.unmapped,
-      ledger: await deps.store.getLedger(account),
+      ledger,
       filters: settings.filters,
       scanComplete: fleet.scanComplete,
       completeTenantIds: fleet.completeTenantIds,

@@ -4,10 +4,12 @@ import { expect } from "chai";
 import type { IntuneClient } from "../../../src/intune/intune-client.js";
 import type { IntuneDevice } from "../../../src/intune/types.js";
 import { silentLogger } from "../../../src/logger.js";
-import type { TenantRecord } from "../../../src/store/types.js";
+import type { LedgerEntry, TenantRecord } from "../../../src/store/types.js";
 import { fingerprintCi } from "../../../src/sync/fingerprint.js";
-import { mapDevice, type MappedCi } from "../../../src/sync/map-device.js";
-import { readFleet } from "../../../src/sync/read-fleet.js";
+import { mapDevice, type FleetDevice, type MappedCi } from "../../../src/sync/map-device.js";
+import { mayBeWritten, readFleet, type ReadFleetDeps } from "../../../src/sync/read-fleet.js";
+import { planSync } from "../../../src/sync/plan.js";
+import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
 import { NOW, TENANT, device } from "./fixtures.js";
 
 const tenant: TenantRecord = {
@@ -86,5 +88,55 @@ describe("readFleet: the mapped CIs a run holds", () => {
     expect(field(a, "intune_os_version")).to.equal(field(b, "intune_os_version"));
     expect(field(a, "intune_device_id")).to.not.equal(field(b, "intune_device_id"));
     expect(field(a, "intune_device_id").value).to.equal(a.deviceId);
+  });
+
+  it("keeps only the CIs the ledger does not hold unchanged (mayBeWritten), marking the others row -1", async () => {
+    const devices = Array.from({ length: 4 }, (_, i) =>
+      device({ id: `00000000-0000-4000-8000-00000000001${i}`, serialNumber: `SN-1${i}`, deviceName: `PC-${i}` }),
+    );
+    const read = (keepCi?: ReadFleetDeps["keepCi"]) =>
+      readFleet({
+        tenants: [tenant],
+        clientFor: () => clientOf(devices),
+        microsoft: {},
+        ciStatus: "in_production",
+        now: NOW,
+        logger: silentLogger,
+        ...(keepCi ? { keepCi } : {}),
+      });
+    const first = await read();
+    const [same, changed, retired, unlinked] = first.mapped;
+    const entry = (d: FleetDevice, over: Partial<LedgerEntry>): LedgerEntry => ({
+      account: "widget-data",
+      tenantId: d.tenantId,
+      deviceId: d.deviceId,
+      ciId: `ci-${d.deviceId}`,
+      fingerprint: d.fingerprint,
+      lastSeenAt: NOW.toISOString(),
+      retired: false,
+      ...over,
+    });
+    const ledger = [
+      entry(same, {}),
+      entry(changed, { fingerprint: "older" }),
+      entry(retired, { retired: true }),
+      entry(unlinked, { ciId: undefined }),
+    ];
+    const second = await read(mayBeWritten(ledger));
+    expect(second.mapped.map((d) => d.row)).to.deep.equal([-1, 0, 1, 2]);
+    expect(second.cis.load([0, 1, 2]).map((c) => c.deviceId)).to.deep.equal(
+      [changed, retired, unlinked].map((d) => d.deviceId),
+    );
+    // What planSync writes is exactly what was kept.
+    const plan = planSync({
+      devices: second.mapped,
+      ledger,
+      filters: { ...DEFAULT_FILTERS, active: true, windows: true, android: true, ios: true, macos: true },
+      scanComplete: true,
+      now: NOW,
+      retireStatus: "removed",
+      excludedAction: "leave",
+    });
+    expect(plan.toWrite.map((w) => w.ci.row)).to.deep.equal([0, 1, 2]);
   });
 });
