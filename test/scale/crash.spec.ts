@@ -5,27 +5,17 @@ import { expect } from "chai";
 import { requirePostgres } from "../helpers/pg.js";
 import { waitFor } from "./helpers.js";
 import { World, cmdbView, duplicatesIn, inBatches, referenceView } from "./world.js";
+import { mulberry32 } from "../../src/sandbox/fleet/prng.js";
 
 const TRIALS = 10;
 const DEVICES = 150;
+// The kill points are random but reproducible from SCALE_CRASH_SEED.
 const SEED = Number(process.env.SCALE_CRASH_SEED ?? 7);
-
-/** mulberry32: the kill points are random but reproducible from SCALE_CRASH_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`scale: kill -9 a replica mid-sync (${TRIALS} trials, PostgreSQL, child processes)`, function () {
   this.timeout(240_000);
   let world: World | undefined;
-  const random = prng(SEED);
+  const random = mulberry32(SEED);
   const trials: { account: string; replica: number; delayMs: number; cisAtKill: number; cisAtEnd: number }[] = [];
 
   before(async function () {

@@ -4,21 +4,10 @@ import { expect } from "chai";
 import { makeKey } from "../../helpers/jwt.js";
 import { providerEnvelope, rawHttp, rawRequest, startReceiver, strangerKey, type Receiver } from "./harness.js";
 import { signWebhook } from "../../helpers/jwt.js";
+import { mulberry32 } from "../../../src/sandbox/fleet/prng.js";
 
 const REQUESTS = 1200;
 const SEED = 0x4d3e2a1;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("webhook receiver: fuzz", function () {
   this.timeout(30_000);
@@ -31,7 +20,7 @@ describe("webhook receiver: fuzz", function () {
   });
 
   it(`answers ${REQUESTS} random requests with 4xx, stays up, and stores nothing`, async () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const int = (n: number) => Math.floor(rand() * n);
     const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)];
     const printable = (max: number) =>

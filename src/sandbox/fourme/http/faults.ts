@@ -1,6 +1,6 @@
 // Fault injection for GraphQL requests: throttling (429 with Retry-After) and server errors, at a rate drawn from a
 // seeded generator (the same seed fails the same requests), or for the next N requests exactly.
-import { seededRandom } from "../clock.js";
+import { mulberry32 } from "../../fleet/prng.js";
 
 export interface FaultSettings {
   /** Share of requests (0–1) answered 429. */
@@ -35,7 +35,7 @@ export class FaultInjector {
 
   constructor(settings: Partial<FaultSettings> = {}) {
     this.settings = { ...NO_FAULTS, ...settings };
-    this.random = seededRandom(this.settings.seed);
+    this.random = mulberry32(this.settings.seed);
   }
 
   /** Changes settings at run time; a new seed restarts the sequence. */
@@ -45,7 +45,7 @@ export class FaultInjector {
       if (v !== undefined && !(v >= 0 && v <= 1)) throw new Error(`${k} must be between 0 and 1`);
     }
     Object.assign(this.settings, patch);
-    if (patch.seed !== undefined) this.random = seededRandom(patch.seed);
+    if (patch.seed !== undefined) this.random = mulberry32(patch.seed);
     return { ...this.settings };
   }
 
