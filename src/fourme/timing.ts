@@ -1,5 +1,6 @@
 // Time and retry arithmetic for the 4me client. Every wait goes through a Clock, so tests inject one that records
 // the delays instead of sleeping.
+import { equalJitterBackoff, parseRetryAfter } from "../retry-timing.js";
 
 export interface Clock {
   now(): number;
@@ -20,26 +21,12 @@ export interface BackoffOptions {
 
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 30_000 };
 
-/**
- * Exponential backoff with "equal jitter": half the step is fixed, half random, so replicas that failed together do
- * not retry together, yet every retry still waits at least half its step. `attempt` counts from 1.
- */
+/** Backoff before attempt `attempt` (counting from 1). */
 export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
-  const step = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(step / 2 + (step / 2) * random());
+  return equalJitterBackoff(attempt - 1, options.baseMs, options.maxMs, random);
 }
 
-/**
- * Milliseconds to wait from a `Retry-After` header: delta seconds or an HTTP date. Undefined when absent or unreadable.
- */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (value === null || value === undefined || value.trim() === "") return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
+export { parseRetryAfter };
 
 /**
  * The instant (epoch ms) a rate-limit window resets, from an `X-…-Reset` header. 4me sends epoch seconds; a small
