@@ -129,6 +129,30 @@ export const IMPORT_ALL: { id: string; value: unknown }[] = [
   { id: Field.importMacos, value: true },
 ];
 
+/**
+ * The connector settings that point it at the simulators: 4me endpoints, provider credentials and webhook key,
+ * and the Microsoft hosts with the sandbox app registration. Shared by the harness and the replica tests.
+ */
+export function simulatorEnv(fourme: FourMeSimulator, microsoft: MicrosoftSimulator): Record<string, string> {
+  return {
+    FOURME_DOMAIN: fourme.domain,
+    FOURME_GRAPHQL_URL: fourme.graphqlUrl,
+    FOURME_OAUTH_URL: fourme.oauthTokenUrl,
+    FOURME_ACCOUNT_URL_TEMPLATE: fourme.accountUrlTemplate,
+    FOURME_PROVIDER_ACCOUNT: fourme.provider.account,
+    FOURME_PROVIDER_CLIENT_ID: fourme.provider.clientId,
+    FOURME_PROVIDER_CLIENT_SECRET: fourme.provider.clientSecret,
+    FOURME_OFFERING_REFERENCE: fourme.offeringReference,
+    FOURME_WEBHOOK_PUBLIC_KEY: fourme.webhookPublicKeyPem,
+    ...(fourme.webhookAudience ? { FOURME_WEBHOOK_AUDIENCE: fourme.webhookAudience } : {}),
+    MS_CLIENT_ID: microsoft.app.clientId,
+    MS_CLIENT_SECRET: microsoft.app.clientSecret ?? "",
+    MS_LOGIN_URL: microsoft.loginUrl,
+    MS_GRAPH_URL: microsoft.graphUrl,
+    MS_ADMIN_CENTER_URL: `${microsoft.url}/intune`,
+  };
+}
+
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const account = options.account ?? DEFAULT_ACCOUNT;
   const logger = options.logger ?? silentLogger;
@@ -165,21 +189,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       LOG_LEVEL: "silent",
       DATABASE_URL: ":memory:",
       SECRET_KEY: randomBytes(32).toString("base64"),
-      FOURME_DOMAIN: fourme.domain,
-      FOURME_GRAPHQL_URL: fourme.graphqlUrl,
-      FOURME_OAUTH_URL: fourme.oauthTokenUrl,
-      FOURME_ACCOUNT_URL_TEMPLATE: fourme.accountUrlTemplate,
-      FOURME_PROVIDER_ACCOUNT: fourme.provider.account,
-      FOURME_PROVIDER_CLIENT_ID: fourme.provider.clientId,
-      FOURME_PROVIDER_CLIENT_SECRET: fourme.provider.clientSecret,
-      FOURME_OFFERING_REFERENCE: fourme.offeringReference,
-      FOURME_WEBHOOK_PUBLIC_KEY: fourme.webhookPublicKeyPem,
-      ...(fourme.webhookAudience ? { FOURME_WEBHOOK_AUDIENCE: fourme.webhookAudience } : {}),
-      MS_CLIENT_ID: microsoft.app.clientId,
-      MS_CLIENT_SECRET: microsoft.app.clientSecret ?? "",
-      MS_LOGIN_URL: microsoft.loginUrl,
-      MS_GRAPH_URL: microsoft.graphUrl,
-      MS_ADMIN_CENTER_URL: `${microsoft.url}/intune`,
+      ...simulatorEnv(fourme, microsoft),
       ...options.env,
     });
     const connector = await buildConnector(config, logger, {

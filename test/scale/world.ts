@@ -10,7 +10,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { Field, tenantField } from "../../src/app-instance/fields.js";
 import { loadOffering, readFormFiles } from "../../src/offering/definition.js";
-import { IMPORT_ALL } from "../../src/sandbox/harness.js";
+import { IMPORT_ALL, simulatorEnv } from "../../src/sandbox/harness.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { Fleet, SimTenant } from "../../src/sandbox/fleet/types.js";
 import { startFourMeSimulator, type FourMeSimulator } from "../../src/sandbox/fourme/index.js";
@@ -110,21 +110,7 @@ export class World {
       HOST: "127.0.0.1",
       DATABASE_URL: withSearchPath(TEST_DATABASE_URL, schema.schema),
       SECRET_KEY: secretKey,
-      FOURME_DOMAIN: fourme.domain,
-      FOURME_GRAPHQL_URL: fourme.graphqlUrl,
-      FOURME_OAUTH_URL: fourme.oauthTokenUrl,
-      FOURME_ACCOUNT_URL_TEMPLATE: fourme.accountUrlTemplate,
-      FOURME_PROVIDER_ACCOUNT: fourme.provider.account,
-      FOURME_PROVIDER_CLIENT_ID: fourme.provider.clientId,
-      FOURME_PROVIDER_CLIENT_SECRET: fourme.provider.clientSecret,
-      FOURME_OFFERING_REFERENCE: fourme.offeringReference,
-      FOURME_WEBHOOK_PUBLIC_KEY: fourme.webhookPublicKeyPem,
-      ...(fourme.webhookAudience ? { FOURME_WEBHOOK_AUDIENCE: fourme.webhookAudience } : {}),
-      MS_CLIENT_ID,
-      MS_CLIENT_SECRET: msSecret,
-      MS_LOGIN_URL: microsoft.loginUrl,
-      MS_GRAPH_URL: microsoft.graphUrl,
-      MS_ADMIN_CENTER_URL: `${microsoft.url}/intune`,
+      ...simulatorEnv(fourme, microsoft),
       REPLICA_PGBOSS_SCHEMA: `${schema.schema}_boss`,
       ...options.env,
     };
