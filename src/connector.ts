@@ -68,8 +68,9 @@ export async function buildConnector(
   logger: Logger,
   options: ConnectorOptions = {},
 ): Promise<Connector> {
-  const store = await openStore(config, logger);
+  // Loaded once: the store seals with them and consent links are signed with a key derived from them.
   const keys = loadSealingKeys(config, logger);
+  const store = await openStore(config, logger, { keys });
   // The queue is built below; the metrics sample it only when scraped.
   const metrics = createMetrics({
     queueDepth: () => (queue instanceof PgBossQueue ? queue.queueDepth() : (queue as InProcessQueue).counts().waiting),
