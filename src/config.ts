@@ -35,7 +35,10 @@ export interface Config {
     clientSecret?: string;
     certificate?: { thumbprint: string; privateKeyPem: string };
   };
+  /** Intervals in minutes; fractions (0.2 = 12 s) are for tests and demos. */
   sync: { defaultIntervalMinutes: number; minIntervalMinutes: number };
+  /** How often the scheduler looks for due instances (once per period across all replicas). */
+  scheduler: { tickSeconds: number };
 }
 
 export interface SecretKey {
@@ -62,6 +65,8 @@ const optionalString = z
 const url = z.url({ protocol: /^https?$/ });
 const optionalUrl = optionalString.pipe(url.optional());
 const int = (dflt: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(dflt);
+/** Minutes, fractions allowed: tests and demos run schedules over periods of seconds. */
+const minutes = (dflt: number) => z.coerce.number().min(0.1).max(10080).default(dflt);
 
 const schema = z.object({
   PORT: int(3000, 0, 65535),
@@ -98,8 +103,9 @@ const schema = z.object({
   MS_LOGIN_URL: optionalUrl,
   MS_GRAPH_URL: optionalUrl,
   MS_ADMIN_CENTER_URL: optionalUrl,
-  SYNC_DEFAULT_INTERVAL_MINUTES: int(60, 1, 10080),
-  SYNC_MIN_INTERVAL_MINUTES: int(15, 1, 10080),
+  SYNC_DEFAULT_INTERVAL_MINUTES: minutes(60),
+  SYNC_MIN_INTERVAL_MINUTES: minutes(15),
+  SCHEDULER_TICK_SECONDS: int(60, 1, 3600),
 });
 
 /** Validates the whole environment once. Throws a ConfigError naming the first bad variable. */
@@ -183,6 +189,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       adminCenterUrl: e.MS_ADMIN_CENTER_URL,
     },
     sync: { defaultIntervalMinutes: e.SYNC_DEFAULT_INTERVAL_MINUTES, minIntervalMinutes: e.SYNC_MIN_INTERVAL_MINUTES },
+    scheduler: { tickSeconds: e.SCHEDULER_TICK_SECONDS },
   };
 }
 

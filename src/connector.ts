@@ -180,8 +180,10 @@ export async function buildConnector(
   let stopScheduler = () => {};
   if (options.scheduler !== false) {
     const tick = { store, queue, logger, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
-    if (queue instanceof PgBossQueue) await queue.scheduleTick(async () => void (await scheduleDueSyncs(tick)));
-    else stopScheduler = startTimerScheduler(tick);
+    const tickSeconds = config.scheduler.tickSeconds;
+    if (queue instanceof PgBossQueue)
+      await queue.scheduleTick(async () => void (await scheduleDueSyncs(tick)), tickSeconds);
+    else stopScheduler = startTimerScheduler(tick, tickSeconds * 1000);
   }
 
   return {

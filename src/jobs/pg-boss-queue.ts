@@ -39,9 +39,6 @@ export interface PgBossQueueOptions {
   busyDelaySeconds?: number;
   /** How often pg-boss expires jobs of dead replicas (one replica does it per interval). */
   maintenanceIntervalSeconds?: number;
-  /** How often the cron schedule is checked; tests shorten it. */
-  cronMonitorIntervalSeconds?: number;
-  cronWorkerIntervalSeconds?: number;
   /** Sessions in the application_name, so operators (and tests) can tell replicas apart. */
   applicationName?: string;
 }
@@ -50,6 +47,7 @@ export class PgBossQueue implements JobQueue {
   private readonly workers: string[] = [];
   private stopped = false;
   private running = 0;
+  private tickTimer?: NodeJS.Timeout;
   /** Lock sessions of running jobs: ended on stop, so a released job's key is free for the replica taking it. */
   private readonly lockClients = new Set<pg.PoolClient>();
 
@@ -68,8 +66,8 @@ export class PgBossQueue implements JobQueue {
       max: 5,
       application_name: options.applicationName,
       ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
-      ...(options.cronMonitorIntervalSeconds ? { cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds } : {}),
-      ...(options.cronWorkerIntervalSeconds ? { cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds } : {}),
+      // No cron: the tick is a throttled job (scheduleTick), so pg-boss need not poll for schedules.
+      schedule: false,
     });
     boss.on("error", (err) => options.logger.error({ err: err.message }, "pg-boss error"));
     await boss.start();
@@ -112,10 +110,35 @@ export class PgBossQueue implements JobQueue {
     }
   }
 
-  /** The scheduler tick as one pg-boss cron schedule: it fires once per minute across all replicas. */
-  async scheduleTick(handler: () => Promise<void>): Promise<void> {
-    await this.boss.schedule(TICK_QUEUE, "* * * * *", {});
-    this.workers.push(await this.boss.work(TICK_QUEUE, async () => handler()));
+  /**
+   * The scheduler tick, once per `tickSeconds` across all replicas. A cron has minute granularity, so instead every
+   * replica offers a tick job twice per period with pg-boss's throttled send: the job's singleton slot is the
+   * period (aligned on the database clock), and a unique index lets one job per slot exist, whoever sends it; the
+   * others' sends are dropped. Offering twice per period means a late timer on one replica cannot skip a slot.
+   * The tick queue's "singleton" policy keeps at most one tick running.
+   */
+  async scheduleTick(handler: () => Promise<void>, tickSeconds = 60): Promise<void> {
+    // Earlier versions ticked from a pg-boss cron schedule; left in place it would tick once more per minute.
+    await this.boss.unschedule(TICK_QUEUE);
+    const pollingIntervalSeconds = Math.max(0.5, Math.min(this.options.pollingIntervalSeconds ?? 2, tickSeconds / 2));
+    this.workers.push(await this.boss.work(TICK_QUEUE, { pollingIntervalSeconds }, async () => handler()));
+    const offer = async () => {
+      if (this.stopped) return;
+      try {
+        // No retry (the next period ticks anyway); a dead replica's tick expires soon, so the next one can run.
+        await this.boss.sendThrottled(
+          TICK_QUEUE,
+          {},
+          { retryLimit: 0, expireInSeconds: Math.max(30, tickSeconds) },
+          tickSeconds,
+        );
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, "scheduler tick not offered; next try soon");
+      }
+    };
+    this.tickTimer = setInterval(() => void offer(), tickSeconds * 500);
+    this.tickTimer.unref();
+    await offer();
   }
 
   /** Jobs waiting (created or waiting for a retry) over all job names. */
@@ -137,6 +160,7 @@ export class PgBossQueue implements JobQueue {
   async stop(timeoutMs = 30_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearInterval(this.tickTimer);
     await this.boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
     if (this.lockClients.size > 0) {
       this.options.logger.warn({ jobs: this.lockClients.size }, "jobs still running at stop were released");

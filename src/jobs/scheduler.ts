@@ -1,5 +1,6 @@
-// The scheduler's tick: queue a sync for every instance that is due. The tick itself runs once a minute, from a
-// timer (embedded mode) or from one pg-boss cron schedule (scale-out mode), so it fires once across replicas.
+// The scheduler's tick: queue a sync for every instance that is due. The tick itself runs once per tick period
+// (SCHEDULER_TICK_SECONDS), from a timer (embedded mode) or from one throttled pg-boss job per period (scale-out
+// mode, PgBossQueue.scheduleTick), so it fires once across replicas.
 import type { InstanceStore } from "../store/types.js";
 import type { JobQueue } from "./types.js";
 import { dueAccounts } from "./due.js";

@@ -51,6 +51,27 @@ describe("readConfig", () => {
     );
   });
 
+  it("takes fractional sync intervals (tests and demos) and a scheduler tick period in whole seconds", () => {
+    const dflt = readConfig(base);
+    expect(dflt.sync).to.deep.equal({ defaultIntervalMinutes: 60, minIntervalMinutes: 15 });
+    expect(dflt.scheduler.tickSeconds).to.equal(60);
+    const fast = readConfig({
+      ...base,
+      SYNC_DEFAULT_INTERVAL_MINUTES: "0.2",
+      SYNC_MIN_INTERVAL_MINUTES: "0.2",
+      SCHEDULER_TICK_SECONDS: "2",
+    });
+    expect(fast.sync).to.deep.equal({ defaultIntervalMinutes: 0.2, minIntervalMinutes: 0.2 });
+    expect(fast.scheduler.tickSeconds).to.equal(2);
+    expect(() => readConfig({ ...base, SCHEDULER_TICK_SECONDS: "0" })).to.throw(/SCHEDULER_TICK_SECONDS is invalid/);
+    expect(() => readConfig({ ...base, SCHEDULER_TICK_SECONDS: "3601" })).to.throw(/SCHEDULER_TICK_SECONDS/);
+    expect(() => readConfig({ ...base, SCHEDULER_TICK_SECONDS: "1.5" })).to.throw(/SCHEDULER_TICK_SECONDS/);
+    expect(() => readConfig({ ...base, SYNC_MIN_INTERVAL_MINUTES: "0" })).to.throw(/SYNC_MIN_INTERVAL_MINUTES/);
+    expect(() => readConfig({ ...base, SYNC_DEFAULT_INTERVAL_MINUTES: "0.1" })).to.throw(
+      /SYNC_DEFAULT_INTERVAL_MINUTES must not be below/,
+    );
+  });
+
   it("rejects a region on the demo environment, which has none", () => {
     expect(() => readConfig({ ...base, FOURME_DOMAIN: "4me-demo.com", FOURME_REGION: "uk" })).to.throw(/FOURME_REGION/);
   });

@@ -44,6 +44,27 @@ describe("dueAccounts", () => {
     expect(at("2026-11-26T11:30:00Z")).to.deep.equal(["a"]);
   });
 
+  it("keeps fractional configured limits (a 12 s period in tests) while the form's value stays whole minutes", () => {
+    const fast = { defaultIntervalMinutes: 0.2, minIntervalMinutes: 0.2 };
+    const i = (fields: { id: string; value: unknown }[]) => ({
+      ...instance("a", fields),
+      settings: parseSettings(fields, fast),
+    });
+    const due = (inst: InstanceRecord, secondsAgo: number) =>
+      dueAccounts({
+        instances: [inst],
+        lastRuns: new Map([["a", run("a", new Date(now.getTime() - secondsAgo * 1000).toISOString())]]),
+        now,
+        defaultIntervalMinutes: 0.2,
+      });
+    expect(due(i(active), 11)).to.deep.equal([]);
+    expect(due(i(active), 12)).to.deep.equal(["a"]);
+    // The form says 0.4: rounded to whole minutes (0), then raised to the configured minimum.
+    const formSays = i([...active, { id: "sync_interval_minutes", value: "0.4" }]);
+    expect(formSays.settings?.syncIntervalMinutes).to.equal(0.2);
+    expect(i([...active, { id: "sync_interval_minutes", value: "2" }]).settings?.syncIntervalMinutes).to.equal(2);
+  });
+
   it("never queues an instance that is running, inactive, disabled, suspended or not enabled by the customer", () => {
     const lastRuns = new Map([["running", run("running", "2026-11-26T09:00:00Z", "running")]]);
     const instances = [

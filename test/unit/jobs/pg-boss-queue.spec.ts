@@ -2,6 +2,7 @@
 // down, fails in CI). pg-boss polls on real time, so tests wait for conditions (bounded), never for fixed delays.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
+import pg from "pg";
 import { PgBossQueue, type PgBossQueueOptions } from "../../../src/jobs/pg-boss-queue.js";
 import type { JobContext, JobData } from "../../../src/jobs/types.js";
 import { silentLogger } from "../../../src/logger.js";
@@ -143,19 +144,45 @@ describe("PgBossQueue (PostgreSQL)", function () {
     expect(contexts).to.deep.equal([{ exclusive: true, attempt: 1 }]);
   });
 
-  it("fires the scheduler tick once per minute across two replicas", async () => {
-    const fast = { cronMonitorIntervalSeconds: 1, cronWorkerIntervalSeconds: 1, pollingIntervalSeconds: 0.5 };
-    const [q1, q2] = [await start(fast), await start(fast)];
-    const ticks: Date[] = [];
-    const begin = new Date();
-    await q1.scheduleTick(async () => void ticks.push(new Date()));
-    await q2.scheduleTick(async () => void ticks.push(new Date()));
-    await waitFor(() => ticks.length > 0, 15_000, "the first tick");
-    // Both replicas check the schedule every second; give them several chances to fire twice.
-    await new Promise((r) => setTimeout(r, 3000));
-    const minutesSpanned = Math.floor(Date.now() / 60_000) - Math.floor(begin.getTime() / 60_000) + 1;
-    expect(ticks.length).to.be.at.least(1).and.at.most(minutesSpanned);
-    const minutes = ticks.map((t) => Math.floor(t.getTime() / 60_000));
-    expect(new Set(minutes).size).to.equal(minutes.length);
+  it("fires the scheduler tick once per tick period across two replicas, never two at once", async () => {
+    const [q1, q2] = [await start(), await start()];
+    const tickSeconds = 2;
+    const ticks: number[] = [];
+    let running = 0;
+    let maxRunning = 0;
+    const tick = async () => {
+      ticks.push(Date.now());
+      maxRunning = Math.max(maxRunning, ++running);
+      // Longer than the offer interval: both replicas offer meanwhile, and another slot may begin.
+      await new Promise((r) => setTimeout(r, 1200));
+      running--;
+    };
+    const begin = Date.now();
+    await q1.scheduleTick(tick, tickSeconds);
+    await q2.scheduleTick(tick, tickSeconds);
+    // Each replica offers a tick every second: four offers per period between them, one of which may run.
+    await new Promise((r) => setTimeout(r, 8000));
+    const slot = (ms: number) => Math.floor(ms / (tickSeconds * 1000));
+    const slotsSpanned = slot(Date.now()) - slot(begin) + 1;
+    expect(ticks.length)
+      .to.be.at.most(slotsSpanned)
+      .and.at.least(slotsSpanned - 2);
+    expect(maxRunning).to.equal(1);
+  });
+
+  it("drops the pg-boss cron schedule of earlier versions", async () => {
+    const queue = await start();
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(
+        `INSERT INTO "${schema.schema}".schedule (name, cron, timezone, data, options) VALUES ('scheduler-tick', '* * * * *', 'UTC', '{}', '{}')`,
+      );
+      await queue.scheduleTick(async () => {}, 60);
+      const { rows } = await client.query(`SELECT name FROM "${schema.schema}".schedule`);
+      expect(rows).to.deep.equal([]);
+    } finally {
+      await client.end();
+    }
   });
 });
