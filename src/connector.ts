@@ -13,7 +13,7 @@ import { createApp } from "./server/app.js";
 import { createMetrics, type ConnectorMetrics } from "./server/metrics.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
 import { PgBossQueue, type PgBossQueueOptions } from "./jobs/pg-boss-queue.js";
-import { scheduleDueSyncs, startTimerScheduler } from "./jobs/scheduler.js";
+import { scheduleDueSyncs, scheduledSyncStillDue, startTimerScheduler } from "./jobs/scheduler.js";
 import type { JobQueue } from "./jobs/types.js";
 import type { Logger } from "./logger.js";
 import { openStore } from "./store/open-store.js";
@@ -148,6 +148,14 @@ export async function buildConnector(
   );
   await queue.work("validate-tenants", async (job) => validateTenants(job.account));
   await queue.work("sync", async (job, context) => {
+    // A retry continues a run already begun; a first attempt of a scheduled job checks that it is still due.
+    if (job.trigger === "schedule" && !context?.attempt) {
+      const deps = { store, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
+      if (!(await scheduledSyncStillDue(deps, job.account))) {
+        logger.info({ account: job.account }, "scheduled sync not run: a run started within its interval");
+        return;
+      }
+    }
     // Holding the account's lock across replicas (pg-boss mode), a run still marked running is a dead replica's.
     let result: RunSyncResult | undefined;
     try {

@@ -26,8 +26,12 @@ export function dueAccounts({ instances, lastRuns, now, defaultIntervalMinutes }
       const last = lastRuns.get(i.account);
       if (!last) return true;
       if (last.status === "running") return false;
-      const interval = (i.settings?.syncIntervalMinutes ?? defaultIntervalMinutes) * 60_000;
-      return now.getTime() - Date.parse(last.startedAt) >= interval;
+      return now.getTime() - Date.parse(last.startedAt) >= intervalMs(i, defaultIntervalMinutes);
     })
     .map((i) => i.account);
+}
+
+/** The instance's sync interval (its form's, or the configured default), in milliseconds. */
+export function intervalMs(i: InstanceRecord, defaultIntervalMinutes: number): number {
+  return (i.settings?.syncIntervalMinutes ?? defaultIntervalMinutes) * 60_000;
 }

@@ -3,7 +3,7 @@
 // mode, PgBossQueue.scheduleTick), so it fires once across replicas.
 import type { InstanceStore } from "../store/types.js";
 import type { JobQueue } from "./types.js";
-import { dueAccounts } from "./due.js";
+import { dueAccounts, intervalMs } from "./due.js";
 import type { Logger } from "../logger.js";
 
 export interface TickDeps {
@@ -26,6 +26,21 @@ export async function scheduleDueSyncs(deps: TickDeps): Promise<string[]> {
   }
   if (due.length > 0) deps.logger.info({ due: due.length }, "scheduled syncs queued");
   return due;
+}
+
+/**
+ * Whether a scheduled sync still has to run when a worker takes its job. A tick reads the last runs, then queues:
+ * a run that starts in between (a webhook's, or one a slow tick's twin queued) would be followed at once by this
+ * one, two runs in one period. So the job checks again: skipped when the last run started within the interval.
+ */
+export async function scheduledSyncStillDue(
+  deps: Pick<TickDeps, "store" | "defaultIntervalMinutes" | "now">,
+  account: string,
+): Promise<boolean> {
+  const now = (deps.now ?? (() => new Date()))();
+  const [instance, [last]] = await Promise.all([deps.store.getInstance(account), deps.store.listRuns(account, 1)]);
+  if (!instance || !last) return true;
+  return now.getTime() - Date.parse(last.startedAt) >= intervalMs(instance, deps.defaultIntervalMinutes);
 }
 
 /** Embedded mode: tick every `everyMs` until stopped. Returns the stop function. */
