@@ -39,6 +39,8 @@ export interface Config {
   sync: { defaultIntervalMinutes: number; minIntervalMinutes: number };
   /** How often the scheduler looks for due instances (once per period across all replicas). */
   scheduler: { tickSeconds: number };
+  /** PostgreSQL schema of pg-boss's tables (PostgreSQL mode): two deployments can share one database. */
+  pgBoss: { schema: string };
 }
 
 export interface SecretKey {
@@ -106,6 +108,14 @@ const schema = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: minutes(60),
   SYNC_MIN_INTERVAL_MINUTES: minutes(15),
   SCHEDULER_TICK_SECONDS: int(60, 1, 3600),
+  // pg-boss writes the name into its SQL unquoted (so lower case), and allows at most 50 characters.
+  PGBOSS_SCHEMA: z
+    .string()
+    .regex(
+      /^[a-z_][a-z0-9_]{0,49}$/,
+      "must be a SQL identifier: 1-50 lower-case letters, digits or _, not starting with a digit",
+    )
+    .default("pgboss"),
 });
 
 /** Validates the whole environment once. Throws a ConfigError naming the first bad variable. */
@@ -190,6 +200,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     },
     sync: { defaultIntervalMinutes: e.SYNC_DEFAULT_INTERVAL_MINUTES, minIntervalMinutes: e.SYNC_MIN_INTERVAL_MINUTES },
     scheduler: { tickSeconds: e.SCHEDULER_TICK_SECONDS },
+    pgBoss: { schema: e.PGBOSS_SCHEMA },
   };
 }
 

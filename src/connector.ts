@@ -99,6 +99,7 @@ export async function buildConnector(
       ? await PgBossQueue.start({
           connectionString: config.database.url,
           logger,
+          schema: config.pgBoss.schema,
           concurrency: options.concurrency,
           ...options.pgBoss,
         })

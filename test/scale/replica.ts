@@ -18,7 +18,6 @@ const connector = await buildConnector(config, logger, {
   // The sandbox's 4me has its own limits; the connector's local throttle is off, as in the sandbox harness.
   fourme: { rateLimits: { burstCap: 0, requestsPerHour: 0 } },
   pgBoss: {
-    schema: env.REPLICA_PGBOSS_SCHEMA,
     applicationName: env.REPLICA_NAME,
     pollingIntervalSeconds: num("REPLICA_POLL_SECONDS", 0.5),
     expireInSeconds: num("REPLICA_EXPIRE_SECONDS", 60),

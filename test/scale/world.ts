@@ -111,7 +111,7 @@ export class World {
       DATABASE_URL: withSearchPath(TEST_DATABASE_URL, schema.schema),
       SECRET_KEY: secretKey,
       ...simulatorEnv(fourme, microsoft),
-      REPLICA_PGBOSS_SCHEMA: `${schema.schema}_boss`,
+      PGBOSS_SCHEMA: `${schema.schema}_boss`,
       ...options.env,
     };
     const world = new World(options, schema, fourme, microsoft, fleets, env, mkdtempSync(join(tmpdir(), "scale-")));
@@ -232,7 +232,7 @@ export class World {
   /** Jobs waiting or running in pg-boss (job queues, not the scheduler's). */
   async openJobs(): Promise<number> {
     const rows = await this.query<{ n: string }>(
-      `SELECT count(*) AS n FROM "${this.env.REPLICA_PGBOSS_SCHEMA}".job
+      `SELECT count(*) AS n FROM "${this.env.PGBOSS_SCHEMA}".job
        WHERE state IN ('created', 'retry', 'active') AND name NOT LIKE '\\_\\_pgboss%' AND name <> 'scheduler-tick'`,
     );
     return Number(rows[0]!.n);
@@ -284,7 +284,7 @@ export class World {
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
     await admin.connect();
     try {
-      await admin.query(`DROP SCHEMA IF EXISTS "${this.env.REPLICA_PGBOSS_SCHEMA}" CASCADE`);
+      await admin.query(`DROP SCHEMA IF EXISTS "${this.env.PGBOSS_SCHEMA}" CASCADE`);
     } finally {
       await admin.end();
     }

@@ -72,6 +72,14 @@ describe("readConfig", () => {
     );
   });
 
+  it("takes the pg-boss schema as a SQL identifier, pgboss by default", () => {
+    expect(readConfig(base).pgBoss.schema).to.equal("pgboss");
+    expect(readConfig({ ...base, PGBOSS_SCHEMA: "intune_jobs_2" }).pgBoss.schema).to.equal("intune_jobs_2");
+    for (const bad of ["", "2jobs", "jobs;drop", "Jobs", "a-b", `"x"`, "x".repeat(51)]) {
+      expect(() => readConfig({ ...base, PGBOSS_SCHEMA: bad }), bad).to.throw(/PGBOSS_SCHEMA is invalid/);
+    }
+  });
+
   it("rejects a region on the demo environment, which has none", () => {
     expect(() => readConfig({ ...base, FOURME_DOMAIN: "4me-demo.com", FOURME_REGION: "uk" })).to.throw(/FOURME_REGION/);
   });
