@@ -5,11 +5,14 @@ import { parseArgs } from "node:util";
 
 const USAGE = `usage: intune-4me <command>
   serve                          run the webhook server, the scheduler and the workers
-  sync --account <id>            run one sync of a customer account now
+  sync --account <id>            run one sync of a customer account now (exit 75 when a replica is on it)
   demo [--devices N] [--seed S] [--port P] [--once]
                                  run the whole product against the built-in sandbox
   offering publish [--dry-run]   create or update the app offering in the provider account
   ui-extension render [--out D]  write the CI UI extension (html, css, js) into a folder`;
+
+/** `sync --account` found the account locked by a replica (sysexits EX_TEMPFAIL: try again later). */
+const EXIT_BUSY = 75;
 
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
@@ -23,7 +26,14 @@ async function main(argv: string[]): Promise<number> {
       const { values } = parseArgs({ args: [sub, ...rest].filter(Boolean), options: { account: { type: "string" } } });
       if (!values.account) throw new UsageError("sync needs --account <id>");
       const { syncOnce } = await import("./main.js");
-      return (await syncOnce(values.account)) ? 0 : 1;
+      const outcome = await syncOnce(values.account);
+      if (outcome === "busy") {
+        console.error(
+          `account ${values.account} is being synced or worked on by a replica right now; not run. Try again later.`,
+        );
+        return EXIT_BUSY;
+      }
+      return outcome === "succeeded" ? 0 : 1;
     }
     case "demo": {
       const { values } = parseArgs({

@@ -36,6 +36,8 @@ export interface ConnectorOptions {
   pgBoss?: Partial<Omit<PgBossQueueOptions, "connectionString" | "logger">>;
   /** Run the scheduler (off in tests that drive syncs themselves). */
   scheduler?: boolean;
+  /** Take jobs from the queue (off for the CLI's one-off sync). Default true. */
+  workers?: boolean;
   /** Extra routers for the express app (the demo page). */
   routers?: express.Router[];
   onProgress?: RunSyncDeps["onProgress"];
@@ -143,31 +145,34 @@ export async function buildConnector(
     if (results.some((r) => r.status === "connected")) await refreshBreakdown(account, connection);
   };
 
-  await queue.work(
-    "refresh-instance",
-    createRefreshInstanceJob({ config, store, queue, appInstances: provider, logger }),
-  );
-  await queue.work("validate-tenants", async (job) => validateTenants(job.account));
-  await queue.work("sync", async (job, context) => {
-    // A retry continues a run already begun; a first attempt of a scheduled job checks that it is still due.
-    if (job.trigger === "schedule" && !context?.attempt) {
-      const deps = { store, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
-      if (!(await scheduledSyncStillDue(deps, job.account))) {
-        logger.info({ account: job.account }, "scheduled sync not run: a run started within its interval");
-        return;
+  // The CLI's one-off sync takes no jobs: in PostgreSQL mode it would otherwise work for the cluster until it exits.
+  if (options.workers !== false) {
+    await queue.work(
+      "refresh-instance",
+      createRefreshInstanceJob({ config, store, queue, appInstances: provider, logger }),
+    );
+    await queue.work("validate-tenants", async (job) => validateTenants(job.account));
+    await queue.work("sync", async (job, context) => {
+      // A retry continues a run already begun; a first attempt of a scheduled job checks that it is still due.
+      if (job.trigger === "schedule" && !context?.attempt) {
+        const deps = { store, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
+        if (!(await scheduledSyncStillDue(deps, job.account))) {
+          logger.info({ account: job.account }, "scheduled sync not run: a run started within its interval");
+          return;
+        }
       }
-    }
-    // Holding the account's lock across replicas (pg-boss mode), a run still marked running is a dead replica's.
-    let result: RunSyncResult | undefined;
-    try {
-      result = await syncNow(job.account, job.trigger, context?.exclusive ? { staleRunMs: 0 } : {});
-    } catch (err) {
-      metrics.recordSync(undefined, err);
-      throw err;
-    }
-    metrics.recordSync(result);
-    if (result.skipped) logger.info({ account: job.account, skipped: result.skipped }, "sync not run");
-  });
+      // Holding the account's lock across replicas (pg-boss mode), a run still marked running is a dead replica's.
+      let result: RunSyncResult | undefined;
+      try {
+        result = await syncNow(job.account, job.trigger, context?.exclusive ? { staleRunMs: 0 } : {});
+      } catch (err) {
+        metrics.recordSync(undefined, err);
+        throw err;
+      }
+      metrics.recordSync(result);
+      if (result.skipped) logger.info({ account: job.account, skipped: result.skipped }, "sync not run");
+    });
+  }
 
   const consentRouter = createConsentRouter({
     ...connection,

@@ -1,8 +1,10 @@
 // `serve` and `sync`: read the configuration, build the connector, and run it until SIGTERM.
 import { readConfig } from "./config.js";
 import { buildConnector, type Connector } from "./connector.js";
+import { PgBossQueue } from "./jobs/pg-boss-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import { listen, type Listening } from "./server/listen.js";
+import type { RunSyncResult } from "./sync/run-sync.js";
 
 /** How long running jobs get to finish after SIGTERM before they are released to another replica. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -77,14 +79,39 @@ export async function serve(): Promise<void> {
   stopOnSignals({ server, connector, logger });
 }
 
-export async function syncOnce(account: string): Promise<boolean> {
-  const config = readConfig();
+/** What `sync --account` did: ran and succeeded, ran and did not, or did not run because a replica holds it. */
+export type SyncOnceOutcome = "succeeded" | "failed" | "busy";
+
+/**
+ * One sync of an account in this process. With PostgreSQL it runs under the account's lock across replicas (the
+ * one their jobs take), so it never runs beside a replica's run of the same account; when the lock is held it does
+ * not run and answers "busy". The process takes no queued jobs meanwhile.
+ */
+export async function syncOnce(
+  account: string,
+  /** The environment (tests); the process's own by default. */
+  env?: Record<string, string | undefined>,
+): Promise<SyncOnceOutcome> {
+  const config = readConfig(env);
   const logger = createLogger(config.logLevel);
-  const connector = await buildConnector(config, logger, { scheduler: false });
+  const connector = await buildConnector(config, logger, { scheduler: false, workers: false });
   try {
-    const result = await connector.syncNow(account, "cli");
+    let result: RunSyncResult;
+    if (connector.queue instanceof PgBossQueue) {
+      // Holding the lock, a run the store still shows as running was left by a replica that died: replaced.
+      const held = await connector.queue.withKeyLock(account, () =>
+        connector.syncNow(account, "cli", { staleRunMs: 0 }),
+      );
+      if (!held.locked) {
+        logger.warn({ account }, "sync not run: a replica is working on this account");
+        return "busy";
+      }
+      result = held.result;
+    } else {
+      result = await connector.syncNow(account, "cli");
+    }
     if (result.skipped) logger.warn({ account, skipped: result.skipped }, "sync not run");
-    return result.run?.status === "succeeded";
+    return result.run?.status === "succeeded" ? "succeeded" : "failed";
   } finally {
     await connector.stop();
   }

@@ -23,7 +23,7 @@ const LOCK_SPACE = 0x4d45494e; // "MEIN"
 export interface PgBossQueueOptions {
   connectionString: string;
   logger: Logger;
-  /** PostgreSQL schema for pg-boss's tables (tests pass a fresh one). */
+  /** PostgreSQL schema for pg-boss's tables (PGBOSS_SCHEMA; tests pass a fresh one). Default `pgboss`. */
   schema?: string;
   /** Jobs one replica runs at once per job name. */
   concurrency?: number;
@@ -173,6 +173,26 @@ export class PgBossQueue implements JobQueue {
   private async runJob(name: JobName, job: PgBoss.JobWithMetadata<JobData>, handler: JobHandler): Promise<void> {
     const key = job.singletonKey;
     if (!key) return this.track(() => handler(job.data, { exclusive: false, attempt: job.retryCount }));
+    const held = await this.withKeyLock(key, () =>
+      this.track(() => handler(job.data, { exclusive: true, attempt: job.retryCount })),
+    );
+    if (!held.locked) {
+      // Busy on another worker or replica: wait again rather than hold this slot. With the "short" policy a job
+      // already waiting for this key covers this one, and the send is dropped.
+      const again = await this.boss.send(name, job.data, {
+        singletonKey: key,
+        startAfter: this.options.busyDelaySeconds ?? 10,
+      });
+      this.options.logger.debug({ job: name, key, requeued: again !== null }, "key busy; job waits again");
+    }
+  }
+
+  /**
+   * Runs `fn` holding the key's lock across all replicas: the one every job with this singleton key runs under,
+   * whatever its name. When another job (or process) holds it, returns `{ locked: false }` at once without running
+   * `fn`. The CLI's `sync --account` takes it too, so it never runs beside a replica's run of the same account.
+   */
+  async withKeyLock<T>(key: string, fn: () => Promise<T>): Promise<{ locked: true; result: T } | { locked: false }> {
     const client = await this.locks.connect();
     // A checked-out client's errors do not reach the pool's handler; unhandled, a dropped session would crash
     // the process. The lock went with the session; the unlock below then fails and the client is discarded.
@@ -194,18 +214,9 @@ export class PgBossQueue implements JobQueue {
         "SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked",
         [LOCK_SPACE, lockKey],
       );
-      if (!rows[0]?.locked) {
-        // Busy on another worker or replica: wait again rather than hold this slot. With the "short" policy a job
-        // already waiting for this key covers this one, and the send is dropped.
-        const again = await this.boss.send(name, job.data, {
-          singletonKey: key,
-          startAfter: this.options.busyDelaySeconds ?? 10,
-        });
-        this.options.logger.debug({ job: name, key, requeued: again !== null }, "key busy; job waits again");
-        return;
-      }
+      if (!rows[0]?.locked) return { locked: false };
       try {
-        await this.track(() => handler(job.data, { exclusive: true, attempt: job.retryCount }));
+        return { locked: true, result: await fn() };
       } finally {
         await client.query("SELECT pg_advisory_unlock($1, hashtext($2))", [LOCK_SPACE, lockKey]).catch((err) => {
           // A broken session released the lock already; do not return it to the pool.
