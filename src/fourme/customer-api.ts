@@ -21,7 +21,7 @@ import {
   updateCis,
 } from "./customer-cis.js";
 import type { BatchOutcome } from "./customer-batch.js";
-import { uploadDiscovered, type DiscoveryPollOptions } from "./customer-discovery.js";
+import { DiscoveryPace, uploadDiscovered, type DiscoveryPollOptions } from "./customer-discovery.js";
 import { PeopleDirectory } from "./customer-people.js";
 import {
   createCategory,
@@ -58,6 +58,8 @@ export class CustomerApi {
   readonly account: string;
   readonly source: string;
   private readonly people: PeopleDirectory;
+  /** One run's pace of reading upload results (a run makes one CustomerApi). */
+  private readonly discoveryPace: DiscoveryPace;
 
   constructor(
     private readonly client: FourMeGraphQLClient,
@@ -66,6 +68,7 @@ export class CustomerApi {
     this.account = client.account;
     this.source = options.source ?? DEFAULT_SOURCE;
     this.people = new PeopleDirectory(client);
+    this.discoveryPace = new DiscoveryPace(options.discovery?.initialDelayMs);
   }
 
   // CIs
@@ -101,7 +104,12 @@ export class CustomerApi {
   }
   /** Submits at most 100 CIs and waits (bounded) for 4me's per-item results. */
   uploadDiscovered(upload: Omit<T.DiscoveredUpload, "source"> & { source?: string }): Promise<T.DiscoveredResult> {
-    return uploadDiscovered(this.client, { source: this.source, ...upload }, this.options.discovery);
+    return uploadDiscovered(
+      this.client,
+      { source: this.source, ...upload },
+      this.options.discovery,
+      this.discoveryPace,
+    );
   }
 
   // Products and categories

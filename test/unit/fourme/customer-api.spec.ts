@@ -159,6 +159,50 @@ describe("CustomerApi", () => {
       expect(clients.stats.count("asyncQuery.resultUrl")).to.equal(3);
     });
 
+    it("learns over a run's batches to read a result early when 4me has it at once, and falls back to the schedule", async () => {
+      let notReady = 0;
+      let reads = 0;
+      const resultUrl = "https://results.example.com/aq/3.json";
+      nock("https://results.example.com")
+        .persist()
+        .get("/aq/3.json")
+        .reply(() => {
+          reads++;
+          if (notReady > 0) {
+            notReady--;
+            return [200, "{}"];
+          }
+          return [200, { data: { discoveredConfigurationItems: { errors: [], configurationItems: [] } } }];
+        });
+      const { api, clock } = await setup({
+        DiscoveredConfigurationItems: () => ({
+          discoveredConfigurationItems: {
+            errors: [],
+            asyncQuery: { id: "AQ3", status: "queued", resultUrl, errorCount: null, resultCount: null },
+            configurationItems: null,
+          },
+        }),
+      });
+      // Ready at every first read: each first wait is half the one before, down to 50 ms.
+      for (let i = 0; i < 6; i++) await api.uploadDiscovered(upload(1));
+      expect(clock.sleeps).to.deep.equal([500, 250, 125, 63, 50, 50]);
+      expect(reads).to.equal(6);
+      // Not ready at the early read: the next read is where the schedule had it (500 ms), then the pace resets.
+      clock.sleeps.length = 0;
+      notReady = 1;
+      await api.uploadDiscovered(upload(1));
+      await api.uploadDiscovered(upload(1));
+      expect(clock.sleeps).to.deep.equal([50, 450, 500]);
+      expect(reads).to.equal(9);
+      // Slower: one early read (at 250 ms, learnt from the batch before), then the schedule's reads at 500 and
+      // 1,250 ms; the next batch reads at 500 ms first, as without learning.
+      clock.sleeps.length = 0;
+      notReady = 2;
+      await api.uploadDiscovered(upload(1));
+      await api.uploadDiscovered(upload(1));
+      expect(clock.sleeps).to.deep.equal([250, 250, 750, 500]);
+    });
+
     it("refuses more than 100 CIs in one upload before calling 4me", async () => {
       const { api, server } = await setup({});
       const err = await api.uploadDiscovered(upload(101)).then(undefined, failure);
