@@ -8,7 +8,8 @@
 //   flight, round-robin over the replicas (the accounts' import is still off, so the storm measures the receivers,
 //   not syncs); throughput, p50 and p99 latency;
 // - sync: every account's form save switches the import on at once; time until every run has finished;
-// - overhead: CPU seconds of the replica processes per 10,000 devices synced, and each replica's peak RSS (VmHWM).
+// - overhead: CPU seconds of the replica processes per 10,000 devices synced, and each replica's peak RSS (VmHWM),
+//   with `npm start`'s memory flags.
 // Needs PostgreSQL at TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); uses fresh schemas and
 // drops them. Bounded: at most 100 accounts × 20,000 devices, 20,000 webhooks.
 import { readFileSync } from "node:fs";
@@ -27,6 +28,9 @@ const WEBHOOKS = Math.min(20_000, Math.max(10, Number(arg("webhooks", "2000"))))
 const REPLICAS = arg("replicas", "1,3")
   .split(",")
   .map((n) => Math.min(8, Math.max(1, Number(n))));
+
+/** The replicas run with `npm start`'s memory flags (package.json), so their peak RSS is what production sees. */
+const REPLICA_NODE_OPTIONS = "--max-old-space-size=512 --max-semi-space-size=2";
 
 /** user + system CPU seconds of a process so far (Linux /proc). */
 function cpuSeconds(pid: number): number {
@@ -50,7 +54,7 @@ async function runFor(replicas: number) {
     devices: DEVICES,
     replicas,
     alerts: false,
-    env: { LOG_LEVEL: "warn", REPLICA_EXPIRE_SECONDS: "900" },
+    env: { LOG_LEVEL: "warn", REPLICA_EXPIRE_SECONDS: "900", NODE_OPTIONS: REPLICA_NODE_OPTIONS },
   });
   try {
     const pids = world.replicas.map((r) => r.child!.pid!);
@@ -126,7 +130,13 @@ console.log(
 console.log(
   `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GB, ${os.platform()} ${os.release()}, Node ${process.version}, PostgreSQL ${pgVersion}`,
 );
-console.log("the simulators and the load generator share the machine with the replicas\n");
+console.log(
+  `the simulators and the load generator share the machine with the replicas; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")}`,
+);
+console.log(`replicas: NODE_OPTIONS=${REPLICA_NODE_OPTIONS}\n`);
 for (const replicas of REPLICAS) {
   const r = await runFor(replicas);
   console.log(`${r.replicas} replica(s):`);
@@ -139,4 +149,5 @@ for (const replicas of REPLICAS) {
   console.log(
     `  CPU ${r.cpuPer10k} s per 10,000 devices synced (all replicas); peak RSS per replica ${r.peakRssMb.join(", ")} MB`,
   );
+  console.log(`  load average after: ${os.loadavg()[0]!.toFixed(1)}`);
 }
