@@ -195,9 +195,15 @@ export async function buildConnector(
   if (options.scheduler !== false) {
     const tick = { store, queue, logger, defaultIntervalMinutes: config.sync.defaultIntervalMinutes };
     const tickSeconds = config.scheduler.tickSeconds;
-    if (queue instanceof PgBossQueue)
-      await queue.scheduleTick(async () => void (await scheduleDueSyncs(tick)), tickSeconds);
-    else stopScheduler = startTimerScheduler(tick, tickSeconds * 1000);
+    if (queue instanceof PgBossQueue) {
+      // A failed tick is not retried (the next period ticks); logged here, as the timer scheduler does.
+      const runTick = () =>
+        scheduleDueSyncs(tick).then(
+          () => undefined,
+          (err: unknown) => logger.error({ err: (err as Error).message }, "scheduler tick failed; retrying next tick"),
+        );
+      await queue.scheduleTick(runTick, tickSeconds);
+    } else stopScheduler = startTimerScheduler(tick, tickSeconds * 1000);
   }
 
   return {
