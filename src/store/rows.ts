@@ -129,20 +129,48 @@ export function toRun(r: RunRow): SyncRun {
   });
 }
 
-/** Hand-unrolled rather than compact(): a ledger read maps 100k rows. */
-export function toLedger(r: LedgerRow): LedgerEntry {
-  const e: LedgerEntry = {
-    account: r.account,
-    tenantId: r.tenant_id,
-    deviceId: r.device_id,
-    lastSeenAt: time(r.last_seen_at),
-    retired: bool(r.retired),
+/**
+ * A reader of one ledger's rows. Hand-unrolled rather than compact(): a ledger read maps 100k rows. The values a
+ * ledger repeats on every row (its account, tenants and products) come back as one string each rather than a copy
+ * per row: at 100,000 devices that is ~10 MB of a run's memory (issue 6).
+ */
+export function ledgerReader(): (r: LedgerRow) => LedgerEntry {
+  const shared = new Map<string, string>();
+  const one = (v: string): string => {
+    const known = shared.get(v);
+    if (known !== undefined) return known;
+    // Bounded: a ledger of unique values (products are few, but nothing forces it) must not grow this without end.
+    if (shared.size < 10_000) shared.set(v, v);
+    return v;
   };
-  if (r.ci_id !== null) e.ciId = r.ci_id;
-  if (r.product_id !== null) e.productId = r.product_id;
-  if (r.fingerprint !== null) e.fingerprint = r.fingerprint;
-  if (r.user_id !== null) e.userId = r.user_id;
-  return e;
+  return (r) => {
+    // The usual row, with every value, in one literal: its fields then sit in the object itself. Adding them one by
+    // one gives each of 100k entries a second, out-of-object property array.
+    if (r.ci_id !== null && r.product_id !== null && r.fingerprint !== null && r.user_id !== null)
+      return {
+        account: one(r.account),
+        tenantId: one(r.tenant_id),
+        deviceId: r.device_id,
+        ciId: r.ci_id,
+        productId: one(r.product_id),
+        fingerprint: r.fingerprint,
+        lastSeenAt: time(r.last_seen_at),
+        retired: bool(r.retired),
+        userId: r.user_id,
+      };
+    const e: LedgerEntry = {
+      account: one(r.account),
+      tenantId: one(r.tenant_id),
+      deviceId: r.device_id,
+      lastSeenAt: time(r.last_seen_at),
+      retired: bool(r.retired),
+    };
+    if (r.ci_id !== null) e.ciId = r.ci_id;
+    if (r.product_id !== null) e.productId = one(r.product_id);
+    if (r.fingerprint !== null) e.fingerprint = r.fingerprint;
+    if (r.user_id !== null) e.userId = r.user_id;
+    return e;
+  };
 }
 
 export function toAlert(r: AlertRow): AlertEntry {

@@ -6,6 +6,7 @@ import type { LedgerEntry } from "../store/types.js";
 import { exclusionReason, type ExclusionReason, type ImportFilters } from "./filters.js";
 import { fingerprintCi } from "./fingerprint.js";
 import type { FleetDevice, MappedCi } from "./map-device.js";
+import { LedgerIndex } from "./ledger-index.js";
 import { resolveSerialDuplicates } from "./match.js";
 
 /** `discoveredConfigurationItems` takes at most 100 CIs per call (4me-platform.md §8.6). */
@@ -23,7 +24,8 @@ export interface PlanSyncInput<D extends PlanDevice = MappedCi> {
   devices: readonly D[];
   /** Devices read but not mappable (mapDevice's skips): counted, and never retired since they are still in Intune. */
   unmapped?: readonly { tenantId: string; deviceId: string; reason: string }[];
-  ledger: readonly LedgerEntry[];
+  /** The account's ledger; a run passes the index it already built for the read. */
+  ledger: readonly LedgerEntry[] | LedgerIndex;
   filters: ImportFilters;
   /** False when any read failed mid-way: then nothing is retired for being gone. */
   scanComplete: boolean;
@@ -93,15 +95,11 @@ export interface SyncPlan<D extends PlanDevice = MappedCi> {
   counts: Record<string, number>;
 }
 
-export function ledgerKey(tenantId: string, deviceId: string): string {
-  return `${tenantId}\u0000${deviceId}`;
-}
-
 export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D>): SyncPlan<D> {
   const counts: Record<string, number> = {};
   const count = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
   const unmapped = input.unmapped ?? [];
-  const ledger = new Map(input.ledger.map((e) => [ledgerKey(e.tenantId, e.deviceId), e]));
+  const ledger = LedgerIndex.of(input.ledger);
   const plan: SyncPlan<D> = {
     toWrite: [],
     batches: [],
@@ -135,7 +133,7 @@ export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D
   count("in_scope", inScope.length);
 
   const linked = (ci: D) => {
-    const e = ledger.get(ledgerKey(ci.tenantId, ci.deviceId));
+    const e = ledger.get(ci.tenantId, ci.deviceId);
     return !!e?.ciId && !e.retired;
   };
   const { winners, duplicates } = resolveSerialDuplicates(inScope, linked);
@@ -145,7 +143,7 @@ export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D
   }
 
   for (const ci of winners) {
-    const entry = ledger.get(ledgerKey(ci.tenantId, ci.deviceId));
+    const entry = ledger.get(ci.tenantId, ci.deviceId);
     const fingerprint = fingerprintOf(ci);
     const item = (reason: WriteReason): WriteItem<D> => ({
       ci,
@@ -172,35 +170,36 @@ export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D
   counts.unchanged = plan.unchanged;
   if (plan.userRetry.length) count("user_retry", plan.userRetry.length);
 
-  planRetirement(input, plan, count, winners);
+  planRetirement(input, ledger, plan, count, winners);
   plan.batches = chunk(plan.toWrite, input.chunkSize ?? BULK_LIMIT);
   return plan;
 }
 
 function planRetirement<D extends PlanDevice>(
   input: PlanSyncInput<D>,
+  ledger: LedgerIndex,
   plan: SyncPlan<D>,
   count: (k: string, n?: number) => void,
   winners: readonly D[],
 ): void {
-  const present = new Set([...input.devices, ...(input.unmapped ?? [])].map((d) => ledgerKey(d.tenantId, d.deviceId)));
-  const excluded = new Map(plan.excluded.map((e) => [ledgerKey(e.tenantId, e.deviceId), e.reason]));
-  const winnerKeys = new Set(winners.map((w) => ledgerKey(w.tenantId, w.deviceId)));
+  // Ledger entries are marked by identity (sets of the entries themselves), not by a key string per device.
+  const entryOf = (d: { tenantId: string; deviceId: string }) => ledger.get(d.tenantId, d.deviceId);
+  const present = new Set<LedgerEntry | undefined>();
+  for (const d of input.devices) present.add(entryOf(d));
+  for (const d of input.unmapped ?? []) present.add(entryOf(d));
+  const excluded = new Map(plan.excluded.map((e) => [entryOf(e), e.reason]));
+  const winnerEntries = new Set(winners.map(entryOf));
   // CIs the ledger links to a device written (or kept) this run: no other ledger entry may retire them.
-  const claimed = new Set(
-    input.ledger
-      .filter((e) => e.ciId && !e.retired && winnerKeys.has(ledgerKey(e.tenantId, e.deviceId)))
-      .map((e) => e.ciId),
-  );
+  const claimed = new Set<string>();
+  for (const e of winnerEntries) if (e?.ciId && !e.retired) claimed.add(e.ciId);
   const complete = input.completeTenantIds ? new Set(input.completeTenantIds) : undefined;
   const when = input.now.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
-  for (const entry of input.ledger) {
+  for (const entry of ledger.entries) {
     if (entry.retired || !entry.ciId) continue;
-    const key = ledgerKey(entry.tenantId, entry.deviceId);
-    if (winnerKeys.has(key)) continue;
-    const isGone = !present.has(key);
-    const exclusion = excluded.get(key);
+    if (winnerEntries.has(entry)) continue;
+    const isGone = !present.has(entry);
+    const exclusion = excluded.get(entry);
     const wantsRetire =
       (isGone && input.scanComplete && (!complete || complete.has(entry.tenantId))) ||
       (exclusion !== undefined && input.excludedAction === "retire");

@@ -11,7 +11,7 @@ import type { LedgerEntry, TenantRecord } from "../store/types.js";
 import { MemoryCiStore, type CiStore } from "./ci-store.js";
 import { fingerprintCi } from "./fingerprint.js";
 import { mapDevice, type FleetDevice, type MappedCi } from "./map-device.js";
-import { ledgerKey } from "./plan.js";
+import { LedgerIndex } from "./ledger-index.js";
 
 /** States whose failing policies are read for alerts (issue 5). */
 export const TROUBLED_STATES = new Set(["noncompliant", "inGracePeriod", "conflict", "error"]);
@@ -59,6 +59,11 @@ export interface ReadFleetDeps {
    * `mayBeWritten` with its ledger, so an unchanged re-sync stores no CI at all.
    */
   keepCi?: (device: { tenantId: string; deviceId: string; fingerprint: string }) => boolean;
+  /**
+   * The account's ledger, which a run holds beside what it reads: a device's record takes the entry's own strings
+   * for the values they share (device id, fingerprint, last seen), so an unchanged fleet is not held twice.
+   */
+  ledger?: LedgerIndex;
 }
 
 /**
@@ -66,12 +71,13 @@ export interface ReadFleetDeps {
  * writes it ("unchanged"; a user retry needs no full CI). New, changed and reactivated devices are kept.
  */
 export function mayBeWritten(
-  ledger: readonly LedgerEntry[],
+  ledger: readonly LedgerEntry[] | LedgerIndex,
 ): (device: { tenantId: string; deviceId: string; fingerprint: string }) => boolean {
-  const unchanged = new Map<string, string>();
-  for (const e of ledger)
-    if (e.ciId && !e.retired && e.fingerprint) unchanged.set(ledgerKey(e.tenantId, e.deviceId), e.fingerprint);
-  return (d) => unchanged.get(ledgerKey(d.tenantId, d.deviceId)) !== d.fingerprint;
+  const index = LedgerIndex.of(ledger);
+  return (d) => {
+    const e = index.get(d.tenantId, d.deviceId);
+    return !(e?.ciId && !e.retired && e.fingerprint && e.fingerprint === d.fingerprint);
+  };
 }
 
 export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
@@ -110,7 +116,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
             out.unmapped.push({ tenantId: result.tenantId, deviceId: result.deviceId, reason: result.reason });
             continue;
           }
-          out.mapped.push(compact(shared.ci(result.ci), out.cis, deps.keepCi));
+          out.mapped.push(compact(shared.ci(result.ci), out.cis, deps.keepCi, deps.ledger));
           for (const w of result.warnings) out.counts[`cleaned:${w}`] = (out.counts[`cleaned:${w}`] ?? 0) + 1;
           if (device.complianceState && TROUBLED_STATES.has(device.complianceState)) {
             out.troubled.push({
@@ -140,20 +146,24 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
 }
 
 /** The record a run holds for a mapped device; the CI itself goes to the store. */
-function compact(ci: MappedCi, cis: CiStore, keep: ReadFleetDeps["keepCi"]): FleetDevice {
+function compact(ci: MappedCi, cis: CiStore, keep: ReadFleetDeps["keepCi"], ledger?: LedgerIndex): FleetDevice {
   const compliance = ci.customFields.find((f) => f.id === "intune_compliance")?.value;
-  const fingerprint = fingerprintCi(ci);
+  const known = ledger?.get(ci.tenantId, ci.deviceId);
+  const same = <T>(mine: T, theirs: T | undefined): T => (theirs !== undefined && theirs === mine ? theirs : mine);
+  const fingerprint = same(fingerprintCi(ci), known?.fingerprint);
+  const deviceId = known?.deviceId ?? ci.deviceId;
+  const lastSeenAt = same(ci.lastSeenAt, known?.lastSeenAt);
   return {
     tenantId: ci.tenantId,
-    deviceId: ci.deviceId,
+    deviceId,
     deviceClass: ci.deviceClass,
     name: ci.name,
-    sourceID: ci.sourceID,
+    sourceID: ci.sourceID === ci.deviceId ? deviceId : ci.sourceID,
     product: ci.product,
     fingerprint,
-    row: !keep || keep({ tenantId: ci.tenantId, deviceId: ci.deviceId, fingerprint }) ? cis.put(ci) : -1,
+    row: !keep || keep({ tenantId: ci.tenantId, deviceId, fingerprint }) ? cis.put(ci) : -1,
     ...(ci.serialNr !== undefined ? { serialNr: ci.serialNr } : {}),
-    ...(ci.lastSeenAt !== undefined ? { lastSeenAt: ci.lastSeenAt } : {}),
+    ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
     ...(ci.primaryUser ? { primaryUser: ci.primaryUser } : {}),
     ...(typeof compliance === "string" ? { compliance } : {}),
   };

@@ -10,6 +10,7 @@ import type { IntuneClient } from "../intune/intune-client.js";
 import type { AppInstanceWriter } from "../intune/tenant-fields.js";
 import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
 import { applyPlan } from "./apply-plan.js";
+import { LedgerIndex } from "./ledger-index.js";
 import { SqliteCiStore } from "./ci-store.js";
 import { planSync } from "./plan.js";
 import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
@@ -89,13 +90,13 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   log.info({ trigger, tenants: tenants.length }, "sync started");
   await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
 
-  // The run's full CIs wait on disk between the read and their batch (issue 6: memory at 100,000 devices).
-  let cis: SqliteCiStore | undefined;
-  try {
-    cis = new SqliteCiStore();
-    const ledger = await deps.store.getLedger(account);
+  // Reading, planning and writing the devices: the ledger and the plan are this function's own, so they are garbage
+  // once the devices are written, before the alerts pass reads what it needs (issue 6: memory at 100,000 devices).
+  const importDevices = async (cis: SqliteCiStore): Promise<{ fleet: FleetRead; api: CustomerApi }> => {
+    const ledger = new LedgerIndex(await deps.store.getLedger(account));
     const fleet = await readFleet({
       cis,
+      ledger,
       keepCi: mayBeWritten(ledger),
       tenants,
       clientFor: deps.intuneClient,
@@ -154,6 +155,14 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     });
     add(applied.counts);
     errors.push(...applied.errors);
+    return { fleet, api };
+  };
+
+  // The run's full CIs wait on disk between the read and their batch (issue 6: memory at 100,000 devices).
+  let cis: SqliteCiStore | undefined;
+  try {
+    cis = new SqliteCiStore();
+    const { fleet, api } = await importDevices(cis);
     if (deps.afterWrite) {
       try {
         add(await deps.afterWrite(account, fleet, api));

@@ -4,7 +4,7 @@
 // same order and cannot deadlock each other.
 import type pg from "pg";
 import { isoTime } from "../time.js";
-import { toAlert, toLedger, type AlertRow, type LedgerRow } from "../rows.js";
+import { ledgerReader, toAlert, type AlertRow, type LedgerRow } from "../rows.js";
 import type { AlertEntry, LedgerEntry } from "../types.js";
 
 export const LEDGER_CHUNK = 1000;
@@ -14,7 +14,7 @@ export async function getLedger(pool: pg.Pool, account: string): Promise<LedgerE
     "SELECT * FROM device_ledger WHERE account = $1 ORDER BY tenant_id, device_id",
     [account],
   );
-  return result.rows.map(toLedger);
+  return result.rows.map(ledgerReader());
 }
 
 /** Last entry per key wins, in key order. Validates every time before anything is written. */

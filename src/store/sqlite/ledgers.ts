@@ -2,14 +2,18 @@
 // per entry is fast in SQLite (100k entries in well under a second), and the transaction makes it all-or-nothing.
 import type BetterSqlite3 from "better-sqlite3";
 import { isoTime } from "../time.js";
-import { toAlert, toLedger, type AlertRow, type LedgerRow } from "../rows.js";
+import { ledgerReader, toAlert, type AlertRow, type LedgerRow } from "../rows.js";
 import type { AlertEntry, LedgerEntry } from "../types.js";
 
 export function getLedger(db: BetterSqlite3.Database, account: string): LedgerEntry[] {
+  // Row by row: a 100k-row ledger is never also held as 100k raw rows.
   const rows = db
     .prepare("SELECT * FROM device_ledger WHERE account = ? ORDER BY tenant_id, device_id")
-    .all(account) as LedgerRow[];
-  return rows.map(toLedger);
+    .iterate(account) as IterableIterator<LedgerRow>;
+  const read = ledgerReader();
+  const entries: LedgerEntry[] = [];
+  for (const row of rows) entries.push(read(row));
+  return entries;
 }
 
 export function putLedger(db: BetterSqlite3.Database, entries: LedgerEntry[]): void {
