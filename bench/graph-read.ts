@@ -9,13 +9,13 @@
 // - runner tsx (default): `node --import tsx`, as `npm start` runs the service;
 // - runner node: plain `node` on JavaScript emitted by tsc (--noCheck) under out/, which shows the reader's and
 //   MSAL's share without the TypeScript loader's ~33 MB (Node 20 runs loader hooks on a thread of their own).
-// --node-options become the child's NODE_OPTIONS (default: the V8 flags of the `start` script in package.json), so
+// --node-options become the reader's node arguments (default: the V8 flags of the `start` script in package.json), so
 // the default figure is production's; pass --node-options "" for V8's defaults. README "Memory" has the figures.
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startNodeFlags } from "./start-flags.js";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -108,15 +108,6 @@ async function read(info: SimInfo): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-/** The `start` script's NODE_OPTIONS, so the default run measures the flags production runs with. */
-function startScriptNodeOptions(): string {
-  const pkg = JSON.parse(readFileSync(join(dirname(HERE), "..", "package.json"), "utf8")) as {
-    scripts?: Record<string, string>;
-  };
-  const options = /NODE_OPTIONS="([^"]*)"/.exec(pkg.scripts?.start ?? "")?.[1] ?? "";
-  return options.replace("$NODE_OPTIONS", "").trim();
-}
-
 /** Emits JavaScript for this file and what it imports (no type check: `npm run typecheck` does that). */
 function compile(): string {
   const root = join(dirname(HERE), "..");
@@ -139,7 +130,8 @@ async function main(): Promise<void> {
   const page = Number(arg("--page", "1000"));
   const runner = arg("--runner", "tsx");
   if (runner !== "node" && runner !== "tsx") throw new Error("--runner is node or tsx");
-  const nodeOptions = arg("--node-options", startScriptNodeOptions());
+  const nodeOptions = arg("--node-options", startNodeFlags().join(" "));
+  const nodeArgs = nodeOptions.split(/\s+/).filter(Boolean);
 
   const { generateFleet } = await import("../src/sandbox/fleet/generate.js");
   const { startMicrosoftSimulator } = await import("../src/sandbox/microsoft/index.js");
@@ -158,9 +150,10 @@ async function main(): Promise<void> {
   try {
     const entry = runner === "node" ? [compile()] : ["--import", "tsx", HERE];
     const loadBefore = loadavg()[0];
-    const child = spawn(process.execPath, [...entry, "--read"], {
+    // As node arguments, not NODE_OPTIONS: Node refuses some V8 flags there (--heap-growing-percent).
+    const child = spawn(process.execPath, [...nodeArgs, ...entry, "--read"], {
       stdio: ["ignore", "pipe", "inherit"],
-      env: { ...process.env, NODE_OPTIONS: nodeOptions, BENCH_GRAPH_READ: JSON.stringify(info) },
+      env: { ...process.env, BENCH_GRAPH_READ: JSON.stringify(info) },
     });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));

@@ -18,6 +18,7 @@ import pg from "pg";
 import { TEST_DATABASE_URL } from "../test/helpers/pg.js";
 import { buildStorm, sendStorm } from "../test/scale/storm.js";
 import { World, inBatches } from "../test/scale/world.js";
+import { startNodeFlags } from "./start-flags.js";
 
 function arg(name: string, dflt: string): string {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
@@ -30,7 +31,7 @@ const REPLICAS = arg("replicas", "1,3")
   .map((n) => Math.min(8, Math.max(1, Number(n))));
 
 /** The replicas run with `npm start`'s memory flags (package.json), so their peak RSS is what production sees. */
-const REPLICA_NODE_OPTIONS = "--max-old-space-size=512 --max-semi-space-size=2";
+const REPLICA_NODE_FLAGS = startNodeFlags();
 
 /** user + system CPU seconds of a process so far (Linux /proc). */
 function cpuSeconds(pid: number): number {
@@ -54,7 +55,8 @@ async function runFor(replicas: number) {
     devices: DEVICES,
     replicas,
     alerts: false,
-    env: { LOG_LEVEL: "warn", REPLICA_EXPIRE_SECONDS: "900", NODE_OPTIONS: REPLICA_NODE_OPTIONS },
+    nodeArgs: REPLICA_NODE_FLAGS,
+    env: { LOG_LEVEL: "warn", REPLICA_EXPIRE_SECONDS: "900" },
   });
   try {
     const pids = world.replicas.map((r) => r.child!.pid!);
@@ -136,7 +138,7 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(", ")}`,
 );
-console.log(`replicas: NODE_OPTIONS=${REPLICA_NODE_OPTIONS}\n`);
+console.log(`replicas: node ${REPLICA_NODE_FLAGS.join(" ")}\n`);
 for (const replicas of REPLICAS) {
   const r = await runFor(replicas);
   console.log(`${r.replicas} replica(s):`);

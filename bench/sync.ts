@@ -12,8 +12,9 @@
 // for each process too.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
+import { writeHeapSnapshot } from "node:v8";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import { setImmediate as nextTurn } from "node:timers/promises";
@@ -22,9 +23,10 @@ import { Field, tenantField } from "../src/app-instance/fields.js";
 import { readConfig } from "../src/config.js";
 import { buildConnector } from "../src/connector.js";
 import { InProcessQueue } from "../src/jobs/in-process-queue.js";
-import { silentLogger } from "../src/logger.js";
+import { createLogger, silentLogger } from "../src/logger.js";
 import { IMPORT_ALL, virtualClock } from "../src/sandbox/harness.js";
 import { listen } from "../src/server/listen.js";
+import { startNodeFlags } from "./start-flags.js";
 
 const DEVICES = Number(process.argv.find((a, i) => i >= 2 && /^\d+$/.test(a)) ?? 10_000);
 const ACCOUNT = "widget-data";
@@ -179,7 +181,34 @@ async function main(): Promise<void> {
 
   let peakRss = process.memoryUsage().rss;
   let startRss = peakRss; // set again once the connector is built
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  // What the process held when its RSS peaked: the V8 heap (used and reserved) against native memory (SQLite,
+  // buffers), so a peak can be told apart from garbage the collector had not yet reclaimed.
+  let atPeak = { ...process.memoryUsage(), ...residentKinds() };
+  // BENCH_MEMORY_TRACE=1: the connector logs at info into this process, and each log line marks the phase the run
+  // is in, so the peak is attributed to a phase ("after 'plan ready'") and each phase's high-water mark is printed.
+  const trace = process.env.BENCH_MEMORY_TRACE === "1";
+  let resyncing = false;
+  let phase = "start";
+  let phaseAtPeak = phase;
+  const phases = new Map<string, number>();
+  const logger = trace
+    ? createLogger("info", {
+        write(line: string) {
+          const msg = (JSON.parse(line) as { msg?: string }).msg ?? "?";
+          phase = `after '${msg}'`;
+          // BENCH_HEAP_SNAPSHOT=<dir>: a heap snapshot when the re-sync's plan is ready (where its peak was).
+          if (msg === "plan ready" && resyncing && process.env.BENCH_HEAP_SNAPSHOT)
+            console.error(
+              `heap snapshot: ${writeHeapSnapshot(join(process.env.BENCH_HEAP_SNAPSHOT, "resync.heapsnapshot"))}`,
+            );
+        },
+      })
+    : silentLogger;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    phases.set(phase, Math.max(phases.get(phase) ?? 0, m.rss));
+    if (m.rss > peakRss) [peakRss, atPeak, phaseAtPeak] = [m.rss, { ...m, ...residentKinds() }, phase];
+  }, 25);
   const clock = virtualClock();
   const dbFile = join(mkdtempSync(join(os.tmpdir(), "sync-bench-")), "connector.db");
   const route: { handler?: Parameters<typeof listen>[0] } = {};
@@ -210,13 +239,14 @@ async function main(): Promise<void> {
     MS_ADMIN_CENTER_URL: `${info.microsoft.url}/intune`,
   });
   // Rate limits off and every wait (result polls, retries) on a virtual clock: the figures are the work itself.
-  const connector = await buildConnector(config, silentLogger, {
+  const connector = await buildConnector(config, logger, {
     scheduler: false,
     fourme: { rateLimits: { burstCap: 0, requestsPerHour: 0 }, clock },
     intune: { sleep: clock.sleep, now: clock.now },
   });
   route.handler = connector.app;
   startRss = process.memoryUsage().rss;
+  const atStart = { ...process.memoryUsage(), ...residentKinds() };
   const idle = async () => {
     for (;;) {
       await ask({ cmd: "idle" });
@@ -256,6 +286,8 @@ async function main(): Promise<void> {
   const firstMs = performance.now() - t;
   const firstCpu = cpu() - c;
   const firstPeak = peakRss;
+  const firstAtPeak = atPeak;
+  const firstPhaseAtPeak = phaseAtPeak;
   const beforeResync = (peakRss = process.memoryUsage().rss);
   const first = await ask<Stats>({ cmd: "stats" });
   const firstPolls = polls();
@@ -265,6 +297,7 @@ async function main(): Promise<void> {
   connector.fourme.stats.reset();
   c = cpu();
   t = performance.now();
+  resyncing = true;
   const resync = await connector.syncNow(ACCOUNT, "bench-resync");
   await idle();
   const resyncMs = performance.now() - t;
@@ -286,14 +319,40 @@ async function main(): Promise<void> {
     `unchanged re-sync (${resync.run?.status}): ${(resyncMs / 1000).toFixed(1)} s wall (connector CPU ${resyncCpu.toFixed(1)} s), ${second.total} requests, customer mutations ${sum(customerMutations)} (goal 0), provider mutations ${providerWrites} (appInstanceUpdate: run start, and summary with breakdown)`,
     `  by operation: ${JSON.stringify(second.byOperation)}`,
     `peak RSS of the connector process (${START_FLAGS.join(" ")}, as npm start): ${(startRss / MB).toFixed(0)} MB when built, ${(firstPeak / MB).toFixed(0)} MB during the first import, ${(peakRss / MB).toFixed(0)} MB during the re-sync (${(beforeResync / MB).toFixed(0)} MB before it), ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB max (goal for 100k < 300 MB); simulators' process: ${(sim.maxRss / MB).toFixed(0)} MB, ${sim.cpuSeconds.toFixed(0)} s CPU in all`,
+    `  when built: ${heap(atStart)}`,
+    `  at the first import's peak: ${heap(firstAtPeak)}`,
+    `  at the re-sync's peak: ${heap(atPeak)}`,
+    ...(trace
+      ? [
+          `  peaks in phases: first import ${firstPhaseAtPeak}, re-sync ${phaseAtPeak}`,
+          ...[...phases].map(([p, rss]) => `    ${p}: ${(rss / MB).toFixed(0)} MB`),
+        ]
+      : []),
     `machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end, rate limits off, waits virtual`,
     `reproduce: npx tsx bench/sync.ts ${DEVICES}`,
   ];
   console.log(lines.join("\n"));
 }
 
+/** Resident memory by kind (Linux): anonymous (heap, malloc) and file-backed (the node binary, native addons). */
+function residentKinds(): { anon: number; file: number } {
+  let status = "";
+  try {
+    status = readFileSync("/proc/self/status", "utf8");
+  } catch {
+    return { anon: 0, file: 0 };
+  }
+  const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { anon: kb("RssAnon"), file: kb("RssFile") + kb("RssShmem") };
+}
+
+function heap(m: NodeJS.MemoryUsage & { anon: number; file: number }): string {
+  const mb = (n: number) => `${(n / MB).toFixed(0)} MB`;
+  return `RSS ${mb(m.rss)} = file-backed ${mb(m.file)} + anonymous ${mb(m.anon)}; V8 heap ${mb(m.heapUsed)} used of ${mb(m.heapTotal)}, anonymous outside it ${mb(m.anon - m.heapTotal)} (external ${mb(m.external)})`;
+}
+
 /** The connector runs with the V8 flags `npm start` gives it, so its RSS is what production would see. */
-const START_FLAGS = ["--max-old-space-size=512", "--max-semi-space-size=2"];
+const START_FLAGS = startNodeFlags();
 
 async function launch(): Promise<void> {
   const connector = spawn(

@@ -31,6 +31,8 @@ export interface WorldOptions {
   alerts?: boolean;
   /** More environment for every replica. */
   env?: Record<string, string>;
+  /** Node/V8 flags for the replica processes (the benchmark passes `npm start`'s). */
+  nodeArgs?: string[];
 }
 
 export interface RunRow {
@@ -135,10 +137,14 @@ export class World {
     const port = new URL(replica.url).port;
     const log = createWriteStream(replica.logFile, { flags: "a" });
     this.logs.push(log);
-    const child = spawn(process.execPath, ["--import", "tsx", "test/scale/replica.ts"], {
-      env: { ...process.env, ...this.env, PORT: port, PUBLIC_URL: replica.url, REPLICA_NAME: `replica-${index}` },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(this.options.nodeArgs ?? []), "--import", "tsx", "test/scale/replica.ts"],
+      {
+        env: { ...process.env, ...this.env, PORT: port, PUBLIC_URL: replica.url, REPLICA_NAME: `replica-${index}` },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout!.on("data", (c: Buffer) => {
       if (!out.includes("REPLICA READY")) out += c.toString();
