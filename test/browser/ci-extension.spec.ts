@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { chromiumAvailable, launchBrowser, type Browser } from "./harness/browser.js";
 import { servePages, type PageServer } from "./harness/server.js";
 import { ciExtensionPage, SURFACE_DEEP_LINK } from "./harness/examples.js";
 import { UI_FIELD_IDS, UI_SECTIONS } from "../../src/ui-fields.js";
+import { screenshotPath } from "./harness/screenshot-path.js";
 
-const SCREENSHOT = fileURLToPath(new URL("../../docs/screenshots/ci-extension.png", import.meta.url));
+const SCREENSHOT = screenshotPath("ci-extension.png");
 
 describe("CI UI extension in a browser", function () {
   let browser: Browser | undefined;

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { chromiumAvailable, launchBrowser, type Browser } from "./harness/browser.js";
 import { servePages, type PageServer } from "./harness/server.js";
@@ -7,8 +6,9 @@ import { configurationFormPage, CONSENT_URL, FORM_VALUES, KNOWN_BREAKDOWN } from
 import { Field, TENANT_SLOTS, tenantField } from "../../src/app-instance/fields.js";
 import { isImported, type ImportFilters } from "../../src/sync/filters.js";
 import type { Ownership, Platform, UserState } from "../../src/sync/device-class.js";
+import { screenshotPath } from "./harness/screenshot-path.js";
 
-const SCREENSHOT = fileURLToPath(new URL("../../docs/screenshots/configuration-form.png", import.meta.url));
+const SCREENSHOT = screenshotPath("configuration-form.png");
 
 const SWITCHES: Record<keyof ImportFilters, string> = {
   active: Field.active,

@@ -2,7 +2,6 @@
 // into the simulated 4me with alerts on, then the overview, the CI list, one CI through the real CI UI extension,
 // the requests with their notes and the configuration form with its live count. Saves two screenshots for docs.
 import { expect } from "chai";
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/harness.js";
@@ -11,8 +10,9 @@ import { DEMO_FORM_FIELDS, summarizeSandbox } from "../../src/sandbox/demo/run-d
 import type { Listening } from "../../src/server/listen.js";
 import { UI_SECTIONS } from "../../src/ui-fields.js";
 import { chromiumAvailable, launchBrowser, type Browser } from "./harness/browser.js";
+import { screenshotPath } from "./harness/screenshot-path.js";
 
-const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}`, import.meta.url));
+const screenshot = screenshotPath;
 const field = (ref: unknown, name: string): string => String((ref as Record<string, unknown> | null)?.[name] ?? "");
 
 describe("demo page in a browser", function () {
