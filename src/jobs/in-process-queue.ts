@@ -1,18 +1,24 @@
 // The default JobQueue: jobs run in this process, on p-queue for bounded concurrency. A singleton key (the customer
 // account) gives one run per instance: a job waiting under a name and key is not queued twice, and two jobs with
-// one key never run at the same time, whatever their names. Jobs live in memory only: a restart drops what was
-// waiting, and the scheduler queues it again.
+// one key never run at the same time, whatever their names. A job that failed for a reason that may pass (an
+// outage) is tried again after a backoff, as pg-boss does (retry-policy.ts). Jobs live in memory only: a restart
+// drops what was waiting, and the scheduler queues it again.
 import PQueue from "p-queue";
 import { AppError, ErrorCode, asAppError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
+import { RETRY_DELAY_MS, RETRY_LIMIT, isRetryable, retryDelayMs } from "./retry-policy.js";
 import type { JobData, JobHandler, JobName, JobQueue } from "./types.js";
 
 export interface InProcessQueueOptions {
   /** Jobs running at once, across all names and keys. */
   concurrency?: number;
   logger?: Logger;
-  /** How stop() waits out its timeout; tests pass a controllable one. */
+  /** How stop() waits out its timeout and a retry its backoff; tests pass a controllable one. */
   sleep?: (ms: number) => Promise<void>;
+  /** Retries of a failed job (default 3); 0 turns retries off. */
+  retryLimit?: number;
+  /** The first retry's wait; each next one doubles it (default 5 s). */
+  retryDelayMs?: number;
 }
 
 interface Job {
@@ -21,6 +27,8 @@ interface Job {
   key?: string;
   /** Handed to p-queue; until then it is waiting here for its handler or its key. */
   scheduled: boolean;
+  /** 0 on the first attempt. */
+  attempt: number;
 }
 
 const realSleep = (ms: number) =>
@@ -36,25 +44,26 @@ export class InProcessQueue implements JobQueue {
   /** Keys of jobs in the pool, scheduled or running. */
   private readonly busyKeys = new Set<string>();
   private running = 0;
+  /** Failed jobs waiting out their backoff before they are queued again. */
+  private retrying = 0;
   private stopped = false;
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly retryLimit: number;
+  private readonly retryBaseMs: number;
 
   constructor(options: InProcessQueueOptions = {}) {
     this.pool = new PQueue({ concurrency: options.concurrency ?? 4 });
     this.logger = options.logger ?? silentLogger;
     this.sleep = options.sleep ?? realSleep;
+    this.retryLimit = options.retryLimit ?? RETRY_LIMIT;
+    this.retryBaseMs = options.retryDelayMs ?? RETRY_DELAY_MS;
   }
 
   async enqueue(name: JobName, data: JobData, options: { singletonKey?: string } = {}): Promise<void> {
     if (this.stopped) throw new AppError(ErrorCode.Unknown, `job queue stopped; ${name} not queued`);
     const key = options.singletonKey;
-    if (key !== undefined && this.pending.some((j) => j.name === name && j.key === key)) {
-      this.logger.debug({ job: name, key }, "job already waiting; not queued twice");
-      return;
-    }
-    this.pending.push({ name, data, key, scheduled: false });
-    this.pump();
+    this.add({ name, data, key, scheduled: false, attempt: 0 });
   }
 
   async work(name: JobName, handler: JobHandler): Promise<void> {
@@ -86,8 +95,18 @@ export class InProcessQueue implements JobQueue {
     await this.pool.onIdle();
   }
 
+  /** Waiting includes failed jobs waiting out their backoff. */
   counts(): { waiting: number; running: number } {
-    return { waiting: this.pending.length, running: this.running };
+    return { waiting: this.pending.length + this.retrying, running: this.running };
+  }
+
+  private add(job: Job): void {
+    if (job.key !== undefined && this.pending.some((j) => j.name === job.name && j.key === job.key)) {
+      this.logger.debug({ job: job.name, key: job.key }, "job already waiting; not queued twice");
+      return;
+    }
+    this.pending.push(job);
+    this.pump();
   }
 
   /** Hands every job whose handler is known and whose key is free to the pool, in queue order. */
@@ -108,16 +127,33 @@ export class InProcessQueue implements JobQueue {
     this.pending = this.pending.filter((j) => j !== job);
     this.running++;
     try {
-      await this.handlers.get(job.name)!(job.data);
+      await this.handlers.get(job.name)!(job.data, { exclusive: false, attempt: job.attempt });
     } catch (err) {
       const error = asAppError(err);
+      const retry = job.attempt < this.retryLimit && isRetryable(err);
       if (!error.isLogged) {
-        this.logger.error({ job: job.name, account: job.data.account, err: error.message }, "job failed");
+        const fields = { job: job.name, account: job.data.account, attempt: job.attempt, err: error.message };
+        if (retry) this.logger.warn(fields, "job failed; it is tried again");
+        else this.logger.error(fields, "job failed");
       }
+      if (retry) void this.retryLater(job);
     } finally {
       this.running--;
       if (job.key !== undefined) this.busyKeys.delete(job.key);
       this.pump();
     }
+  }
+
+  /** Queues a failed job again after its backoff; a queue stopped meanwhile drops it. */
+  private async retryLater(job: Job): Promise<void> {
+    this.retrying++;
+    try {
+      await this.sleep(retryDelayMs(job.attempt + 1, this.retryBaseMs));
+    } finally {
+      this.retrying--;
+    }
+    if (this.stopped) return;
+    // A job queued meanwhile under the same name and key covers this one.
+    this.add({ ...job, scheduled: false, attempt: job.attempt + 1 });
   }
 }

@@ -12,6 +12,8 @@
 // the lock, knows the run left behind is dead (JobContext.exclusive) and resumes from the ledger.
 import PgBoss from "pg-boss";
 import pg from "pg";
+import { asAppError } from "../errors.js";
+import { RETRY_DELAY_MS, RETRY_LIMIT, isRetryable } from "./retry-policy.js";
 import type { JobData, JobHandler, JobName, JobQueue } from "./types.js";
 import type { Logger } from "../logger.js";
 
@@ -76,8 +78,8 @@ export class PgBossQueue implements JobQueue {
         name,
         // The tick: at most one running across replicas. Jobs: one waiting per key (see the header).
         policy: name === TICK_QUEUE ? "singleton" : "short",
-        retryLimit: options.retryLimit ?? 3,
-        retryDelay: options.retryDelaySeconds ?? 5,
+        retryLimit: options.retryLimit ?? RETRY_LIMIT,
+        retryDelay: options.retryDelaySeconds ?? RETRY_DELAY_MS / 1000,
         retryBackoff: true,
         expireInSeconds: options.expireInSeconds ?? 15 * 60,
       });
@@ -172,9 +174,9 @@ export class PgBossQueue implements JobQueue {
 
   private async runJob(name: JobName, job: PgBoss.JobWithMetadata<JobData>, handler: JobHandler): Promise<void> {
     const key = job.singletonKey;
-    if (!key) return this.track(() => handler(job.data, { exclusive: false, attempt: job.retryCount }));
+    if (!key) return this.track(name, job.data, () => handler(job.data, { exclusive: false, attempt: job.retryCount }));
     const held = await this.withKeyLock(key, () =>
-      this.track(() => handler(job.data, { exclusive: true, attempt: job.retryCount })),
+      this.track(name, job.data, () => handler(job.data, { exclusive: true, attempt: job.retryCount })),
     );
     if (!held.locked) {
       // Busy on another worker or replica: wait again rather than hold this slot. With the "short" policy a job
@@ -228,10 +230,17 @@ export class PgBossQueue implements JobQueue {
     }
   }
 
-  private async track(fn: () => Promise<void>): Promise<void> {
+  /** Runs a job; a failure that would repeat itself (retry-policy.ts) completes the job instead of failing it. */
+  private async track(name: JobName, data: JobData, fn: () => Promise<void>): Promise<void> {
     this.running++;
     try {
       await fn();
+    } catch (err) {
+      if (isRetryable(err)) throw err;
+      const error = asAppError(err);
+      if (!error.isLogged) {
+        this.options.logger.error({ job: name, account: data.account, err: error.message }, "job failed; not retried");
+      }
     } finally {
       this.running--;
     }

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { AuthorizationError, UpstreamError } from "../../../src/errors.js";
 import { InProcessQueue } from "../../../src/jobs/in-process-queue.js";
 import type { JobData } from "../../../src/jobs/types.js";
 import { createLogger } from "../../../src/logger.js";
@@ -147,7 +148,7 @@ describe("InProcessQueue", () => {
   it("logs a failed job and goes on with the next one", async () => {
     const lines: { msg: string; job?: string; err?: string }[] = [];
     const logger = createLogger("info", { write: (l: string) => void lines.push(JSON.parse(l)) });
-    const queue = new InProcessQueue({ logger });
+    const queue = new InProcessQueue({ logger, retryLimit: 0 });
     const seen: string[] = [];
     await queue.work("sync", async (d) => {
       if (d.trigger === "boom") throw new Error("graph unreachable");
@@ -159,6 +160,100 @@ describe("InProcessQueue", () => {
     expect(seen).to.deep.equal(["fine"]);
     expect(lines).to.have.length(1);
     expect(lines[0]).to.include({ msg: "job failed", job: "sync", err: "graph unreachable" });
+  });
+
+  describe("retries", () => {
+    /** A sleep the test ends: each call waits until the test releases it. */
+    function manualSleep() {
+      const waits: { ms: number; done: () => void }[] = [];
+      const sleep = (ms: number) => new Promise<void>((done) => waits.push({ ms, done }));
+      return { sleep, waits };
+    }
+
+    it("tries a job that failed on an outage again, with doubling waits, up to the limit, with its attempt", async () => {
+      const { sleep, waits } = manualSleep();
+      const queue = new InProcessQueue({ sleep, retryLimit: 2, retryDelayMs: 100 });
+      const attempts: number[] = [];
+      await queue.work("refresh-instance", async (_d, context) => {
+        attempts.push(context!.attempt);
+        throw new UpstreamError("4me answered 503", 503);
+      });
+      await queue.enqueue("refresh-instance", { account: "w", trigger: "t" }, { singletonKey: "w" });
+      await queue.onIdle();
+      await settle();
+      expect(attempts).to.deep.equal([0]);
+      // The waiting retry counts as waiting, so an idle check does not call the queue done.
+      expect(queue.counts()).to.deep.equal({ waiting: 1, running: 0 });
+      for (const expected of [100, 200]) {
+        const wait = waits.shift()!;
+        expect(wait.ms).to.equal(expected);
+        wait.done();
+        await settle();
+        await queue.onIdle();
+        await settle();
+      }
+      expect(attempts).to.deep.equal([0, 1, 2]);
+      expect(waits).to.have.length(0);
+      expect(queue.counts()).to.deep.equal({ waiting: 0, running: 0 });
+    });
+
+    it("does not try again what fails the same way every time (credentials refused, a payload 4me rejects)", async () => {
+      const { sleep, waits } = manualSleep();
+      const queue = new InProcessQueue({ sleep });
+      let runs = 0;
+      await queue.work("sync", async () => {
+        runs++;
+        throw new AuthorizationError("invalid_client", "4me");
+      });
+      await queue.enqueue("sync", { account: "w", trigger: "t" }, { singletonKey: "w" });
+      await queue.onIdle();
+      await settle();
+      expect(runs).to.equal(1);
+      expect(waits).to.have.length(0);
+    });
+
+    it("drops a retry that a job waiting under the same name and key covers", async () => {
+      const { sleep, waits } = manualSleep();
+      const queue = new InProcessQueue({ sleep });
+      const seen: string[] = [];
+      const gate = deferred();
+      await queue.work("sync", async (d) => {
+        seen.push(d.trigger);
+        if (d.trigger === "fails") throw new Error("socket hang up");
+      });
+      await queue.work("alerts", async () => gate.promise);
+      await queue.enqueue("sync", { account: "w", trigger: "fails" }, { singletonKey: "w" });
+      await queue.onIdle();
+      await settle();
+      // The key is busy (an alerts pass), so the next sync waits; the retry then finds it waiting and adds nothing.
+      await queue.enqueue("alerts", { account: "w", trigger: "t" }, { singletonKey: "w" });
+      await queue.enqueue("sync", { account: "w", trigger: "waits" }, { singletonKey: "w" });
+      waits.shift()!.done();
+      await settle();
+      expect(queue.counts()).to.deep.equal({ waiting: 1, running: 1 });
+      gate.resolve();
+      await settle();
+      await queue.onIdle();
+      expect(seen).to.deep.equal(["fails", "waits"]);
+    });
+
+    it("drops a retry when the queue stopped meanwhile", async () => {
+      const { sleep, waits } = manualSleep();
+      const queue = new InProcessQueue({ sleep });
+      let runs = 0;
+      await queue.work("sync", async () => {
+        runs++;
+        throw new Error("socket hang up");
+      });
+      await queue.enqueue("sync", { account: "w", trigger: "t" }, { singletonKey: "w" });
+      await queue.onIdle();
+      await settle();
+      await queue.stop(0);
+      waits.shift()!.done();
+      await settle();
+      expect(runs).to.equal(1);
+      expect(queue.counts()).to.deep.equal({ waiting: 0, running: 0 });
+    });
   });
 
   it("stop() drops waiting jobs, waits for running ones, and refuses new ones", async () => {

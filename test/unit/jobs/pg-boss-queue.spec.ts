@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import pg from "pg";
+import { AuthorizationError, UpstreamError } from "../../../src/errors.js";
 import { PgBossQueue, type PgBossQueueOptions } from "../../../src/jobs/pg-boss-queue.js";
 import type { JobContext, JobData } from "../../../src/jobs/types.js";
 import { silentLogger } from "../../../src/logger.js";
@@ -120,6 +121,22 @@ describe("PgBossQueue (PostgreSQL)", function () {
     gate.resolve();
     await waitFor(() => log.includes("validate"), 10_000, "validate after the sync");
     expect(log).to.deep.equal(["sync:start", "sync:end", "validate"]);
+  });
+
+  it("retries a job that failed on an outage, up to the limit, and not one that would fail the same way again", async () => {
+    const queue = await start({ retryLimit: 2 });
+    const attempts: Record<string, number[]> = { outage: [], refused: [] };
+    await queue.work("sync", async (data, context) => {
+      attempts[data.trigger]!.push(context!.attempt);
+      if (data.trigger === "outage") throw new UpstreamError("4me answered 503", 503);
+      throw new AuthorizationError("invalid_client", "4me");
+    });
+    await queue.enqueue("sync", { account: "a", trigger: "outage" }, { singletonKey: "a" });
+    await queue.enqueue("sync", { account: "b", trigger: "refused" }, { singletonKey: "b" });
+    await waitFor(() => attempts["outage"]!.length === 3, 20_000, "three attempts of the outage job");
+    // Long enough for a retry of the refused job (retryDelay 0, polling every 0.5 s) to have come.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(attempts).to.deep.equal({ outage: [0, 1, 2], refused: [0] });
   });
 
   it("retries the job of a replica killed mid-job, after its expiry, on another replica that holds the key alone", async () => {
