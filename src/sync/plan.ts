@@ -33,7 +33,13 @@ export interface PlanSyncInput<D extends PlanDevice = MappedCi> {
   completeTenantIds?: readonly string[];
   now: Date;
   retireStatus: RetireStatus;
+  /** What happens to imported devices that the filters, or a tenant's removal from the form, now leave out. */
   excludedAction: "leave" | "retire";
+  /**
+   * Tenants the administrator removed from the form (see `removedTenantIds`): their imported devices are left out
+   * like excluded ones, so `excludedAction` decides whether their CIs are retired.
+   */
+  removedTenantIds?: readonly string[];
   /** Devices per bulk call; defaults to BULK_LIMIT. */
   chunkSize?: number;
 }
@@ -56,7 +62,7 @@ export interface RetireItem {
   status: Exclude<RetireStatus, "leave">;
   /** Text for the CI's remarks: when and why. Append it; do not replace remarks someone else wrote. */
   remark: string;
-  why: "gone" | ExclusionReason;
+  why: "gone" | "tenant_removed" | ExclusionReason;
 }
 
 export interface SkippedDevice {
@@ -193,16 +199,19 @@ function planRetirement<D extends PlanDevice>(
   const claimed = new Set<string>();
   for (const e of winnerEntries) if (e?.ciId && !e.retired) claimed.add(e.ciId);
   const complete = input.completeTenantIds ? new Set(input.completeTenantIds) : undefined;
+  const removed = new Set(input.removedTenantIds ?? []);
   const when = input.now.toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
   for (const entry of ledger.entries) {
     if (entry.retired || !entry.ciId) continue;
     if (winnerEntries.has(entry)) continue;
-    const isGone = !present.has(entry);
+    const tenantRemoved = removed.has(entry.tenantId);
+    // A removed tenant's devices were not read: they are left out by the administrator, not gone from Intune.
+    const isGone = !present.has(entry) && !tenantRemoved;
     const exclusion = excluded.get(entry);
     const wantsRetire =
       (isGone && input.scanComplete && (!complete || complete.has(entry.tenantId))) ||
-      (exclusion !== undefined && input.excludedAction === "retire");
+      ((exclusion !== undefined || tenantRemoved) && input.excludedAction === "retire");
     if (!wantsRetire) continue;
 
     if (claimed.has(entry.ciId)) {
@@ -219,18 +228,35 @@ function planRetirement<D extends PlanDevice>(
         why: "gone",
         remark: `${when}: the Intune connector set this CI to ${status}: Intune device ${entry.deviceId} (tenant ${entry.tenantId}) was no longer in Intune.`,
       });
-    } else if (exclusion) {
+    } else {
       // Retiring an excluded device is an explicit choice in the form, so it applies even when gone devices are left.
       const status = input.retireStatus === "leave" ? "removed" : input.retireStatus;
       plan.toRetire.push({
         ledgerEntry: entry,
         status,
-        why: exclusion,
-        remark: `${when}: the Intune connector set this CI to ${status}: the import filters now exclude Intune device ${entry.deviceId} (${EXCLUSION_TEXT[exclusion]}).`,
+        why: exclusion ?? "tenant_removed",
+        remark: exclusion
+          ? `${when}: the Intune connector set this CI to ${status}: the import filters now exclude Intune device ${entry.deviceId} (${EXCLUSION_TEXT[exclusion]}).`
+          : `${when}: the Intune connector set this CI to ${status}: the Intune tenant ${entry.tenantId} of device ${entry.deviceId} was removed from the connector's configuration.`,
       });
     }
     count("to_retire");
   }
+}
+
+/**
+ * Tenants of imported devices that are no longer in the form. Only when every tenant in the form has a known
+ * directory id: a tenant whose domain no longer resolves has none, and its devices must not pass for removed ones.
+ */
+export function removedTenantIds(
+  ledger: readonly LedgerEntry[] | LedgerIndex,
+  tenantsInForm: readonly { tenantId?: string | null }[],
+): string[] {
+  if (tenantsInForm.some((t) => !t.tenantId)) return [];
+  const inForm = new Set(tenantsInForm.map((t) => t.tenantId));
+  const removed = new Set<string>();
+  for (const e of LedgerIndex.of(ledger).entries) if (!inForm.has(e.tenantId)) removed.add(e.tenantId);
+  return [...removed];
 }
 
 const EXCLUSION_TEXT: Record<ExclusionReason, string> = {

@@ -12,7 +12,7 @@ import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
 import { applyPlan } from "./apply-plan.js";
 import { LedgerIndex } from "./ledger-index.js";
 import { SqliteCiStore } from "./ci-store.js";
-import { planSync } from "./plan.js";
+import { planSync, removedTenantIds } from "./plan.js";
 import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
 import type { AuthorizationError } from "../errors.js";
@@ -125,6 +125,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       now: startedAt,
       retireStatus: settings.retireStatus,
       excludedAction: settings.excludedAction,
+      removedTenantIds: removedTenantIds(ledger, allTenants),
     });
     for (const k of ["seen", "in_scope", "unchanged"]) counts[k] = plan.counts[k] ?? 0;
     for (const [k, v] of Object.entries(plan.counts))

@@ -2,7 +2,7 @@
 // a single duplicate CI), tenants in different clouds, and a scan that fails in one tenant (nothing is retired
 // until a complete scan).
 import { expect } from "chai";
-import { tenantField } from "../../src/app-instance/fields.js";
+import { Field, tenantField } from "../../src/app-instance/fields.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { SimTenant } from "../../src/sandbox/fleet/types.js";
 import {
@@ -119,5 +119,35 @@ describe("several tenants in one account (e2e)", function () {
     expect(healed.counts.retired).to.equal(2);
     expect(ciOf(contoso, str(goneHere, "id"))[0].status).to.equal("removed");
     expect(ciOf(fabrikam, str(goneThere, "id"))[0].status).to.equal("removed");
+  });
+
+  it("leaves the CIs of a tenant removed from the form alone, and retires them once the form says to retire what is left out", async () => {
+    const fabrikamCis = () => ourCis(sb).filter((c) => c.sourceID?.startsWith(`${fabrikam.tenantId}/`));
+    const contosoCis = () => ourCis(sb).filter((c) => !c.sourceID?.startsWith(`${fabrikam.tenantId}/`));
+    const active = (cis: ReturnType<typeof ourCis>) => cis.filter((c) => c.status === "in_production").length;
+    const fabrikamActive = active(fabrikamCis());
+    expect(fabrikamActive).to.be.greaterThan(50);
+    const one = fabrikamCis().find((c) => c.status === "in_production")!.id;
+
+    await sb.saveForm([{ id: tenantField.domain(2), value: "" }]);
+    await sb.idle();
+    expect(sb.formValues()[tenantField.status(2)] ?? "").to.equal("");
+    const left = (await sb.runs(1))[0]!;
+    expect(left.status).to.equal("succeeded");
+    // Not read any more, and not taken for devices gone from Intune either.
+    expect(left.counts.seen).to.equal(contoso.devices.length);
+    expect(left.counts.retired ?? 0).to.equal(0);
+    expect(active(fabrikamCis())).to.equal(fabrikamActive);
+
+    await sb.saveForm([{ id: Field.excludedAction, value: "retire" }]);
+    await sb.idle();
+    const retired = (await sb.runs(1))[0]!;
+    expect(retired.status).to.equal("succeeded");
+    expect(retired.counts.retired).to.equal(fabrikamActive);
+    expect(active(fabrikamCis())).to.equal(0);
+    const ci = fabrikamCis().find((c) => c.id === one)!;
+    expect(ci.status).to.equal("removed");
+    expect(String(ci.remarks)).to.include(`Intune tenant ${fabrikam.tenantId}`);
+    expect(active(contosoCis())).to.be.greaterThan(80);
   });
 });

@@ -8,6 +8,7 @@ import {
   chunk,
   planSync,
   planUserChange,
+  removedTenantIds,
   userWriteMode,
   type PlanSyncInput,
   type SyncPlan,
@@ -230,6 +231,50 @@ describe("planSync", () => {
         scanComplete: false,
       });
       expect(p.toRetire).to.have.length(1);
+    });
+  });
+
+  describe("a tenant removed from the form", () => {
+    const ofTenant2 = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...fleet(1, 100 + i)[0]!, tenantId: TENANT_2 }));
+    const ledger = () => written(plan({ devices: [...fleet(2), ...ofTenant2(2)] }));
+
+    it("names only tenants that imported devices and are no longer in the form, and none while a tenant in the form has no known id", () => {
+      expect(removedTenantIds(ledger(), [{ tenantId: TENANT }])).to.deep.equal([TENANT_2]);
+      expect(removedTenantIds(ledger(), [{ tenantId: TENANT }, { tenantId: TENANT_2 }])).to.deep.equal([]);
+      // A domain in the form that no longer resolves might be the other tenant: nothing counts as removed.
+      expect(removedTenantIds(ledger(), [{ tenantId: TENANT }, { tenantId: undefined }])).to.deep.equal([]);
+    });
+
+    it("leaves its devices' CIs alone by default, and never takes them for devices gone from Intune", () => {
+      const p = plan({
+        devices: fleet(2),
+        ledger: ledger(),
+        completeTenantIds: [TENANT],
+        removedTenantIds: [TENANT_2],
+        retireStatus: "archived",
+      });
+      expect(p.toRetire).to.deep.equal([]);
+      // Without completeTenantIds a complete scan may retire any tenant's missing devices: still not these.
+      expect(plan({ devices: fleet(2), ledger: ledger(), removedTenantIds: [TENANT_2] }).toRetire).to.deep.equal([]);
+    });
+
+    it("retires its devices' CIs when the form says to retire what is left out, with a remark naming the tenant", () => {
+      const p = plan({
+        devices: fleet(2),
+        ledger: ledger(),
+        completeTenantIds: [TENANT],
+        removedTenantIds: [TENANT_2],
+        excludedAction: "retire",
+        retireStatus: "leave",
+      });
+      expect(p.toRetire.map((r) => [r.ledgerEntry.tenantId, r.why, r.status])).to.deep.equal([
+        [TENANT_2, "tenant_removed", "removed"],
+        [TENANT_2, "tenant_removed", "removed"],
+      ]);
+      expect(p.toRetire[0]!.remark).to.include(`Intune tenant ${TENANT_2}`);
+      expect(p.toRetire[0]!.remark).to.include("removed from the connector's configuration");
+      expect(p.counts).to.deep.include({ to_retire: 2 });
     });
   });
 
