@@ -41,6 +41,8 @@ export interface Config {
   scheduler: { tickSeconds: number };
   /** PostgreSQL schema of pg-boss's tables (PostgreSQL mode): two deployments can share one database. */
   pgBoss: { schema: string };
+  /** Jobs one process runs at once: per job name with pg-boss (default 2), in all embedded (default 4). */
+  jobs: { concurrency?: number };
 }
 
 export interface SecretKey {
@@ -108,6 +110,7 @@ const schema = z.object({
   SYNC_DEFAULT_INTERVAL_MINUTES: minutes(60),
   SYNC_MIN_INTERVAL_MINUTES: minutes(15),
   SCHEDULER_TICK_SECONDS: int(60, 1, 3600),
+  JOB_CONCURRENCY: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(32).optional()),
   // pg-boss writes the name into its SQL unquoted (so lower case), and allows at most 50 characters.
   PGBOSS_SCHEMA: z
     .string()
@@ -201,6 +204,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sync: { defaultIntervalMinutes: e.SYNC_DEFAULT_INTERVAL_MINUTES, minIntervalMinutes: e.SYNC_MIN_INTERVAL_MINUTES },
     scheduler: { tickSeconds: e.SCHEDULER_TICK_SECONDS },
     pgBoss: { schema: e.PGBOSS_SCHEMA },
+    jobs: e.JOB_CONCURRENCY === undefined ? {} : { concurrency: e.JOB_CONCURRENCY },
   };
 }
 

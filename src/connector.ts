@@ -30,7 +30,7 @@ export interface ConnectorOptions {
   fourme?: FourMeClientsOptions;
   /** Options for the Graph side (fetch, sleep, backoff) in tests. */
   intune?: Partial<Omit<IntuneDeps, "microsoft" | "tokens">>;
-  /** Jobs one process runs at once. */
+  /** Jobs one process runs at once (tests); JOB_CONCURRENCY otherwise. */
   concurrency?: number;
   /** pg-boss settings in scale-out mode (its schema, expiry, polling); tests and benchmarks set them. */
   pgBoss?: Partial<Omit<PgBossQueueOptions, "connectionString" | "logger">>;
@@ -102,10 +102,10 @@ export async function buildConnector(
           connectionString: config.database.url,
           logger,
           schema: config.pgBoss.schema,
-          concurrency: options.concurrency,
+          concurrency: options.concurrency ?? config.jobs.concurrency,
           ...options.pgBoss,
         })
-      : new InProcessQueue({ concurrency: options.concurrency ?? 4, logger });
+      : new InProcessQueue({ concurrency: options.concurrency ?? config.jobs.concurrency ?? 4, logger });
 
   const ciExtension = renderCiExtension();
   const intuneClient: RunSyncDeps["intuneClient"] = (t) =>

@@ -72,6 +72,15 @@ describe("readConfig", () => {
     );
   });
 
+  it("takes the job concurrency as a whole number from 1 to 32, leaving the default to the queue", () => {
+    expect(readConfig(base).jobs).to.deep.equal({});
+    expect(readConfig({ ...base, JOB_CONCURRENCY: "" }).jobs).to.deep.equal({});
+    expect(readConfig({ ...base, JOB_CONCURRENCY: "6" }).jobs).to.deep.equal({ concurrency: 6 });
+    for (const bad of ["0", "33", "1.5", "many"]) {
+      expect(() => readConfig({ ...base, JOB_CONCURRENCY: bad }), bad).to.throw(/JOB_CONCURRENCY/);
+    }
+  });
+
   it("takes the pg-boss schema as a SQL identifier, pgboss by default", () => {
     expect(readConfig(base).pgBoss.schema).to.equal("pgboss");
     expect(readConfig({ ...base, PGBOSS_SCHEMA: "intune_jobs_2" }).pgBoss.schema).to.equal("intune_jobs_2");
