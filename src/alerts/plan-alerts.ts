@@ -44,11 +44,16 @@ export interface AlertDevice {
   complianceState?: string | null;
 }
 
+export type GoneReason = "removed" | "filtered" | "tenant_removed";
+
 export interface GoneDevice {
   tenantId: string;
   deviceId: string;
-  /** removed: no longer in Intune (complete scan); filtered: the import filters exclude it now. */
-  reason: "removed" | "filtered";
+  /**
+   * removed: no longer in Intune (complete scan); filtered: the import filters exclude it now; tenant_removed: its
+   * tenant was removed from the form.
+   */
+  reason: GoneReason;
   /** The device's name for the note, when known. */
   name?: string;
 }

@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import type { PolicyFailure } from "../intune/types.js";
 import { cutText, intuneDeviceUrl } from "../sync/map-device.js";
+import type { GoneReason } from "./plan-alerts.js";
 
 /** 4me request subject limit (4me REST docs: 255 characters). */
 export const MAX_SUBJECT = 255;
@@ -211,11 +212,13 @@ export function compliantAgainNote(device: NoteDevice): string {
   ]);
 }
 
-export function deviceGoneNote(device: NoteDevice, reason: "removed" | "filtered", now: Date): string {
-  const why =
-    reason === "removed"
-      ? `${device.name} is no longer in Intune (checked ${human(now.toISOString())}).`
-      : `The import filters now exclude ${device.name} (checked ${human(now.toISOString())}).`;
+export function deviceGoneNote(device: NoteDevice, reason: GoneReason, now: Date): string {
+  const checked = `(checked ${human(now.toISOString())})`;
+  const why = {
+    removed: `${device.name} is no longer in Intune ${checked}.`,
+    filtered: `The import filters now exclude ${device.name} ${checked}.`,
+    tenant_removed: `The Intune tenant of ${device.name} was removed from the connector's configuration ${checked}.`,
+  }[reason];
   return finish([
     `${why} The Intune connector no longer follows its compliance, so it will not complete this request: please complete it when it is dealt with.`,
   ]);

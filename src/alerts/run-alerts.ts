@@ -14,6 +14,7 @@ import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
 import type { FleetDevice } from "../sync/map-device.js";
+import { removedTenantIds } from "../sync/plan.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
 import {
   alertSourceId,
@@ -52,7 +53,8 @@ export async function runAlerts(
   const log = deps.logger.child({ pass: "alerts" });
   const now = deps.now();
 
-  const tenants = (await deps.store.listTenants(account)).filter((t) => t.tenantId);
+  const tenantsInForm = await deps.store.listTenants(account);
+  const tenants = tenantsInForm.filter((t) => t.tenantId);
   const tenantById = new Map(tenants.map((t) => [t.tenantId!, t]));
   const deviceLedger = await deps.store.getLedger(account);
   const ledger = new Map(deviceLedger.filter((e) => e.ciId && !e.retired).map((e) => [key(e.tenantId, e.deviceId), e]));
@@ -107,7 +109,13 @@ export async function runAlerts(
   const alertLedger = await deps.store.getAlerts(account);
   const gone = await namedRemoved(
     api,
-    goneDevices(alertLedger, mapped, inScopeKeys, new Set(fleet.completeTenantIds)),
+    goneDevices(
+      alertLedger,
+      mapped,
+      inScopeKeys,
+      new Set(fleet.completeTenantIds),
+      new Set(removedTenantIds(deviceLedger, tenantsInForm)),
+    ),
     alertLedger,
     deviceLedger,
     log,
@@ -313,6 +321,7 @@ function goneDevices(
   mapped: Map<string, FleetDevice>,
   inScope: Set<string>,
   completeTenants: Set<string>,
+  removedTenants: Set<string>,
 ): GoneDevice[] {
   const out: GoneDevice[] = [];
   for (const a of alerts) {
@@ -321,6 +330,8 @@ function goneDevices(
     if (inScope.has(k)) continue;
     const ci = mapped.get(k);
     if (ci) out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "filtered", name: ci.name });
+    else if (removedTenants.has(a.tenantId))
+      out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "tenant_removed" });
     else if (completeTenants.has(a.tenantId))
       out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "removed" });
   }
@@ -338,12 +349,11 @@ async function namedRemoved(
   deviceLedger: LedgerEntry[],
   log: Logger,
 ): Promise<GoneDevice[]> {
-  const noted = new Set(
-    alerts.filter((a) => a.detailHash === `${GONE_HASH_PREFIX}removed`).map((a) => key(a.tenantId, a.deviceId)),
-  );
+  // Devices whose note for this very reason was added already: their names are not read again.
+  const noted = new Set(alerts.map((a) => `${key(a.tenantId, a.deviceId)}\u0000${a.detailHash}`));
   const ciOf = new Map(deviceLedger.filter((e) => e.ciId).map((e) => [key(e.tenantId, e.deviceId), e.ciId!]));
   const ciIds = gone
-    .filter((g) => !g.name && !noted.has(key(g.tenantId, g.deviceId)))
+    .filter((g) => !g.name && !noted.has(`${key(g.tenantId, g.deviceId)}\u0000${GONE_HASH_PREFIX}${g.reason}`))
     .flatMap((g) => ciOf.get(key(g.tenantId, g.deviceId)) ?? []);
   if (ciIds.length === 0) return gone;
   const names = new Map<string, string>();

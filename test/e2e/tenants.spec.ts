@@ -3,6 +3,8 @@
 // until a complete scan).
 import { expect } from "chai";
 import { Field, tenantField } from "../../src/app-instance/fields.js";
+import { alertSourceId } from "../../src/alerts/plan-alerts.js";
+import { FAILURES } from "../../src/sandbox/fleet/compliance.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { SimTenant } from "../../src/sandbox/fleet/types.js";
 import {
@@ -121,13 +123,28 @@ describe("several tenants in one account (e2e)", function () {
     expect(ciOf(fabrikam, str(goneThere, "id"))[0].status).to.equal("removed");
   });
 
-  it("leaves the CIs of a tenant removed from the form alone, and retires them once the form says to retire what is left out", async () => {
+  it("leaves the CIs of a tenant removed from the form alone, notes its devices' open alerts once, and retires the CIs once the form says to retire what is left out", async () => {
     const fabrikamCis = () => ourCis(sb).filter((c) => c.sourceID?.startsWith(`${fabrikam.tenantId}/`));
     const contosoCis = () => ourCis(sb).filter((c) => !c.sourceID?.startsWith(`${fabrikam.tenantId}/`));
     const active = (cis: ReturnType<typeof ourCis>) => cis.filter((c) => c.status === "in_production").length;
     const fabrikamActive = active(fabrikamCis());
     expect(fabrikamActive).to.be.greaterThan(50);
-    const one = fabrikamCis().find((c) => c.status === "in_production")!.id;
+    const [one, alerting] = fabrikamCis().filter((c) => c.status === "in_production");
+    // An open compliance alert on one of the tenant's devices.
+    const alertingDevice = alerting!.sourceID!.slice(fabrikam.tenantId.length + 1);
+    sb.microsoft.controls.setCompliance(fabrikam.domain, alertingDevice, "noncompliant", [
+      ...FAILURES.firewallAntivirus,
+    ]);
+    await sb.saveForm([{ id: Field.alertsEnabled, value: true }]);
+    await sb.idle();
+    const request = () => {
+      const found = sb.fourme.inspect
+        .requests(sb.account)
+        .filter((r) => r.sourceID === alertSourceId(fabrikam.tenantId, alertingDevice));
+      expect(found).to.have.length(1);
+      return found[0]!;
+    };
+    const notesBefore = request().notes.length;
 
     await sb.saveForm([{ id: tenantField.domain(2), value: "" }]);
     await sb.idle();
@@ -138,6 +155,10 @@ describe("several tenants in one account (e2e)", function () {
     expect(left.counts.seen).to.equal(contoso.devices.length);
     expect(left.counts.retired ?? 0).to.equal(0);
     expect(active(fabrikamCis())).to.equal(fabrikamActive);
+    await sb.sync();
+    expect(request().status).to.not.equal("completed");
+    expect(request().notes).to.have.length(notesBefore + 1);
+    expect(request().notes.at(-1)!.text).to.contain("was removed from the connector's configuration");
 
     await sb.saveForm([{ id: Field.excludedAction, value: "retire" }]);
     await sb.idle();
@@ -145,9 +166,10 @@ describe("several tenants in one account (e2e)", function () {
     expect(retired.status).to.equal("succeeded");
     expect(retired.counts.retired).to.equal(fabrikamActive);
     expect(active(fabrikamCis())).to.equal(0);
-    const ci = fabrikamCis().find((c) => c.id === one)!;
+    const ci = fabrikamCis().find((c) => c.id === one!.id)!;
     expect(ci.status).to.equal("removed");
     expect(String(ci.remarks)).to.include(`Intune tenant ${fabrikam.tenantId}`);
     expect(active(contosoCis())).to.be.greaterThan(80);
+    expect(request().notes).to.have.length(notesBefore + 1);
   });
 });

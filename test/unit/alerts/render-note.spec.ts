@@ -219,6 +219,9 @@ describe("render-note", () => {
       expect(gone).to.include("LAPTOP-123 is no longer in Intune (checked 2025-06-02 08:00 UTC)");
       expect(gone).to.include("will not complete this request");
       expect(deviceGoneNote(device, "filtered", NOW)).to.include("The import filters now exclude LAPTOP-123");
+      expect(deviceGoneNote(device, "tenant_removed", NOW)).to.include(
+        "The Intune tenant of LAPTOP-123 was removed from the connector's configuration (checked 2025-06-02 08:00 UTC)",
+      );
     });
   });
 });
