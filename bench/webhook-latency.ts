@@ -16,6 +16,7 @@ import { Agent, request } from "node:http";
 import { join } from "node:path";
 import os from "node:os";
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { startNodeFlags } from "./start-flags.js";
 
 interface Options {
   rate: number;
@@ -166,10 +167,13 @@ async function main(): Promise<void> {
   const tokens = await signAll(privateKey, options.alg, total);
 
   const child = fork(new URL(import.meta.url).pathname, ["--serve"], {
-    // BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU profile of the receiver process there.
-    execArgv: process.env.BENCH_CPU_PROF_DIR
-      ? [...process.execArgv, "--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`]
-      : process.execArgv,
+    // The receiver runs with `npm start`'s V8 flags, as in production. BENCH_CPU_PROF_DIR=/tmp/prof writes a V8 CPU
+    // profile of the receiver process there.
+    execArgv: [
+      ...startNodeFlags(),
+      ...process.execArgv,
+      ...(process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []),
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const next = () =>
@@ -231,7 +235,7 @@ async function main(): Promise<void> {
     `  sent:      ${total} requests in ${elapsed.toFixed(2)} s (${(total / elapsed).toFixed(1)} req/s; target ${options.rate} req/s)`,
     `  answers:   ${answers}${errors ? `; ${errors} transport errors` : ""}`,
     `  store:     SQLite ${options.db === "file" ? "file (WAL, synchronous=FULL)" : ":memory:"}; ${instances} app instances recorded (${Math.min(total, 100)} expected)`,
-    `  server:    ${(cpuMs / total).toFixed(3)} ms CPU per request (receiver process, user + system)`,
+    `  server:    ${(cpuMs / total).toFixed(3)} ms CPU per request (receiver process, user + system; node ${startNodeFlags().join(" ")})`,
     `  latency:   p50 ${p(50)}, p90 ${p(90)}, p99 ${p(99)}, max ${p(100)}`,
     `  goal:      p99 < 20 ms at 200 req/s: ${met}${options.rate === 200 ? "" : " (this run was not at 200 req/s)"}`,
   ];
