@@ -61,7 +61,9 @@ export interface Connector {
   syncNow(account: string, trigger?: string, options?: { staleRunMs?: number }): Promise<RunSyncResult>;
   /** Resolves the tenants of an account and writes status and consent links back. */
   validateTenants(account: string): Promise<void>;
-  /** Stops taking jobs; running ones get `timeoutMs` to finish (then pg-boss releases them); closes the store. */
+  /** Stops taking jobs; running ones get `timeoutMs` to finish (then pg-boss releases them). The store stays open. */
+  stopJobs(timeoutMs?: number): Promise<void>;
+  /** stopJobs, then closes the store. */
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -206,6 +208,10 @@ export async function buildConnector(
     } else stopScheduler = startTimerScheduler(tick, tickSeconds * 1000);
   }
 
+  const stopJobs = async (timeoutMs = 30_000) => {
+    stopScheduler();
+    await queue.stop(timeoutMs);
+  };
   return {
     config,
     app,
@@ -216,9 +222,9 @@ export async function buildConnector(
     metrics,
     syncNow,
     validateTenants,
+    stopJobs,
     async stop(timeoutMs = 30_000) {
-      stopScheduler();
-      await queue.stop(timeoutMs);
+      await stopJobs(timeoutMs);
       await store.close();
     },
   };

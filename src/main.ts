@@ -25,7 +25,7 @@ export interface ShutdownOptions {
  * overruns its own deadline, exits 1 at once. Returns the shutdown function (the tests call it directly too).
  */
 export function stopOnSignals(
-  parts: { server: Listening; connector: Pick<Connector, "stop">; logger: Logger },
+  parts: { server: Listening; connector: Pick<Connector, "stopJobs" | "stop">; logger: Logger },
   options: ShutdownOptions = {},
 ): (signal: string) => Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -52,8 +52,11 @@ export function stopOnSignals(
     const drain = setTimeout(() => server.server.closeAllConnections(), REQUEST_DRAIN_MS);
     drain.unref();
     try {
-      await server.close();
-      clearTimeout(drain);
+      // Jobs stop being taken at once, not after the listener drained: a client holding a connection open for the
+      // drain's seconds must not let a replica that is going away start another job. The store stays open until
+      // both are done (requests still in flight write to it); a webhook that can no longer queue its job gets a 5xx,
+      // and 4me delivers it again, to another replica.
+      await Promise.all([server.close().finally(() => clearTimeout(drain)), connector.stopJobs(timeoutMs)]);
       await connector.stop(timeoutMs);
       logger.info("stopped");
       exit(0);

@@ -74,15 +74,18 @@ describe("graceful shutdown of a replica (PostgreSQL, child process)", function 
     }
   };
 
-  it("on SIGTERM stops taking requests, finishes the running job, and exits 0", async () => {
+  it("on SIGTERM stops taking requests and jobs at once, lets a request in flight and the running job finish, and exits 0", async () => {
     const replica = startSlowWorker(schema.schema, 1500, 10_000);
     children.push(replica.child);
     await waitFor(() => replica.out().includes("ready"), 15_000, "the replica");
     const url = /ready (\S+)/.exec(replica.out())![1]!;
     await queue!.enqueue("sync", { account: "a", trigger: "t" }, { singletonKey: "a" });
     await waitFor(() => replica.out().includes("started a"), 10_000, "the job to start");
-    // A second job waits: the stopping replica must not take it.
+    // A second job waits: the stopping replica must not take it, not even while a slow request (3 s, longer than
+    // job a) keeps its listener draining.
     await queue!.enqueue("sync", { account: "b", trigger: "t" }, { singletonKey: "b" });
+    const inFlight = fetch(`${url}/slow`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 200));
     replica.child.kill("SIGTERM");
     await waitFor(
       async () =>
@@ -94,6 +97,7 @@ describe("graceful shutdown of a replica (PostgreSQL, child process)", function 
       "the listener to close",
     );
     expect(await replica.exited).to.equal(0);
+    expect(await inFlight).to.equal("slow ok");
     expect(replica.out()).to.include("finished a");
     expect(replica.out()).to.not.include("started b");
     expect(await jobState()).to.deep.equal(["completed", "created"]);
