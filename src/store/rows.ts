@@ -48,6 +48,7 @@ export interface RunRow {
   status: string;
   started_at: Time;
   ended_at: Nullable<Time>;
+  heartbeat_at?: Nullable<Time>;
   counts: Json;
   errors: Json;
 }
@@ -124,6 +125,7 @@ export function toRun(r: RunRow): SyncRun {
     status: r.status as RunStatus,
     startedAt: time(r.started_at),
     endedAt: r.ended_at === null ? undefined : time(r.ended_at),
+    heartbeatAt: r.heartbeat_at === null || r.heartbeat_at === undefined ? undefined : time(r.heartbeat_at),
     counts: json<Record<string, number>>(r.counts),
     errors: json<string[]>(r.errors),
   });

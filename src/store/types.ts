@@ -62,6 +62,8 @@ export interface SyncRun {
   status: RunStatus;
   startedAt: string;
   endedAt?: string;
+  /** A running run's last heartbeat: a run silent for longer than the stale window was left by a crash. */
+  heartbeatAt?: string;
   /** Counts by name (seen, in_scope, created, updated, unchanged, retired, skipped:<reason>, …). */
   counts: Record<string, number>;
   errors: string[];

@@ -66,7 +66,10 @@ describe("dueAccounts", () => {
   });
 
   it("never queues an instance that is running, inactive, disabled, suspended or not enabled by the customer", () => {
-    const lastRuns = new Map([["running", run("running", "2026-11-26T09:00:00Z", "running")]]);
+    // Running for 3 hours and alive: its last heartbeat was a minute ago.
+    const lastRuns = new Map([
+      ["running", { ...run("running", "2026-11-26T09:00:00Z", "running"), heartbeatAt: "2026-11-26T11:59:00Z" }],
+    ]);
     const instances = [
       instance("running", active),
       instance("inactive", []),
@@ -76,6 +79,18 @@ describe("dueAccounts", () => {
     ];
     expect(dueAccounts({ instances, lastRuns, now, defaultIntervalMinutes: 60 })).to.deep.equal([]);
     expect(instances.filter(isRunnable).map((i) => i.account)).to.deep.equal(["running", "inactive"]);
+  });
+
+  it("queues an instance whose run was left running by a crash (no heartbeat for the stale window)", () => {
+    const i = instance("a", active);
+    const due = (last: SyncRun) =>
+      dueAccounts({ instances: [i], lastRuns: new Map([["a", last]]), now, defaultIntervalMinutes: 60 });
+    const crashed = run("a", "2026-11-26T11:40:00Z", "running");
+    expect(due({ ...crashed, heartbeatAt: "2026-11-26T11:50:00.001Z" }), "beat under 10 min ago").to.deep.equal([]);
+    expect(due({ ...crashed, heartbeatAt: "2026-11-26T11:50:00Z" }), "silent for 10 min").to.deep.equal(["a"]);
+    // Never beat: measured from its start.
+    expect(due(run("a", "2026-11-26T11:55:00Z", "running"))).to.deep.equal([]);
+    expect(due(crashed)).to.deep.equal(["a"]);
   });
 
   it("runs an instance with alerts on even when the import is not active", () => {

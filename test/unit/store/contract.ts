@@ -376,6 +376,17 @@ export function runStoreContract(name: string, factory: () => Promise<TestDataba
         expect((await store.listRuns("widget", 2))[1]).to.include({ id: run!.id, status: "failed" });
       });
 
+      it("lists a running run with its last heartbeat, which the scheduler reads to tell a crashed run", async function () {
+        const run = await store.startRun("widget", "schedule", 60_000);
+        expect((await store.listRuns("widget", 1))[0]!.heartbeatAt).to.equal(undefined);
+        clock.advance(5_000);
+        await store.heartbeatRun(run!.id);
+        expect((await store.listRuns("widget", 1))[0]).to.deep.include({
+          id: run!.id,
+          heartbeatAt: "2026-01-05T09:00:05.000Z",
+        });
+      });
+
       it("lists runs newest first, up to the limit, with their counts and errors", async function () {
         for (let i = 0; i < 4; i++) {
           const run = await store.startRun("widget", `t${i}`, 60_000);
