@@ -7,6 +7,7 @@ import type {
   LedgerEntry,
   RunStatus,
   SyncRun,
+  TenantBinding,
   TenantRecord,
   TenantStatus,
 } from "./types.js";
@@ -28,6 +29,26 @@ export interface InstanceRow {
   breakdown: Nullable<string>;
   created_at: Time;
   updated_at: Time;
+}
+
+export interface TenantBindingRow {
+  tenant_id: string;
+  cloud: string;
+  account: string;
+  app_instance_id: string;
+  bound_by: string;
+  bound_at: Time;
+}
+
+export function toTenantBinding(r: TenantBindingRow): TenantBinding {
+  return {
+    tenantId: r.tenant_id,
+    cloud: r.cloud as Cloud,
+    account: r.account,
+    appInstanceId: r.app_instance_id,
+    boundBy: r.bound_by,
+    boundAt: time(r.bound_at),
+  };
 }
 
 export interface TenantRow {

@@ -53,6 +53,22 @@ export interface TenantRecord {
   updatedAt: string;
 }
 
+/**
+ * Which 4me account may read an Entra tenant: created only by a verified sign-in of an administrator of that tenant
+ * for that account (intune/sign-in-answer.ts). Keyed by tenant id: one account at a time holds a tenant.
+ */
+export interface TenantBinding {
+  /** Entra tenant GUID, lower-case. */
+  tenantId: string;
+  cloud: Cloud;
+  account: string;
+  /** The app instance the administrator signed in for; empty for a binding carried over by the upgrade. */
+  appInstanceId: string;
+  /** Object id of the administrator who signed in (`upgrade` for a binding carried over from before bindings). */
+  boundBy: string;
+  boundAt: string;
+}
+
 export type RunStatus = "running" | "succeeded" | "failed" | "partial";
 
 export interface SyncRun {
@@ -116,7 +132,10 @@ export interface InstanceStore {
   ): Promise<InstanceRecord>;
   getInstance(account: string): Promise<InstanceRecord | undefined>;
   listInstances(filter?: { runnable?: boolean }): Promise<InstanceRecord[]>;
-  /** Deletes the instance with its secrets, tenants and alert ledger; the device ledger is kept for a reinstall. */
+  /**
+   * Deletes the instance with its secrets, tenants, tenant bindings and alert ledger; the device ledger is kept for a
+   * reinstall.
+   */
   deleteInstance(account: string): Promise<void>;
 
   /** Merges the parts present into what is stored; a part set to null is removed. Durable on resolve. */
@@ -126,6 +145,14 @@ export interface InstanceStore {
   upsertTenant(record: Omit<TenantRecord, "updatedAt">): Promise<TenantRecord>;
   listTenants(account: string): Promise<TenantRecord[]>;
   deleteTenant(account: string, slot: number): Promise<void>;
+
+  /**
+   * Binds a tenant to an account (and app instance), taking it from whichever account held it, atomically.
+   * Resolves the binding and the one it replaced, when another account (or app instance) held the tenant.
+   */
+  bindTenant(binding: Omit<TenantBinding, "boundAt">): Promise<{ binding: TenantBinding; previous?: TenantBinding }>;
+  getTenantBinding(tenantId: string): Promise<TenantBinding | undefined>;
+  listTenantBindings(account: string): Promise<TenantBinding[]>;
 
   /** Records a run as started. Resolves undefined when a run of this account is already running and not stale. */
   startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined>;

@@ -9,6 +9,7 @@ import type {
   LedgerEntry,
   SecretsPatch,
   SyncRun,
+  TenantBinding,
   TenantRecord,
 } from "../../src/store/types.js";
 
@@ -19,6 +20,7 @@ export class MemoryStore implements InstanceStore {
   readonly instances = new Map<string, InstanceRecord>();
   readonly secrets = new Map<string, InstanceSecrets>();
   readonly tenants = new Map<string, TenantRecord>();
+  readonly bindings = new Map<string, TenantBinding>();
   readonly runs: SyncRun[] = [];
   readonly ledger = new Map<string, LedgerEntry>();
   readonly alerts = new Map<string, AlertEntry>();
@@ -37,6 +39,7 @@ export class MemoryStore implements InstanceStore {
       this.instances.size +
         this.secrets.size +
         this.tenants.size +
+        this.bindings.size +
         this.runs.length +
         this.ledger.size +
         this.alerts.size +
@@ -102,6 +105,7 @@ export class MemoryStore implements InstanceStore {
     this.instances.delete(account);
     this.secrets.delete(account);
     for (const [k, t] of this.tenants) if (t.account === account) this.tenants.delete(k);
+    for (const [k, b] of this.bindings) if (b.account === account) this.bindings.delete(k);
     for (const [k, a] of this.alerts) if (a.account === account) this.alerts.delete(k);
   }
 
@@ -143,6 +147,25 @@ export class MemoryStore implements InstanceStore {
   async deleteTenant(account: string, slot: number): Promise<void> {
     this.write("deleteTenant");
     this.tenants.delete(`${account}/${slot}`);
+  }
+
+  async bindTenant(b: Omit<TenantBinding, "boundAt">): Promise<{ binding: TenantBinding; previous?: TenantBinding }> {
+    this.write("bindTenant");
+    const tenantId = b.tenantId.toLowerCase();
+    const before = this.bindings.get(tenantId);
+    const binding = { ...b, tenantId, boundAt: this.stamp() };
+    this.bindings.set(tenantId, binding);
+    const moved = before && (before.account !== b.account || before.appInstanceId !== b.appInstanceId);
+    return { binding: structuredClone(binding), ...(moved ? { previous: structuredClone(before) } : {}) };
+  }
+  async getTenantBinding(tenantId: string): Promise<TenantBinding | undefined> {
+    this.check("getTenantBinding");
+    const b = this.bindings.get(tenantId.toLowerCase());
+    return b && structuredClone(b);
+  }
+  async listTenantBindings(account: string): Promise<TenantBinding[]> {
+    this.check("listTenantBindings");
+    return [...this.bindings.values()].filter((b) => b.account === account).map((b) => structuredClone(b));
   }
 
   async startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined> {

@@ -16,12 +16,14 @@ import type {
   LedgerEntry,
   SecretsPatch,
   SyncRun,
+  TenantBinding,
   TenantRecord,
 } from "../types.js";
 import { asStoreError, withTransaction } from "./tx.js";
 import { migratePostgres } from "./migrate.js";
 import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
 import { getAlerts, getLedger, prepareLedger, putAlert, putLedger } from "./ledgers.js";
+import { bindTenant, getTenantBinding, listTenantBindings } from "./bindings.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
 export interface PostgresStoreOptions {
@@ -135,7 +137,7 @@ export class PostgresStore implements InstanceStore {
 
   deleteInstance(account: string): Promise<void> {
     return withTransaction(this.pool, "deleteInstance", async (client) => {
-      for (const table of ["instances", "instance_secrets", "tenants", "alert_ledger"]) {
+      for (const table of ["instances", "instance_secrets", "tenants", "tenant_bindings", "alert_ledger"]) {
         await client.query(`DELETE FROM ${table} WHERE account = $1`, [account]);
       }
     });
@@ -163,6 +165,18 @@ export class PostgresStore implements InstanceStore {
     return this.call("deleteTenant", async () => {
       await this.pool.query("DELETE FROM tenants WHERE account = $1 AND slot = $2", [account, slot]);
     });
+  }
+
+  bindTenant(binding: Omit<TenantBinding, "boundAt">): Promise<{ binding: TenantBinding; previous?: TenantBinding }> {
+    return withTransaction(this.pool, "bindTenant", (client) => bindTenant(client, this.now(), binding));
+  }
+
+  getTenantBinding(tenantId: string): Promise<TenantBinding | undefined> {
+    return this.call("getTenantBinding", () => getTenantBinding(this.pool, tenantId));
+  }
+
+  listTenantBindings(account: string): Promise<TenantBinding[]> {
+    return this.call("listTenantBindings", () => listTenantBindings(this.pool, account));
   }
 
   startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined> {

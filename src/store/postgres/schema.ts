@@ -97,4 +97,27 @@ CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
     // A run touches its heartbeat while it works, so a crashed run is recognised in minutes, not hours.
     sql: `ALTER TABLE sync_runs ADD COLUMN heartbeat_at timestamptz;`,
   },
+  {
+    version: 3,
+    name: "tenant bindings",
+    // As sqlite/schema.ts: only a tenant that one account held connected keeps its binding on upgrade.
+    sql: `
+CREATE TABLE tenant_bindings (
+  tenant_id       text COLLATE "C" PRIMARY KEY,
+  cloud           text NOT NULL,
+  account         text COLLATE "C" NOT NULL,
+  app_instance_id text NOT NULL,
+  bound_by        text NOT NULL,
+  bound_at        timestamptz NOT NULL
+);
+CREATE INDEX tenant_bindings_by_account ON tenant_bindings (account);
+
+INSERT INTO tenant_bindings (tenant_id, cloud, account, app_instance_id, bound_by, bound_at)
+SELECT lower(t.tenant_id), MIN(t.cloud), MIN(t.account), COALESCE(MIN(i.app_instance_id), ''), 'upgrade', MAX(t.updated_at)
+FROM tenants t LEFT JOIN instances i ON i.account = t.account
+WHERE t.status = 'connected' AND t.tenant_id IS NOT NULL
+GROUP BY lower(t.tenant_id)
+HAVING COUNT(DISTINCT t.account) = 1;
+`,
+  },
 ];

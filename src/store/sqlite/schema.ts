@@ -96,4 +96,29 @@ CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
     // A run touches its heartbeat while it works, so a crashed run is recognised in minutes, not hours.
     sql: `ALTER TABLE sync_runs ADD COLUMN heartbeat_at TEXT;`,
   },
+  {
+    version: 3,
+    name: "tenant bindings",
+    // Which account may read a tenant, proven by an administrator's sign-in (issue 13). An upgrade keeps a tenant
+    // connected before bindings existed only where one account held it: where several did, the connector cannot tell
+    // which one consented, so none keeps it until an administrator signs in.
+    sql: `
+CREATE TABLE tenant_bindings (
+  tenant_id       TEXT PRIMARY KEY,
+  cloud           TEXT NOT NULL,
+  account         TEXT NOT NULL,
+  app_instance_id TEXT NOT NULL,
+  bound_by        TEXT NOT NULL,
+  bound_at        TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tenant_bindings_by_account ON tenant_bindings (account);
+
+INSERT INTO tenant_bindings (tenant_id, cloud, account, app_instance_id, bound_by, bound_at)
+SELECT lower(t.tenant_id), MIN(t.cloud), MIN(t.account), COALESCE(MIN(i.app_instance_id), ''), 'upgrade', MAX(t.updated_at)
+FROM tenants t LEFT JOIN instances i ON i.account = t.account
+WHERE t.status = 'connected' AND t.tenant_id IS NOT NULL
+GROUP BY lower(t.tenant_id)
+HAVING COUNT(DISTINCT t.account) = 1;
+`,
+  },
 ];

@@ -18,6 +18,7 @@ import type {
   LedgerEntry,
   SecretsPatch,
   SyncRun,
+  TenantBinding,
   TenantRecord,
 } from "../types.js";
 import { migrateSqlite } from "./migrate.js";
@@ -26,6 +27,7 @@ import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
 import { GroupCommit } from "./group-commit.js";
 import { SqliteReplayCache } from "./replay.js";
 import { prepared } from "./statements.js";
+import { bindTenant, getTenantBinding, listTenantBindings } from "./bindings.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
 
 export interface SqliteStoreOptions {
@@ -174,7 +176,7 @@ export class SqliteStore implements InstanceStore {
 
   deleteInstance(account: string): Promise<void> {
     return this.write("deleteInstance", () => {
-      for (const table of ["instances", "instance_secrets", "tenants", "alert_ledger"]) {
+      for (const table of ["instances", "instance_secrets", "tenants", "tenant_bindings", "alert_ledger"]) {
         this.db.prepare(`DELETE FROM ${table} WHERE account = ?`).run(account);
       }
     });
@@ -200,6 +202,18 @@ export class SqliteStore implements InstanceStore {
     return this.call("deleteTenant", () => {
       this.db.prepare("DELETE FROM tenants WHERE account = ? AND slot = ?").run(account, slot);
     });
+  }
+
+  bindTenant(binding: Omit<TenantBinding, "boundAt">): Promise<{ binding: TenantBinding; previous?: TenantBinding }> {
+    return this.write("bindTenant", () => bindTenant(this.db, this.now(), binding));
+  }
+
+  getTenantBinding(tenantId: string): Promise<TenantBinding | undefined> {
+    return this.call("getTenantBinding", () => getTenantBinding(this.db, tenantId));
+  }
+
+  listTenantBindings(account: string): Promise<TenantBinding[]> {
+    return this.call("listTenantBindings", () => listTenantBindings(this.db, account));
   }
 
   startRun(account: string, trigger: string, staleAfterMs: number): Promise<SyncRun | undefined> {

@@ -330,6 +330,54 @@ export function runStoreContract(name: string, factory: () => Promise<TestDataba
       });
     });
 
+    describe("tenant bindings", function () {
+      const TID = "9F0C1A2B-0000-4000-8000-000000000001";
+      const bind = (account: string, appInstanceId = `NG1-${account}`, boundBy = "oid-admin") =>
+        store.bindTenant({ tenantId: TID, cloud: "global", account, appInstanceId, boundBy });
+
+      it("binds a tenant to one account, keyed by the lower-case tenant id", async function () {
+        const { binding, previous } = await bind("widget");
+        expect(previous).to.equal(undefined);
+        expect(binding).to.deep.equal({
+          tenantId: TID.toLowerCase(),
+          cloud: "global",
+          account: "widget",
+          appInstanceId: "NG1-widget",
+          boundBy: "oid-admin",
+          boundAt: "2026-01-05T09:00:00.000Z",
+        });
+        expect(await store.getTenantBinding(TID)).to.deep.equal(binding);
+        expect(await store.listTenantBindings("widget")).to.deep.equal([binding]);
+        expect(await store.listTenantBindings("other")).to.deep.equal([]);
+      });
+
+      it("moves a tenant to another account and names the account it was taken from", async function () {
+        const first = (await bind("widget")).binding;
+        clock.advance(1000);
+        const again = await bind("widget", "NG1-widget", "oid-other-admin");
+        expect(again.previous, "the same account signing in again takes nothing from anyone").to.equal(undefined);
+        const moved = await bind("other");
+        expect(moved.previous).to.include({ account: "widget", tenantId: first.tenantId });
+        expect(moved.binding).to.include({ account: "other", boundAt: "2026-01-05T09:00:01.000Z" });
+        expect(await store.listTenantBindings("widget")).to.deep.equal([]);
+      });
+
+      it("releases an account's bindings with its instance, and no other account's", async function () {
+        await store.upsertInstance({ account: "widget", offeringReference: "microsoft_intune" });
+        await bind("widget");
+        await store.bindTenant({
+          tenantId: "0000aaaa-0000-4000-8000-000000000002",
+          cloud: "usgov",
+          account: "other",
+          appInstanceId: "NG1-other",
+          boundBy: "oid",
+        });
+        await store.deleteInstance("widget");
+        expect(await store.getTenantBinding(TID)).to.equal(undefined);
+        expect(await store.listTenantBindings("other")).to.have.length(1);
+      });
+    });
+
     describe("sync runs", function () {
       it("starts a run, refuses a second while it runs, and starts again once it finished", async function () {
         const run = await store.startRun("widget", "schedule", 3_600_000);

@@ -8,7 +8,16 @@ import type { SealingKeys } from "../../../src/store/seal.js";
 import { createTestSchema, requirePostgres, type TestSchema } from "../../helpers/pg.js";
 import { key, ledgerEntries, runStoreContract, TestClock, type TestDatabase } from "./contract.js";
 
-const TABLES = ["instances", "instance_secrets", "tenants", "sync_runs", "device_ledger", "alert_ledger", "seen_once"];
+const TABLES = [
+  "instances",
+  "instance_secrets",
+  "tenants",
+  "tenant_bindings",
+  "sync_runs",
+  "device_ledger",
+  "alert_ledger",
+  "seen_once",
+];
 
 async function testDatabase(): Promise<TestDatabase> {
   const schema = await createTestSchema("store");

@@ -6,7 +6,16 @@ import Database from "better-sqlite3";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import { runStoreContract, type TestDatabase } from "./contract.js";
 
-const TABLES = ["instances", "instance_secrets", "tenants", "sync_runs", "device_ledger", "alert_ledger", "seen_once"];
+const TABLES = [
+  "instances",
+  "instance_secrets",
+  "tenants",
+  "tenant_bindings",
+  "sync_runs",
+  "device_ledger",
+  "alert_ledger",
+  "seen_once",
+];
 
 runStoreContract("sqlite", async (): Promise<TestDatabase> => {
   const dir = mkdtempSync(join(tmpdir(), "store-sqlite-"));
