@@ -14,6 +14,7 @@ import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
 import type { FleetDevice } from "../sync/map-device.js";
+import { notHeldElsewhere } from "../intune/tenant-ownership.js";
 import { removedTenantIds } from "../sync/plan.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
 import {
@@ -114,7 +115,7 @@ export async function runAlerts(
       mapped,
       inScopeKeys,
       new Set(fleet.completeTenantIds),
-      new Set(removedTenantIds(deviceLedger, tenantsInForm)),
+      new Set(removedTenantIds(deviceLedger, await notHeldElsewhere(deps.store, account, tenantsInForm))),
     ),
     alertLedger,
     deviceLedger,

@@ -5,13 +5,15 @@ import { silentLogger } from "../logger.js";
 import { BreakdownAccumulator, breakdownField, breakdownJson, type FleetBreakdown } from "./breakdown.js";
 import { intuneDepsOf, recordAuthorizationFailure, writeBack, type ConnectionDeps } from "./connection.js";
 import { createIntuneClient } from "./intune-client.js";
+import { splitByOwnership } from "./tenant-ownership.js";
 
 export async function refreshBreakdown(account: string, deps: ConnectionDeps): Promise<FleetBreakdown | undefined> {
   const instance = await deps.store.getInstance(account);
   if (!instance) return undefined;
   const log = (deps.logger ?? silentLogger).child({ account });
   const acc = new BreakdownAccumulator();
-  const tenants = (await deps.store.listTenants(account)).filter((t) => t.status === "connected" && t.tenantId);
+  const inForm = await deps.store.listTenants(account);
+  const { readable: tenants } = await splitByOwnership(deps.store, account, instance.appInstanceId, inForm);
   for (const t of tenants) {
     const client = createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDepsOf(deps));
     try {

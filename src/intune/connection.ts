@@ -10,6 +10,7 @@ import { consentLink } from "./consent.js";
 import type { StateKeys } from "./consent-state.js";
 import { checkTenantAccess, type IntuneDeps } from "./intune-client.js";
 import { discoverTenant } from "./tenant-discovery.js";
+import { claimedReason, confirmReason, isMovedReason, ownershipOf } from "./tenant-ownership.js";
 import { clearedTenantFields, tenantFields, type AppInstanceWriter } from "./tenant-fields.js";
 import { CONSENT_MISSING_REASON, EntraAuthorizationError } from "./tokens.js";
 
@@ -101,6 +102,21 @@ async function connectOne(
   const tenantId = found.tenantId;
   const link = () =>
     consentLink(deps, { account: instance.account, appInstanceId: instance.appInstanceId ?? "", ...t, tenantId });
+  // Naming a tenant proves nothing (issue 13): only a binding made by a verified administrator's sign-in for this
+  // account lets the connector read it, whatever access the connector has to the tenant.
+  const own = ownershipOf(await deps.store.getTenantBinding(tenantId), instance.account, instance.appInstanceId);
+  if (own.kind !== "ours") {
+    const moved = own.kind === "other" && prev?.tenantId === tenantId && isMovedReason(prev.reason);
+    const reason =
+      own.kind === "other"
+        ? moved
+          ? prev!.reason
+          : claimedReason(t.domain)
+        : prev?.status === "connected" && prev.tenantId === tenantId
+          ? confirmReason(t.domain)
+          : undefined;
+    return { ...base, tenantId, status: "pending_consent", reason, consentUrl: await link(), retryable: false };
+  }
   const access = await checkTenantAccess({ tenantId, cloud: t.cloud }, intuneDepsOf(deps));
   if (access.ok) return { ...base, tenantId, status: "connected", retryable: false };
 

@@ -1,5 +1,7 @@
-// The admin-consent `state`: a short-lived, signed token that binds the customer account, app instance, tenant
-// slot/domain, cloud and a nonce (single use through the store). HS256 with a key derived by HKDF from the
+// The `state` of the two legs of connecting a tenant (issue 13): a short-lived, signed token that binds the customer
+// account, app instance, tenant slot/domain, cloud, the leg it was made for and a nonce (single use through the
+// store). The sign-in leg's nonce is also the OpenID Connect nonce the ID token must carry, and keys the PKCE
+// verifier (sign-in-link.ts); the admin-consent leg carries the tenant id the sign-in proved. HS256 with a key derived by HKDF from the
 // secret-sealing key, so no new setting is needed; the key id lets links made before a key rotation still verify.
 import { hkdfSync, randomBytes } from "node:crypto";
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
@@ -34,17 +36,25 @@ export function consentStateKeys(secretKeys: Config["secretKeys"], fallback?: { 
   return { currentKid: keys[0].id, byKid: new Map(keys.map((k) => [k.id, derive(k.key)])) };
 }
 
+/** sign_in: an administrator's OpenID Connect sign-in; admin_consent: Microsoft's admin-consent page after it. */
+export type ConsentPhase = "sign_in" | "admin_consent";
+
 export interface ConsentStateInput {
   account: string;
   appInstanceId: string;
   slot: number;
   domain: string;
   cloud: Cloud;
+  phase: ConsentPhase;
+  /** sign_in: the directory the domain resolved to; admin_consent: the directory the sign-in proved. */
+  tenantId?: string;
 }
 
 export interface ConsentState extends ConsentStateInput {
   nonce: string;
   expiresAt: Date;
+  /** The key the state was signed with (the PKCE verifier is derived with it). */
+  kid: string;
 }
 
 export async function createConsentState(
@@ -62,6 +72,8 @@ export async function createConsentState(
     sl: input.slot,
     dom: input.domain,
     cl: input.cloud,
+    ph: input.phase,
+    ...(input.tenantId ? { tid: input.tenantId.toLowerCase() } : {}),
   })
     .setProtectedHeader({ alg: ALG, kid: keys.currentKid })
     .setIssuer(ISSUER)
@@ -70,7 +82,7 @@ export async function createConsentState(
     .setExpirationTime(exp)
     .setJti(nonce)
     .sign(keys.byKid.get(keys.currentKid)!);
-  return { token, state: { ...input, nonce, expiresAt: new Date(exp * 1000) } };
+  return { token, state: { ...input, nonce, expiresAt: new Date(exp * 1000), kid: keys.currentKid } };
 }
 
 export type StateFailure = "missing" | "forged" | "expired";
@@ -94,7 +106,7 @@ export async function verifyConsentState(
 ): Promise<ConsentState> {
   if (typeof token !== "string" || token.trim() === "") throw new ConsentStateError("missing", "no state");
   try {
-    const { payload } = await jwtVerify(
+    const { payload, protectedHeader } = await jwtVerify(
       token,
       (header) => {
         const key = header.kid ? keys.byKid.get(header.kid) : undefined;
@@ -103,30 +115,37 @@ export async function verifyConsentState(
       },
       { algorithms: [ALG], issuer: ISSUER, audience: AUDIENCE, currentDate: now, clockTolerance: 30 },
     );
-    const state = claimsOf(payload);
+    const state = claimsOf(payload, protectedHeader.kid!);
     if (!state) throw new ConsentStateError("forged", "state claims are malformed");
     return state;
   } catch (err) {
     if (err instanceof ConsentStateError) throw err;
     if (err instanceof joseErrors.JWTExpired) {
-      throw new ConsentStateError("expired", "state expired", claimsOf(err.payload) ?? undefined);
+      throw new ConsentStateError("expired", "state expired", claimsOf(err.payload, "") ?? undefined);
     }
     throw new ConsentStateError("forged", `state rejected: ${(err as Error).message}`);
   }
 }
 
-function claimsOf(p: JWTPayload): ConsentState | null {
-  const { acc, ai, sl, dom, cl, jti, exp } = p as Record<string, unknown>;
+function claimsOf(p: JWTPayload, kid: string): ConsentState | null {
+  const { acc, ai, sl, dom, cl, ph, tid, jti, exp } = p as Record<string, unknown>;
   if (typeof acc !== "string" || typeof ai !== "string" || typeof dom !== "string") return null;
   if (typeof sl !== "number" || !Number.isInteger(sl) || typeof cl !== "string" || !isCloud(cl)) return null;
   if (typeof jti !== "string" || jti.length < 16 || typeof exp !== "number") return null;
+  if (ph !== "sign_in" && ph !== "admin_consent") return null;
+  if (tid !== undefined && typeof tid !== "string") return null;
+  // The admin-consent leg acts for the tenant the sign-in proved: it must name it.
+  if (ph === "admin_consent" && !tid) return null;
   return {
     account: acc,
     appInstanceId: ai,
     slot: sl,
     domain: dom,
     cloud: cl,
+    phase: ph,
+    ...(tid ? { tenantId: tid } : {}),
     nonce: jti,
     expiresAt: new Date(exp * 1000),
+    kid,
   };
 }

@@ -1,10 +1,12 @@
-// Microsoft's v2 admin-consent link (microsoft-graph-intune.md §4.2) and what its callback's error parameters mean
-// to an administrator. Pure apart from signing the state.
+// The links that connect a tenant, and what Microsoft's error answers mean to an administrator. The form's link
+// starts with an administrator's sign-in (sign-in-link.ts); once the sign-in proved the tenant, the callback sends
+// the browser on to Microsoft's v2 admin-consent page (microsoft-graph-intune.md §4.2). Pure apart from signing.
 import type { Config } from "../config.js";
 import { cloudEndpoints, type Cloud } from "./clouds.js";
 import { createConsentState, type StateKeys } from "./consent-state.js";
+import { callbackUrl, codeChallengeOf, codeVerifierFor, signInUrl } from "./sign-in-link.js";
 
-export const CONSENT_CALLBACK_PATH = "/consent/callback";
+export { CONSENT_CALLBACK_PATH } from "./sign-in-link.js";
 
 export interface AdminConsentUrlInput {
   cloud: Cloud;
@@ -21,7 +23,7 @@ export function adminConsentUrl(input: AdminConsentUrlInput): string {
   const query = new URLSearchParams({
     client_id: input.clientId,
     scope: graphScope,
-    redirect_uri: `${input.publicUrl.replace(/\/$/, "")}${CONSENT_CALLBACK_PATH}`,
+    redirect_uri: callbackUrl(input.publicUrl),
     state: input.state,
   });
   return `${loginUrl}/${encodeURIComponent(input.tenant)}/v2.0/adminconsent?${query}`;
@@ -33,73 +35,123 @@ export interface ConsentLinkDeps {
   clock?: () => Date;
 }
 
-/** A fresh consent link for one tenant slot of an app instance, with its own single-use state. */
-export async function consentLink(
-  deps: ConsentLinkDeps,
-  target: { account: string; appInstanceId: string; slot: number; domain: string; cloud: Cloud; tenantId?: string },
-): Promise<string> {
+export interface ConsentTarget {
+  account: string;
+  appInstanceId: string;
+  slot: number;
+  domain: string;
+  cloud: Cloud;
+  tenantId?: string;
+}
+
+function clientIdOf(deps: ConsentLinkDeps): string {
   const clientId = deps.config.microsoft.clientId;
   if (!clientId) throw new Error("MS_CLIENT_ID is not set: no consent link can be made");
+  return clientId;
+}
+
+/**
+ * The link the form shows for one tenant slot: an administrator of the tenant signs in, with its own single-use
+ * state. Connecting starts here every time: only a verified sign-in binds a tenant to an account.
+ */
+export async function consentLink(deps: ConsentLinkDeps, target: ConsentTarget): Promise<string> {
+  const clientId = clientIdOf(deps);
+  const { token, state } = await createConsentState(
+    { ...target, phase: "sign_in" },
+    deps.stateKeys,
+    (deps.clock ?? (() => new Date()))(),
+  );
+  return signInUrl({
+    cloud: target.cloud,
+    tenant: target.tenantId ?? target.domain,
+    clientId,
+    publicUrl: deps.config.publicUrl,
+    state: token,
+    nonce: state.nonce,
+    codeChallenge: codeChallengeOf(codeVerifierFor(deps.stateKeys, state.kid, state.nonce)),
+    domainHint: target.domain,
+    microsoft: deps.config.microsoft,
+  });
+}
+
+/** The admin-consent page for a tenant a sign-in proved, with a state that names that tenant. */
+export async function adminConsentLink(
+  deps: ConsentLinkDeps,
+  target: ConsentTarget & { tenantId: string },
+): Promise<string> {
   const { token } = await createConsentState(
-    {
-      account: target.account,
-      appInstanceId: target.appInstanceId,
-      slot: target.slot,
-      domain: target.domain,
-      cloud: target.cloud,
-    },
+    { ...target, phase: "admin_consent" },
     deps.stateKeys,
     (deps.clock ?? (() => new Date()))(),
   );
   return adminConsentUrl({
     cloud: target.cloud,
-    tenant: target.tenantId ?? target.domain,
-    clientId,
+    tenant: target.tenantId,
+    clientId: clientIdOf(deps),
     publicUrl: deps.config.publicUrl,
     state: token,
     microsoft: deps.config.microsoft,
   });
 }
 
-export type ConsentErrorKind = "declined" | "cancelled" | "wrong_directory" | "consent_required" | "denied" | "other";
+export type ConsentErrorKind =
+  "declined" | "cancelled" | "wrong_directory" | "consent_required" | "blocked" | "denied" | "other";
+
+const KNOWN_CODES: Record<string, { kind: ConsentErrorKind; reason: (domain: string) => string }> = {
+  "65004": {
+    kind: "declined",
+    reason: () => "the administrator declined to consent (AADSTS65004); open the consent link again to accept",
+  },
+  "50020": {
+    kind: "wrong_directory",
+    reason: (d) =>
+      `the account used to sign in is not from the ${d} directory (AADSTS50020): sign in with an administrator of ${d}`,
+  },
+  "65001": {
+    kind: "consent_required",
+    reason: () =>
+      "admin consent is required (AADSTS65001): sign in with a Global Administrator or Privileged Role Administrator",
+  },
+  "90094": {
+    kind: "consent_required",
+    reason: () =>
+      "this needs an administrator's consent (AADSTS90094): sign in with a Global Administrator or Privileged Role Administrator",
+  },
+  "50105": {
+    kind: "blocked",
+    reason: (d) => `the account used is not assigned to the connector's app in ${d} (AADSTS50105)`,
+  },
+  "53003": {
+    kind: "blocked",
+    reason: (d) => `a Conditional Access policy of ${d} blocked the sign-in (AADSTS53003)`,
+  },
+  "50076": {
+    kind: "blocked",
+    reason: () => "Microsoft asked for multi-factor authentication that was not completed (AADSTS50076); try again",
+  },
+  "700016": {
+    kind: "blocked",
+    reason: (d) => `the connector's app is not known in ${d}'s cloud (AADSTS700016): its operator must check it`,
+  },
+};
 
 /**
- * The callback's `error`, `error_subcode` and `error_description` as a reason an administrator understands.
- * Codes: AADSTS65004 declined, AADSTS50020 account from another directory, `error_subcode=cancel` sign-in cancelled.
+ * The callback's `error`, `error_subcode` and `error_description` as our own sentence. Microsoft's description is
+ * never shown: anyone can put text into a redirect, and the form must not carry it. Only the AADSTS code is read.
  */
 export function describeConsentError(
   params: { error: string; errorSubcode?: string; errorDescription?: string },
   domain: string,
 ): { kind: ConsentErrorKind; reason: string } {
-  const desc = params.errorDescription ?? "";
-  const code = /AADSTS(\d+)/.exec(desc)?.[1];
+  const code = /AADSTS(\d{4,7})\b/.exec(params.errorDescription ?? "")?.[1];
   if (params.errorSubcode === "cancel") {
     return { kind: "cancelled", reason: "sign-in was cancelled before consent was given; open the consent link again" };
   }
-  if (code === "65004") {
-    return {
-      kind: "declined",
-      reason: "the administrator declined to consent (AADSTS65004); open the consent link again to accept",
-    };
-  }
-  if (code === "50020") {
-    return {
-      kind: "wrong_directory",
-      reason: `the account used to sign in is not from the ${domain} directory (AADSTS50020): sign in with an administrator of ${domain}`,
-    };
-  }
-  if (params.error === "consent_required" || code === "65001") {
-    return {
-      kind: "consent_required",
-      reason: "admin consent is required: sign in with a Global or Privileged Role Administrator",
-    };
-  }
-  const first = desc.split(/\r?\n/)[0].replace(/\s+/g, " ").trim().slice(0, 200);
-  if (params.error === "access_denied") {
-    return { kind: "denied", reason: `access was denied${first ? `: ${first}` : ""}` };
-  }
-  return {
-    kind: "other",
-    reason: `Microsoft Entra ID reported ${params.error.slice(0, 60)}${first ? `: ${first}` : ""}`,
-  };
+  const known = code ? KNOWN_CODES[code] : undefined;
+  if (known) return { kind: known.kind, reason: known.reason(domain) };
+  if (params.error === "consent_required") return { kind: "consent_required", reason: KNOWN_CODES["65001"].reason("") };
+  if (code)
+    return { kind: params.error === "access_denied" ? "denied" : "other", reason: `consent failed (AADSTS${code})` };
+  const error = /^[a-z_]{1,40}$/.test(params.error) ? params.error : "an error";
+  return { kind: params.error === "access_denied" ? "denied" : "other", reason: `consent failed (${error})` };
 }

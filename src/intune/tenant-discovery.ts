@@ -5,7 +5,16 @@ import type { Cloud, CloudOverrides } from "./clouds.js";
 import { cloudEndpoints } from "./clouds.js";
 
 export type DiscoveryResult =
-  | { ok: true; domain: string; cloud: Cloud; tenantId: string; issuer: string; msgraphHost?: string }
+  | {
+      ok: true;
+      domain: string;
+      cloud: Cloud;
+      tenantId: string;
+      issuer: string;
+      msgraphHost?: string;
+      /** Where the tenant publishes its ID-token signing keys. */
+      jwksUri?: string;
+    }
   | {
       ok: false;
       domain: string;
@@ -125,5 +134,6 @@ export async function discoverTenant(input: string, cloud: Cloud, deps: Discover
     );
   }
   const msgraphHost = typeof body.msgraph_host === "string" ? body.msgraph_host : undefined;
-  return { ok: true, domain, cloud, tenantId, issuer, msgraphHost };
+  const jwksUri = typeof body.jwks_uri === "string" ? body.jwks_uri : undefined;
+  return { ok: true, domain, cloud, tenantId, issuer, msgraphHost, jwksUri };
 }

@@ -9,9 +9,13 @@ export interface AppInstanceWriter {
   updateAppInstance(id: string, input: { customFields: CustomFieldValue[] }): Promise<unknown>;
 }
 
-/** The status field's text: `pending_consent`, `connected` or `failed: <reason>` (fields.ts contract). */
+/**
+ * The status field's text: `pending_consent` (or `pending_consent: <why>`, when an administrator must sign in for a
+ * reason beyond a first connection), `connected` or `failed: <reason>` (fields.ts contract).
+ */
 export function tenantStatusText(status: TenantStatus, reason?: string): string {
   if (status === "failed") return `failed: ${reason ?? "unknown reason"}`;
+  if (status === "pending_consent" && reason) return `pending_consent: ${reason}`;
   return status;
 }
 

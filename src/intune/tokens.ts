@@ -147,33 +147,7 @@ export class MsalGraphTokens implements GraphTokenSource {
       this.apps.set(key, existing);
       return existing;
     }
-    const m = this.microsoft;
-    if (!m.clientId) throw new AppError(ErrorCode.Config, "MS_CLIENT_ID is not set: the connector cannot reach Intune");
-    if (!m.clientSecret && !m.certificate) {
-      throw new AppError(
-        ErrorCode.Config,
-        "set MS_CLIENT_SECRET or MS_CERTIFICATE_THUMBPRINT/MS_CERTIFICATE_PRIVATE_KEY",
-      );
-    }
-    const { loginUrl } = cloudEndpoints(tenant.cloud, m);
-    const sandbox = loginUrl.startsWith("http://");
-    const authorityBase = sandbox ? fakeLoginOrigin(tenant.cloud) : loginUrl;
-    const config: Configuration = {
-      auth: {
-        clientId: m.clientId,
-        authority: `${authorityBase}/${tenant.tenantId}`,
-        ...(m.clientSecret ? { clientSecret: m.clientSecret } : { clientCertificate: certificateOf(m.certificate!) }),
-        ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
-      },
-      system: sandbox
-        ? {
-            networkClient: loopbackNetworkClient(
-              [{ fakeOrigin: authorityBase, realBase: loginUrl, aliases: [cloudEndpoints(tenant.cloud).loginUrl] }],
-              this.opts.fetch,
-            ),
-          }
-        : {},
-    };
+    const config = msalConfiguration(this.microsoft, tenant, this.opts.fetch);
     const app = new ConfidentialClientApplication(config);
     this.apps.set(key, app);
     const max = this.opts.maxTenants ?? MAX_CACHED_TENANT_APPS;
@@ -183,6 +157,39 @@ export class MsalGraphTokens implements GraphTokenSource {
     }
     return app;
   }
+}
+
+/**
+ * MSAL's configuration for one tenant of one cloud: the tenant's authority, the connector's credential, and in the
+ * sandbox (an http:// login host) a network client that routes MSAL's https authority to the simulator.
+ */
+export function msalConfiguration(m: Config["microsoft"], tenant: TenantRef, fetchImpl?: typeof fetch): Configuration {
+  if (!m.clientId) throw new AppError(ErrorCode.Config, "MS_CLIENT_ID is not set: the connector cannot reach Intune");
+  if (!m.clientSecret && !m.certificate) {
+    throw new AppError(
+      ErrorCode.Config,
+      "set MS_CLIENT_SECRET or MS_CERTIFICATE_THUMBPRINT/MS_CERTIFICATE_PRIVATE_KEY",
+    );
+  }
+  const { loginUrl } = cloudEndpoints(tenant.cloud, m);
+  const sandbox = loginUrl.startsWith("http://");
+  const authorityBase = sandbox ? fakeLoginOrigin(tenant.cloud) : loginUrl;
+  return {
+    auth: {
+      clientId: m.clientId,
+      authority: `${authorityBase}/${tenant.tenantId}`,
+      ...(m.clientSecret ? { clientSecret: m.clientSecret } : { clientCertificate: certificateOf(m.certificate!) }),
+      ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
+    },
+    system: sandbox
+      ? {
+          networkClient: loopbackNetworkClient(
+            [{ fakeOrigin: authorityBase, realBase: loginUrl, aliases: [cloudEndpoints(tenant.cloud).loginUrl] }],
+            fetchImpl,
+          ),
+        }
+      : {},
+  };
 }
 
 function certificateOf(c: { thumbprint: string; privateKeyPem: string }) {

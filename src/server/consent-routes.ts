@@ -1,16 +1,19 @@
-// GET /consent/callback: where Microsoft sends the administrator back after admin consent. The work is in
-// intune/consent-callback.ts; this answers a small page that says what happened and links back to 4me.
-import { Router, type Request, type Response } from "express";
+// /consent/callback: where Microsoft sends the administrator back, with a POST (form_post) after the sign-in and a GET
+// after admin consent. The work is in intune/consent-callback.ts; this answers a small page that says what happened
+// and links back to 4me, or sends the browser on to the admin-consent page.
+import express, { Router, type Request, type Response } from "express";
 import { silentLogger } from "../logger.js";
 import { CONSENT_CALLBACK_PATH } from "../intune/consent.js";
 import { handleConsentCallback, type ConsentCallbackDeps, type ConsentOutcome } from "../intune/consent-callback.js";
 
 export function createConsentRouter(deps: ConsentCallbackDeps): Router {
   const router = Router();
-  router.get(CONSENT_CALLBACK_PATH, async (req: Request, res: Response) => {
+  const answer = async (req: Request, res: Response) => {
+    const method = req.method === "POST" ? "POST" : "GET";
+    const params = (method === "POST" ? req.body : req.query) as Record<string, unknown> | undefined;
     let outcome: ConsentOutcome;
     try {
-      outcome = await handleConsentCallback(req.query as Record<string, unknown>, deps);
+      outcome = await handleConsentCallback(params ?? {}, method, deps);
     } catch (err) {
       (deps.logger ?? silentLogger).error({ err: (err as Error).message }, "consent callback failed");
       outcome = {
@@ -19,18 +22,23 @@ export function createConsentRouter(deps: ConsentCallbackDeps): Router {
         message: "The connector hit an internal error. Try the consent link again in a few minutes.",
       };
     }
-    const status = outcome.result === "rejected" ? 400 : 200;
-    res
-      .status(status)
-      .set({
+    const status = outcome.status ?? (outcome.result === "rejected" ? 400 : 200);
+    const headers = {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
         "referrer-policy": "no-referrer",
         "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
         "x-content-type-options": "nosniff",
-      })
-      .send(renderConsentPage(outcome));
-  });
+    };
+    if (outcome.result === "redirect" && outcome.location) {
+      res.status(303).set({ ...headers, location: outcome.location }).send(renderConsentPage(outcome));
+      return;
+    }
+    res.status(status).set(headers).send(renderConsentPage(outcome));
+  };
+  router.get(CONSENT_CALLBACK_PATH, answer);
+  // form_post answers are a few hundred bytes; anything larger is not Microsoft's.
+  router.post(CONSENT_CALLBACK_PATH, express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }), answer);
   return router;
 }
 

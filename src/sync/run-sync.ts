@@ -12,6 +12,7 @@ import type { InstanceStore, SyncRun, TenantRecord } from "../store/types.js";
 import { applyPlan } from "./apply-plan.js";
 import { LedgerIndex } from "./ledger-index.js";
 import { SqliteCiStore } from "./ci-store.js";
+import { splitByOwnership } from "../intune/tenant-ownership.js";
 import { planSync, removedTenantIds } from "./plan.js";
 import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
@@ -62,8 +63,15 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   // asked for by the CLI or a consent callback, writes nothing to an instance that is off.
   if (instance.disabled || instance.suspended || !instance.enabledByCustomer) return { skipped: "not_runnable" };
   const settings = instance.settings;
-  const allTenants = await deps.store.listTenants(account);
-  const tenants = allTenants.filter((t) => t.status === "connected" && t.tenantId);
+  const tenantsInForm = await deps.store.listTenants(account);
+  // Only tenants an administrator bound to this account are read; one bound elsewhere since counts as removed.
+  const { readable: tenants, heldElsewhere } = await splitByOwnership(
+    deps.store,
+    account,
+    instance.appInstanceId,
+    tenantsInForm,
+  );
+  const notMoved = tenantsInForm.filter((t) => !t.tenantId || !heldElsewhere.has(t.tenantId));
   if (tenants.length === 0) return { skipped: "no_tenant" };
   const run = await deps.store.startRun(account, trigger, deps.staleRunMs ?? DEFAULT_STALE_RUN_MS);
   if (!run) return { skipped: "already_running" };
@@ -102,7 +110,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       clientFor: deps.intuneClient,
       microsoft: deps.microsoft,
       ciStatus: settings.ciStatus,
-      qualifySourceIds: allTenants.length > 1,
+      qualifySourceIds: tenantsInForm.length > 1,
       now: startedAt,
       logger: log,
       onPage: (done) => {
@@ -125,7 +133,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       now: startedAt,
       retireStatus: settings.retireStatus,
       excludedAction: settings.excludedAction,
-      removedTenantIds: removedTenantIds(ledger, allTenants),
+      removedTenantIds: removedTenantIds(ledger, notMoved),
     });
     for (const k of ["seen", "in_scope", "unchanged"]) counts[k] = plan.counts[k] ?? 0;
     for (const [k, v] of Object.entries(plan.counts))

@@ -2,14 +2,22 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { tenantField } from "../../../src/app-instance/fields.js";
 import { handleConsentCallback } from "../../../src/intune/consent-callback.js";
-import { consentLink } from "../../../src/intune/consent.js";
+import { adminConsentLink } from "../../../src/intune/consent.js";
 import { consentStateKeys } from "../../../src/intune/consent-state.js";
 import type { TenantRecord } from "../../../src/store/types.js";
 import { ACCOUNT, APP_INSTANCE, CONTOSO, consentError, probe, world, type World } from "./connection-helpers.js";
 
 const BACK = `https://widget.4me.com/app_instances/${APP_INSTANCE}`;
 
+// The admin-consent leg: the sign-in before it bound the tenant to the account (e2e/tenant-isolation.spec.ts plays it).
 async function pending(w: World, over: Partial<TenantRecord> = {}) {
+  await w.store.bindTenant({
+    tenantId: CONTOSO,
+    cloud: "global",
+    account: ACCOUNT,
+    appInstanceId: APP_INSTANCE,
+    boundBy: "oid-admin",
+  });
   await w.store.upsertTenant({
     account: ACCOUNT,
     slot: 1,
@@ -22,12 +30,13 @@ async function pending(w: World, over: Partial<TenantRecord> = {}) {
 }
 
 async function stateFor(w: World, over: Partial<{ account: string; slot: number; domain: string }> = {}) {
-  const link = await consentLink(w.deps, {
+  const link = await adminConsentLink(w.deps, {
     account: ACCOUNT,
     appInstanceId: APP_INSTANCE,
     slot: 1,
     domain: "contoso.com",
     cloud: "global",
+    tenantId: CONTOSO,
     ...over,
   });
   return new URL(link).searchParams.get("state")!;
@@ -43,6 +52,7 @@ describe("handleConsentCallback", () => {
 
     const out = await handleConsentCallback(
       { admin_consent: "True", tenant: CONTOSO, state: await stateFor(w) },
+      "GET",
       w.deps,
     );
 
@@ -55,17 +65,51 @@ describe("handleConsentCallback", () => {
     expect(w.connected).to.deep.equal([`${ACCOUNT}/1/${CONTOSO}`]);
   });
 
-  it("does not trust the tenant parameter: another directory's id fails the tenant and proves nothing", async () => {
+  it("does not trust the tenant parameter: another directory's id is refused and changes nothing", async () => {
     const w = await world([{ domain: "contoso.com" }]);
     await pending(w);
     const other = "00000000-1111-4222-8333-444444444444";
+    const state = await stateFor(w);
 
-    const out = await handleConsentCallback({ admin_consent: "True", tenant: other, state: await stateFor(w) }, w.deps);
+    const out = await handleConsentCallback({ admin_consent: "True", tenant: other, state }, "GET", w.deps);
 
-    expect(out.result).to.equal("failed");
+    expect(out.result).to.equal("rejected");
     expect(out.message).to.include("another directory");
-    expect(await tenantOf(w)).to.include({ status: "failed" });
+    expect(await tenantOf(w)).to.include({ status: "pending_consent" });
     expect(w.tokens.calls).to.deep.equal([]);
+    probe("global");
+    const genuine = await handleConsentCallback({ admin_consent: "True", tenant: CONTOSO, state }, "GET", w.deps);
+    expect(genuine.result, "a refused answer did not spend the state").to.equal("connected");
+  });
+
+  it("confirms only a tenant still bound to the account: a binding taken by another account refuses the answer", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await pending(w);
+    const state = await stateFor(w);
+    await w.store.bindTenant({
+      tenantId: CONTOSO,
+      cloud: "global",
+      account: "other",
+      appInstanceId: "x",
+      boundBy: "o",
+    });
+
+    const out = await handleConsentCallback({ admin_consent: "True", tenant: CONTOSO, state }, "GET", w.deps);
+
+    expect(out.result).to.equal("rejected");
+    expect(out.message).to.include("no longer bound to this 4me account");
+    expect(w.tokens.calls).to.deep.equal([]);
+  });
+
+  it("refuses an admin-consent answer that arrives as a POST", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await pending(w);
+    const out = await handleConsentCallback(
+      { admin_consent: "True", tenant: CONTOSO, state: await stateFor(w) },
+      "POST",
+      w.deps,
+    );
+    expect(out.result).to.equal("rejected");
   });
 
   it("waits out consent propagation a few times, then fails with the reason", async () => {
@@ -75,6 +119,7 @@ describe("handleConsentCallback", () => {
 
     const out = await handleConsentCallback(
       { admin_consent: "True", tenant: CONTOSO, state: await stateFor(w) },
+      "GET",
       w.deps,
     );
 
@@ -111,7 +156,7 @@ describe("handleConsentCallback", () => {
       await pending(w);
       const state = await stateFor(w);
 
-      const out = await handleConsentCallback({ ...params, admin_consent: "True", state }, w.deps);
+      const out = await handleConsentCallback({ ...params, admin_consent: "True", state }, "GET", w.deps);
 
       expect(out.result).to.equal("failed");
       expect(out.message).to.match(reason);
@@ -127,6 +172,7 @@ describe("handleConsentCallback", () => {
 
     const out = await handleConsentCallback(
       { error: "access_denied", error_description: "AADSTS65004: declined", state: await stateFor(w) },
+      "GET",
       w.deps,
     );
 
@@ -138,7 +184,7 @@ describe("handleConsentCallback", () => {
   describe("a state that must change nothing", () => {
     async function expectNothingChanged(w: World, query: Record<string, unknown>, message: RegExp, backUrl?: string) {
       const before = await tenantOf(w);
-      const out = await handleConsentCallback(query, w.deps);
+      const out = await handleConsentCallback(query, "GET", w.deps);
       expect(out.result).to.equal("rejected");
       expect(out.message)
         .to.match(message)
@@ -179,9 +225,9 @@ describe("handleConsentCallback", () => {
       await pending(w);
       const state = await stateFor(w);
       probe("global");
-      expect((await handleConsentCallback({ admin_consent: "True", tenant: CONTOSO, state }, w.deps)).result).to.equal(
-        "connected",
-      );
+      expect(
+        (await handleConsentCallback({ admin_consent: "True", tenant: CONTOSO, state }, "GET", w.deps)).result,
+      ).to.equal("connected");
       w.writer.calls = [];
       w.tokens.calls = [];
       await expectNothingChanged(

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
-import { adminConsentUrl, consentLink, describeConsentError } from "../../../src/intune/consent.js";
+import { adminConsentLink, adminConsentUrl, consentLink, describeConsentError } from "../../../src/intune/consent.js";
+import { codeChallengeOf, codeVerifierFor } from "../../../src/intune/sign-in-link.js";
 import {
   consentStateKeys,
   createConsentState,
@@ -17,6 +18,7 @@ const input = {
   slot: 2,
   domain: "contoso.com",
   cloud: "global" as const,
+  phase: "sign_in" as const,
 };
 const T0 = new Date("2025-06-02T08:00:00Z");
 
@@ -119,15 +121,59 @@ describe("adminConsentUrl", () => {
       state: "s.t.u",
     });
   });
+});
 
-  it("makes a link whose state verifies and uses the domain when the tenant id is unknown", async () => {
-    const link = await consentLink(
-      { config: { publicUrl: "https://c.example", microsoft: { clientId: "app" } }, stateKeys: keys, clock: () => T0 },
-      input,
+describe("consentLink: an administrator's OpenID Connect sign-in first", () => {
+  const deps = {
+    config: { publicUrl: "https://c.example", microsoft: { clientId: "app" } },
+    stateKeys: keys,
+    clock: () => T0,
+  };
+
+  it("starts an authorization-code sign-in with form_post, a nonce that is the state's, and PKCE", async () => {
+    const { phase: _p, ...target } = input;
+    const url = new URL(await consentLink(deps, { ...target, tenantId: "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10" }));
+    expect(url.origin + url.pathname).to.equal(
+      "https://login.microsoftonline.com/4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10/oauth2/v2.0/authorize",
     );
-    const url = new URL(link);
-    expect(url.pathname).to.equal("/contoso.com/v2.0/adminconsent");
-    expect(await verifyConsentState(url.searchParams.get("state"), keys, T0)).to.include(input);
+    const q = Object.fromEntries(url.searchParams);
+    expect(q).to.include({
+      client_id: "app",
+      response_type: "code",
+      response_mode: "form_post",
+      redirect_uri: "https://c.example/consent/callback",
+      scope: "openid profile",
+      code_challenge_method: "S256",
+      prompt: "select_account",
+      domain_hint: "contoso.com",
+    });
+    const state = await verifyConsentState(q.state, keys, T0);
+    expect(state).to.include({ ...input, tenantId: "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10" });
+    expect(q.nonce).to.equal(state.nonce);
+    expect(q.code_challenge).to.equal(codeChallengeOf(codeVerifierFor(keys, state.kid, state.nonce)));
+    expect(codeVerifierFor(keys, state.kid, state.nonce)).to.match(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("uses the domain when the tenant id is unknown", async () => {
+    const { phase: _p, ...target } = input;
+    const url = new URL(await consentLink(deps, target));
+    expect(url.pathname).to.equal("/contoso.com/oauth2/v2.0/authorize");
+  });
+
+  it("sends the admin-consent leg to the proven tenant, with a state that names it", async () => {
+    const { phase: _p, ...target } = input;
+    const tid = "4c1f0a2e-8d3b-4f6a-9e2d-7b5c1a9f3e10";
+    const url = new URL(await adminConsentLink(deps, { ...target, tenantId: tid }));
+    expect(url.pathname).to.equal(`/${tid}/v2.0/adminconsent`);
+    expect(await verifyConsentState(url.searchParams.get("state"), keys, T0)).to.include({
+      phase: "admin_consent",
+      tenantId: tid,
+    });
+  });
+
+  it("refuses an admin-consent state that names no tenant", async () => {
+    const { token } = await createConsentState({ ...input, phase: "admin_consent" }, keys, T0);
+    expect((await failure(token)).failure).to.equal("forged");
   });
 });
 
@@ -144,8 +190,18 @@ describe("describeConsentError", () => {
     expect(d("access_denied", undefined, "cancel")).to.include({ kind: "cancelled" });
     expect(d("consent_required", "AADSTS65004: ...")).to.include({ kind: "declined" });
     expect(d("consent_required")).to.include({ kind: "consent_required" });
-    expect(d("server_error", "AADSTS90033: busy\r\nTrace ID: x").reason).to.equal(
-      "Microsoft Entra ID reported server_error: AADSTS90033: busy",
+    expect(d("server_error", "AADSTS90033: busy\r\nTrace ID: x").reason).to.equal("consent failed (AADSTS90033)");
+    expect(d("access_denied", "AADSTS53003: blocked").reason).to.include("Conditional Access");
+  });
+
+  it("never carries Microsoft's (or anyone's) description text into the form", () => {
+    const evil = "AADSTS12345: <a href=//evil.example>Click here to re-consent</a>";
+    const out = describeConsentError({ error: "access_denied", errorDescription: evil }, "contoso.com");
+    expect(out.reason).to.equal("consent failed (AADSTS12345)");
+    const noCode = describeConsentError(
+      { error: "<script>x</script>", errorDescription: "Visit evil.example to fix" },
+      "contoso.com",
     );
+    expect(noCode.reason).to.equal("consent failed (an error)");
   });
 });

@@ -1,0 +1,29 @@
+// Redeeming the authorization code of an administrator's sign-in for its ID token, with the connector's own
+// credential (secret or certificate) through MSAL. A fresh MSAL application per redemption: the user's tokens are
+// never cached or kept; only the verified identity is used (id-token.ts).
+import { ConfidentialClientApplication } from "@azure/msal-node";
+import type { Config } from "../config.js";
+import type { Cloud } from "./clouds.js";
+import { SIGN_IN_SCOPES } from "./sign-in-link.js";
+import { entraError, msalConfiguration } from "./tokens.js";
+
+export async function redeemSignInCode(
+  input: { cloud: Cloud; tenantId: string; code: string; codeVerifier: string; redirectUri: string },
+  deps: { microsoft: Config["microsoft"]; fetch?: typeof fetch },
+): Promise<string> {
+  const app = new ConfidentialClientApplication(
+    msalConfiguration(deps.microsoft, { cloud: input.cloud, tenantId: input.tenantId }, deps.fetch),
+  );
+  try {
+    const result = await app.acquireTokenByCode({
+      code: input.code,
+      scopes: SIGN_IN_SCOPES,
+      redirectUri: input.redirectUri,
+      codeVerifier: input.codeVerifier,
+    });
+    if (!result?.idToken) throw new Error("Microsoft Entra ID returned no ID token");
+    return result.idToken;
+  } catch (err) {
+    throw entraError(err, input.cloud);
+  }
+}
