@@ -1,7 +1,7 @@
 // /consent/callback: where Microsoft sends the administrator back, with a POST (form_post) after the sign-in and a GET
 // after admin consent. The work is in intune/consent-callback.ts; this answers a small page that says what happened
 // and links back to 4me, or sends the browser on to the admin-consent page.
-import express, { Router, type Request, type Response } from "express";
+import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { silentLogger } from "../logger.js";
 import { CONSENT_CALLBACK_PATH } from "../intune/consent.js";
 import { handleConsentCallback, type ConsentCallbackDeps, type ConsentOutcome } from "../intune/consent-callback.js";
@@ -24,21 +24,39 @@ export function createConsentRouter(deps: ConsentCallbackDeps): Router {
     }
     const status = outcome.status ?? (outcome.result === "rejected" ? 400 : 200);
     const headers = {
-        "content-type": "text/html; charset=utf-8",
-        "cache-control": "no-store",
-        "referrer-policy": "no-referrer",
-        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
-        "x-content-type-options": "nosniff",
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+      "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+      "x-content-type-options": "nosniff",
     };
     if (outcome.result === "redirect" && outcome.location) {
-      res.status(303).set({ ...headers, location: outcome.location }).send(renderConsentPage(outcome));
+      res
+        .status(303)
+        .set({ ...headers, location: outcome.location })
+        .send(renderConsentPage(outcome));
       return;
     }
     res.status(status).set(headers).send(renderConsentPage(outcome));
   };
   router.get(CONSENT_CALLBACK_PATH, answer);
   // form_post answers are a few hundred bytes; anything larger is not Microsoft's.
-  router.post(CONSENT_CALLBACK_PATH, express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }), answer);
+  router.post(
+    CONSENT_CALLBACK_PATH,
+    express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 20 }),
+    answer,
+  );
+  // A body the parser refused (too large, malformed): one line, no stack, nothing changed.
+  router.use(
+    CONSENT_CALLBACK_PATH,
+    (err: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (!err?.status || err.status >= 500) return next(err);
+      res
+        .status(err.status)
+        .type("text/plain")
+        .send(`Not a consent answer (${err.type ?? "bad request"}).\n`);
+    },
+  );
   return router;
 }
 

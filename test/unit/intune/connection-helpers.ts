@@ -148,3 +148,10 @@ export function probe(cloud: Cloud, status = 200) {
     .query({ $select: "id", $top: "1" })
     .reply(status, status === 200 ? { value: [{ id: "d1" }] } : { error: { code: "Forbidden", message: "no" } });
 }
+
+/** A verified administrator's sign-in bound these tenants to the account (as sign-in-answer.ts does). */
+export async function bindToAccount(w: World, tenantIds: string[], account = ACCOUNT): Promise<void> {
+  for (const tenantId of tenantIds) {
+    await w.store.bindTenant({ tenantId, cloud: "global", account, appInstanceId: APP_INSTANCE, boundBy: "oid-admin" });
+  }
+}

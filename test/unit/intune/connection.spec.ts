@@ -15,6 +15,7 @@ import {
   GRAPH,
   CONTOSO,
   FABRIKAM,
+  bindToAccount,
   consentError,
   discovery,
   probe,
@@ -32,6 +33,7 @@ describe("connectTenants", () => {
       { domain: "fabrikam.us", cloud: "usgov" },
       { domain: "nope.example.com" },
     ]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     discovery("global", "contoso.com", CONTOSO);
     probe("global");
     discovery("usgov", "fabrikam.us", FABRIKAM);
@@ -60,8 +62,8 @@ describe("connectTenants", () => {
 
     const link = new URL(String(w.writer.last(tenantField.consentUrl(2))));
     expect(link.origin).to.equal("https://login.microsoftonline.us");
-    expect(link.pathname).to.equal(`/${FABRIKAM}/v2.0/adminconsent`);
-    expect(link.searchParams.get("scope")).to.equal("https://graph.microsoft.us/.default");
+    expect(link.pathname).to.equal(`/${FABRIKAM}/oauth2/v2.0/authorize`);
+    expect(link.searchParams.get("scope")).to.equal("openid profile");
     const state = await verifyConsentState(link.searchParams.get("state"), w.deps.stateKeys, new Date(w.clock.now()));
     expect(state).to.include({
       account: ACCOUNT,
@@ -74,6 +76,7 @@ describe("connectTenants", () => {
 
   it("fails a tenant whose consent was revoked since it was connected, with a fresh consent link", async () => {
     const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     await w.store.upsertTenant({
       account: ACCOUNT,
       slot: 1,
@@ -89,22 +92,24 @@ describe("connectTenants", () => {
 
     expect(r.status).to.equal("failed");
     expect(w.writer.last(tenantField.status(1))).to.match(/^failed: consent revoked or permission missing/);
-    expect(String(w.writer.last(tenantField.consentUrl(1)))).to.include("/adminconsent?");
+    expect(String(w.writer.last(tenantField.consentUrl(1)))).to.include("/oauth2/v2.0/authorize?");
   });
 
   it("does not call a tenant connected when Graph refuses the token (permission missing)", async () => {
     const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     discovery("global", "contoso.com", CONTOSO);
     probe("global", 403);
 
     const [r] = await connectTenants(ACCOUNT, w.deps);
 
     expect(r.status).to.equal("pending_consent");
-    expect(r.consentUrl).to.include("adminconsent");
+    expect(r.consentUrl).to.include("/oauth2/v2.0/authorize?");
   });
 
   it("does not call a tenant connected when its token lacks the device-read permission", async () => {
     const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     discovery("global", "contoso.com", CONTOSO);
     w.tokens.roles = ["User.Read.All"];
 
@@ -129,6 +134,53 @@ describe("connectTenants", () => {
 
     expect((await w.store.listTenants(ACCOUNT)).map((t) => t.slot)).to.deep.equal([1]);
     expect(w.writer.last(tenantField.status(4))).to.equal("");
+  });
+});
+
+describe("connectTenants: naming a tenant proves nothing (issue 13)", () => {
+  it("never connects a tenant no administrator bound to the account, even when the connector can read it", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    discovery("global", "contoso.com", CONTOSO);
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r).to.include({ status: "pending_consent", tenantId: CONTOSO });
+    expect(r.consentUrl).to.include("/oauth2/v2.0/authorize?");
+    expect(w.tokens.calls, "access is not even tried").to.deep.equal([]);
+    expect(w.writer.last(tenantField.status(1))).to.equal("pending_consent");
+  });
+
+  it("says a tenant bound to another account is connected there, with the sign-in link to move it", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO], "someone-else");
+    discovery("global", "contoso.com", CONTOSO);
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r.status).to.equal("pending_consent");
+    expect(w.writer.last(tenantField.status(1))).to.equal(
+      "pending_consent: connected to another 4me account: an administrator of contoso.com must sign in here to move it",
+    );
+    expect(String(w.writer.last(tenantField.consentUrl(1)))).to.include("/oauth2/v2.0/authorize?");
+    expect(w.tokens.calls).to.deep.equal([]);
+  });
+
+  it("asks an administrator to confirm a tenant connected before bindings existed that no binding holds", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await w.store.upsertTenant({
+      account: ACCOUNT,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+      status: "connected",
+    });
+    discovery("global", "contoso.com", CONTOSO);
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r).to.include({ status: "pending_consent" });
+    expect(r.reason).to.include("must sign in to confirm");
   });
 });
 
@@ -157,6 +209,7 @@ describe("recordAuthorizationFailure", () => {
 describe("refreshBreakdown", () => {
   it("counts the devices of every connected tenant, stores the breakdown and writes the hidden field", async () => {
     const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     await w.store.upsertTenant({
       account: ACCOUNT,
       slot: 1,
@@ -193,6 +246,7 @@ describe("refreshBreakdown", () => {
 
   it("fails a tenant that refuses access and still counts the others", async () => {
     const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
+    await bindToAccount(w, [CONTOSO, FABRIKAM]);
     await w.store.upsertTenant({
       account: ACCOUNT,
       slot: 1,

@@ -3,10 +3,10 @@ import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { createConsentRouter, renderConsentPage } from "../../../src/server/consent-routes.js";
-import { consentLink } from "../../../src/intune/consent.js";
-import { ACCOUNT, APP_INSTANCE, CONTOSO, probe, world, type World } from "./connection-helpers.js";
+import { adminConsentLink, consentLink } from "../../../src/intune/consent.js";
+import { ACCOUNT, APP_INSTANCE, CONTOSO, bindToAccount, probe, world, type World } from "./connection-helpers.js";
 
-describe("GET /consent/callback", () => {
+describe("/consent/callback", () => {
   let server: Server;
   let base: string;
   let w: World;
@@ -30,12 +30,14 @@ describe("GET /consent/callback", () => {
   afterEach(() => new Promise((r) => server.close(r)));
 
   it("answers a page that says the tenant is connected and links back to the app instance", async () => {
-    const link = await consentLink(w.deps, {
+    await bindToAccount(w, [CONTOSO]);
+    const link = await adminConsentLink(w.deps, {
       account: ACCOUNT,
       appInstanceId: APP_INSTANCE,
       slot: 1,
       domain: "contoso.com",
       cloud: "global",
+      tenantId: CONTOSO,
     });
     const state = new URL(link).searchParams.get("state")!;
     probe("global");
@@ -50,6 +52,31 @@ describe("GET /consent/callback", () => {
     expect(res.headers.get("cache-control")).to.equal("no-store");
     expect(html).to.include('data-result="connected"').and.include("contoso.com is connected");
     expect(html).to.include(`href="https://widget.4me.com/app_instances/${APP_INSTANCE}"`);
+  });
+
+  it("takes the sign-in's answer only as a form POST: its state in a query string is refused", async () => {
+    const link = await consentLink(w.deps, {
+      account: ACCOUNT,
+      appInstanceId: APP_INSTANCE,
+      slot: 1,
+      domain: "contoso.com",
+      cloud: "global",
+      tenantId: CONTOSO,
+    });
+    const state = new URL(link).searchParams.get("state")!;
+    const res = await fetch(`${base}/consent/callback?code=abc&state=${encodeURIComponent(state)}`);
+    expect(res.status).to.equal(400);
+    expect(await res.text()).to.include("did not come the way Microsoft sends it");
+  });
+
+  it("refuses a form POST larger than Microsoft's answers are", async () => {
+    const res = await fetch(`${base}/consent/callback`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `code=${"x".repeat(20_000)}`,
+    });
+    expect(res.status).to.equal(413);
+    expect(await w.store.listTenantBindings(ACCOUNT)).to.deep.equal([]);
   });
 
   it("answers 400 with the reason when the state is missing", async () => {
