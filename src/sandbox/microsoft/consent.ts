@@ -2,13 +2,9 @@
 // success or error parameters (graph-examples/adminconsent-examples.json), the outcome chosen through controls.
 import { randomUUID } from "node:crypto";
 import { graphResource, loginGroup, realLoginHost, type Cloud } from "./clouds.js";
-import type { LoginRequest, LoginResult } from "./entra.js";
+import { aadTrace } from "./errors.js";
+import { loginErrorPage as errorPage, type LoginRequest, type LoginResult } from "./login-request.js";
 import type { SimState } from "./state.js";
-
-function errorPage(status: number, code: number, text: string, route: string): LoginResult {
-  const html = `<!doctype html><title>Sign in to your account</title><h1>Sorry, but we’re having trouble signing you in.</h1><p>AADSTS${code}: ${text}</p>`;
-  return { status, headers: { "Content-Type": "text/html; charset=utf-8" }, body: html, route };
-}
 
 export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): LoginResult {
   const q = req.query;
@@ -46,10 +42,7 @@ export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): 
   const out = new URL(redirect);
   const set = (k: string, v: string | undefined) => v !== undefined && out.searchParams.append(k, v);
   const host = realLoginHost(cloud);
-  const trace = `Trace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${new Date(state.now())
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d{3}Z$/, "Z")}`;
+  const trace = aadTrace(state.now());
   const scope = q["scope"] ?? "";
   if (!/^\S+\/\.default$/.test(scope)) {
     // App permissions can only be asked for with /.default (v2-admin-consent.md).

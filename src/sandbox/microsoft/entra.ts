@@ -1,39 +1,25 @@
-// Simulated Entra ID under /login/<cloud>/<tenant>/…: tenant discovery (OpenID configuration), the client-credentials
-// token endpoint, and the v2 admin-consent page, which redirects at once with the outcome chosen through controls.
+// Simulated Entra ID under /login/<cloud>/<tenant>/…: tenant discovery (OpenID configuration) and signing keys, the
+// token endpoint (client credentials, authorization code), the v2 admin-consent page, which redirects at once with
+// the outcome chosen through controls, and the authorize endpoint of the OpenID Connect sign-in.
 import type { SimTenant } from "../fleet/types.js";
+import { authorize } from "./authorize.js";
 import { graphResource, isCloud, realLoginHost, type Cloud } from "./clouds.js";
+import { redeemCode } from "./code-grant.js";
 import { adminConsent } from "./consent.js";
-import { openIdConfiguration } from "./openid.js";
-import { aadError, unknownTenant, type SimResponse } from "./errors.js";
+import { aadError, unknownTenant } from "./errors.js";
+import { clientIdOf, json, tokenAudiences, type LoginRequest, type LoginResult } from "./login-request.js";
+import { issuerOf, openIdConfiguration } from "./openid.js";
+import type { SigningKeys } from "./signing-keys.js";
 import type { SimState } from "./state.js";
 import { authenticateClient, type TokenIssuer } from "./tokens.js";
 
-export interface LoginRequest {
-  method: string;
-  cloud: string;
-  /** Path after /login/<cloud>/, e.g. ["contoso.com", "v2.0", ".well-known", "openid-configuration"]. */
-  segments: string[];
-  query: Record<string, string>;
-  form: Record<string, string>;
-  authorization?: string;
-  /** Scheme and host the client used, e.g. http://127.0.0.1:4321. */
-  base: string;
-  /**
-   * The https origin a routing network client (src/intune/loopback-network.ts) shows MSAL in place of
-   * `<base>/login/<cloud>` (header `x-sandbox-login-origin`): a client assertion is then addressed to that origin.
-   */
-  routedOrigin?: string;
+export type { LoginRequest, LoginResult } from "./login-request.js";
+
+export interface LoginDeps {
+  state: SimState;
+  issuer: TokenIssuer;
+  keys: SigningKeys;
 }
-
-export type LoginResult = SimResponse & { route: string; tenantId?: string };
-
-const json = (status: number, body: unknown, route: string, tenantId?: string): LoginResult => ({
-  status,
-  headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store, no-cache" },
-  body,
-  route,
-  tenantId,
-});
 
 async function token(
   state: SimState,
@@ -50,20 +36,7 @@ async function token(
     tenantId: tenant.tenantId,
   });
   const f = req.form;
-  if (f["grant_type"] !== "client_credentials") {
-    return fail(
-      400,
-      "unsupported_grant_type",
-      70003,
-      `The app requested an unsupported grant type '${f["grant_type"] ?? ""}'.`,
-    );
-  }
-  let clientId = f["client_id"];
-  if (!clientId && req.authorization?.startsWith("Basic ")) {
-    clientId = decodeURIComponent(
-      Buffer.from(req.authorization.slice(6), "base64").toString("utf8").split(":")[0] ?? "",
-    );
-  }
+  const clientId = clientIdOf(req);
   if (!clientId)
     return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
   const access = state.accessOf(tenant);
@@ -95,12 +68,7 @@ async function token(
       `The resource principal named ${resource} was not found in the tenant named ${tenant.domain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  const seg = req.segments[0]!;
-  const audiences = [tenant.tenantId, tenant.domain, seg].flatMap((t) => [
-    `${req.base}/login/${req.cloud}/${t}/oauth2/v2.0/token`,
-    ...(req.routedOrigin ? [`${req.routedOrigin}/${t}/oauth2/v2.0/token`] : []),
-  ]);
-  const auth = await authenticateClient(f, req.authorization, state.app, audiences, now);
+  const auth = await authenticateClient(f, req.authorization, state.app, tokenAudiences(req, tenant), now);
   if (!auth.ok) return fail(auth.status, auth.error, auth.code, auth.text);
   const accessToken = await issuer.issue({
     tenantId: tenant.tenantId,
@@ -126,7 +94,8 @@ async function token(
   );
 }
 
-export async function handleLogin(state: SimState, issuer: TokenIssuer, req: LoginRequest): Promise<LoginResult> {
+export async function handleLogin(deps: LoginDeps, req: LoginRequest): Promise<LoginResult> {
+  const { state, issuer } = deps;
   const now = state.now();
   if (!isCloud(req.cloud)) return { status: 404, headers: {}, body: "", route: "login.unknown" };
   const cloud = req.cloud;
@@ -144,9 +113,23 @@ export async function handleLogin(state: SimState, issuer: TokenIssuer, req: Log
     );
   }
   if (req.method === "GET" && path === "v2.0/adminconsent") return adminConsent(state, req, cloud);
-  if (req.method === "GET" && path === "discovery/v2.0/keys") return json(200, { keys: [] }, "login.keys");
+  if (req.method === "GET" && path === "oauth2/v2.0/authorize") return authorize(state, req, cloud);
+  if (req.method === "GET" && path === "discovery/v2.0/keys") {
+    if (!tenant && !generic) return { ...unknownTenant(seg ?? "", now, realLoginHost(cloud)), route: "login.keys" };
+    const jwks = deps.keys.jwks(issuerOf(req.base, cloud, tenant ? tenant.tenantId : seg!));
+    return json(200, jwks, "login.keys", tenant?.tenantId);
+  }
   if (req.method === "POST" && path === "oauth2/v2.0/token") {
+    const grant = req.form["grant_type"];
+    if (grant === "authorization_code" && (tenant || generic)) return redeemCode(deps, req, cloud, tenant);
     if (!tenant) return { ...unknownTenant(seg ?? "", now, realLoginHost(cloud)), route: "login.token" };
+    if (grant !== "client_credentials") {
+      const text = `The app requested an unsupported grant type '${grant ?? ""}'.`;
+      return {
+        ...aadError(400, "unsupported_grant_type", 70003, text, now, realLoginHost(cloud)),
+        route: "login.token",
+      };
+    }
     return token(state, issuer, req, cloud, tenant);
   }
   return { status: 404, headers: { "Content-Type": "text/plain" }, body: "Not found", route: "login.unknown" };

@@ -15,6 +15,11 @@ function aadTimestamp(now: number): string {
     .replace(/\.\d{3}Z$/, "Z");
 }
 
+/** The trace lines Entra appends to an error_description sent back through the browser. */
+export function aadTrace(now: number): string {
+  return `Trace ID: ${randomUUID()}\r\nCorrelation ID: ${randomUUID()}\r\nTimestamp: ${aadTimestamp(now)}`;
+}
+
 /** An Entra ID (AADSTS) OAuth error. `errorUriHost` is the cloud's real login host, as in Microsoft's bodies. */
 export function aadError(
   status: number,

@@ -7,12 +7,15 @@ import { graphError, type SimResponse } from "./errors.js";
 import type { Faults } from "./faults.js";
 import { dispatchBatch } from "./graph-batch.js";
 import { dispatchGraph, gate, routeOf } from "./graph.js";
+import type { SigningKeys } from "./signing-keys.js";
 import type { SimState } from "./state.js";
 import type { TokenIssuer } from "./tokens.js";
 
 export interface HttpDeps {
   state: SimState;
   issuer: TokenIssuer;
+  /** Sign ID tokens; published at discovery/v2.0/keys. */
+  keys: SigningKeys;
   faults: Faults;
   shuffleBatch: boolean;
 }
@@ -61,7 +64,7 @@ export function createApp(deps: HttpDeps): express.Express {
 
   app.use("/login", async (req, res) => {
     const [cloud = "", ...segments] = req.path.split("/").filter(Boolean).map(decodeURIComponent);
-    const r = await handleLogin(state, issuer, {
+    const r = await handleLogin(deps, {
       method: req.method,
       cloud,
       segments,

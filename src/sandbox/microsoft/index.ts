@@ -16,6 +16,8 @@ import {
 import type { Fleet, SimTenant } from "../fleet/types.js";
 import { Faults, INTUNE_LIMITS, type FaultRule, type Limits } from "./faults.js";
 import { createApp } from "./http.js";
+import { ID_TOKEN_TAMPERS, type IdTokenTamper } from "./id-tokens.js";
+import { SigningKeys } from "./signing-keys.js";
 import {
   SimState,
   type ConsentOutcome,
@@ -25,16 +27,22 @@ import {
   type SimStats,
 } from "./state.js";
 import { TokenIssuer } from "./tokens.js";
+import type { SignInUser } from "./users.js";
 
 export type { ConsentOutcome, ConsentState, RequestRecord, SimApp, SimStats } from "./state.js";
 export type { FaultRule, Limits } from "./faults.js";
 export { DEFAULT_ROLES } from "./state.js";
+export { DIRECTORY_ROLES, type SignInUser } from "./users.js";
+export { ID_TOKEN_TAMPERS, ID_TOKEN_TTL_SECONDS, type IdTokenTamper } from "./id-tokens.js";
+export { CODE_TTL_MS } from "./auth-codes.js";
+export { formPostPage } from "./authorize.js";
 
 /** The sandbox's multi-tenant app registration (used by the demo and tests unless they bring their own). */
 export const SANDBOX_APP: SimApp = {
   clientId: "11111111-2222-4333-8444-555555555555",
   displayName: "Intune connector for 4me (sandbox)",
   clientSecret: "sandbox-client-secret",
+  groupMembershipClaims: "DirectoryRole",
 };
 
 export interface MicrosoftSimulatorOptions {
@@ -62,6 +70,13 @@ export interface MicrosoftControls {
   /** The app leaves the tenant: tokens fail with AADSTS700016 and Graph answers `graphStatus` (default 403). */
   revokeConsent(tenant: string, opts?: { graphStatus?: 401 | 403 }): void;
   consentState(tenant: string): ConsentState;
+  /**
+   * Who signs in at the authorize endpoint until changed; null: an administrator (Global Administrator) of the tenant
+   * in the authorize URL, or at /organizations and /common of `adminTenant` or the first tenant of that login host.
+   */
+  signIn(user: SignInUser | null): void;
+  /** Spoil the next ID tokens in one way (for tests of a verifier) until called with null. */
+  tamperIdTokens(kind: IdTokenTamper | null): void;
   /** Application permissions put in the next tokens for this tenant. */
   setRoles(tenant: string, roles: string[]): void;
   inject(rule: FaultRule): void;
@@ -111,7 +126,14 @@ export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): 
     ? { ...INTUNE_LIMITS, ...(typeof opts.enforceLimits === "object" ? opts.enforceLimits : {}) }
     : null;
   const faults = new Faults(opts.fleet.seed, now, limits);
-  const expressApp = createApp({ state, issuer: new TokenIssuer(), faults, shuffleBatch: opts.shuffleBatch ?? true });
+  const keys = await SigningKeys.create();
+  const expressApp = createApp({
+    state,
+    issuer: new TokenIssuer(),
+    keys,
+    faults,
+    shuffleBatch: opts.shuffleBatch ?? true,
+  });
   const server: Server = opts.tls ? createHttps(opts.tls, expressApp) : createHttp(expressApp);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -132,6 +154,14 @@ export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): 
       a.revokedStatus = o?.graphStatus ?? 403;
     },
     consentState: (t) => state.accessOf(state.tenant(t)).consent,
+    signIn: (user) => {
+      if (user) state.tenant(user.tenant); // an unknown tenant fails here, not at the next sign-in
+      state.signedIn = user ? { ...user, wids: user.wids && [...user.wids] } : null;
+    },
+    tamperIdTokens: (kind) => {
+      if (kind !== null && !ID_TOKEN_TAMPERS.includes(kind)) throw new Error(`unknown ID token tamper "${kind}"`);
+      state.idTokenTamper = kind;
+    },
     setRoles: (t, roles) => void (state.accessOf(state.tenant(t)).roles = [...roles]),
     inject: (rule) => faults.add(rule),
     clearFaults: () => faults.clear(),

@@ -2,6 +2,12 @@
 // the simulator (the base URL the client used), host names of the cloud stay Microsoft's.
 import { discoveryValues, type Cloud } from "./clouds.js";
 
+/** The v2.0 issuer of a tenant (or `{tenantid}` for /organizations and /common), as discovery and ID tokens name it. */
+export function issuerOf(base: string, cloud: Cloud, tenantSegment: string): string {
+  const generic = tenantSegment === "organizations" || tenantSegment === "common";
+  return `${base}/login/${cloud}/${generic ? "{tenantid}" : tenantSegment}/v2.0`;
+}
+
 export function openIdConfiguration(base: string, cloud: Cloud, tenantSegment: string): Record<string, unknown> {
   const at = `${base}/login/${cloud}/${tenantSegment}`;
   const d = discoveryValues(cloud);
@@ -14,7 +20,7 @@ export function openIdConfiguration(base: string, cloud: Cloud, tenantSegment: s
     id_token_signing_alg_values_supported: ["RS256"],
     response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
     scopes_supported: ["openid", "profile", "email", "offline_access"],
-    issuer: `${base}/login/${cloud}/${tenantSegment === "organizations" || tenantSegment === "common" ? "{tenantid}" : tenantSegment}/v2.0`,
+    issuer: issuerOf(base, cloud, tenantSegment),
     request_uri_parameter_supported: false,
     userinfo_endpoint: `${base}/graph/${cloud}/oidc/userinfo`,
     authorization_endpoint: `${at}/oauth2/v2.0/authorize`,

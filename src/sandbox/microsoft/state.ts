@@ -1,7 +1,10 @@
 // What the simulated Microsoft side remembers between requests: the app registration, consent per tenant, granted
 // roles, token epoch, and the request log and counters that tests and benchmarks read.
 import type { Fleet, SimTenant } from "../fleet/types.js";
+import { AuthCodes } from "./auth-codes.js";
 import { loginGroup, type Cloud } from "./clouds.js";
+import type { IdTokenTamper } from "./id-tokens.js";
+import type { SignInUser } from "./users.js";
 
 export interface SimApp {
   clientId: string;
@@ -10,8 +13,13 @@ export interface SimApp {
   clientSecret?: string;
   /** Accepted certificate for client assertions (private_key_jwt): thumbprints (hex) and public key (PEM). */
   certificate?: { thumbprint: string; thumbprintSha256?: string; publicKeyPem: string };
-  /** When set, admin consent refuses any other redirect_uri (AADSTS50011). */
+  /** When set, admin consent and sign-in refuse any other redirect_uri (AADSTS50011). */
   redirectUris?: string[];
+  /**
+   * The manifest's groupMembershipClaims: ID tokens carry `wids` only with "DirectoryRole" or "All" (access token
+   * claims reference). The sandbox app sets "DirectoryRole".
+   */
+  groupMembershipClaims?: "None" | "SecurityGroup" | "DirectoryRole" | "ApplicationGroup" | "All";
 }
 
 export type ConsentOutcome = "consent" | "declined" | "wrong_directory" | "cancel";
@@ -37,6 +45,8 @@ export interface SimStats {
   byRoute: Record<string, number>;
   byCloud: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Authorization codes redeemed for tokens. */
+  codesRedeemed: number;
 }
 
 interface TenantAccess {
@@ -48,6 +58,8 @@ interface TenantAccess {
 
 const LOG_LIMIT = 10_000;
 
+const emptyStats = (): SimStats => ({ total: 0, byRoute: {}, byCloud: {}, byStatus: {}, codesRedeemed: 0 });
+
 export class SimState {
   readonly access = new Map<string, TenantAccess>();
   consentOutcome: ConsentOutcome = "consent";
@@ -57,8 +69,13 @@ export class SimState {
   /** Tokens issued before this instant (ms) are expired. */
   tokensValidFrom = 0;
   betaFailure: { status: number; scope: "devices" | "all" } | null = null;
+  /** Who the login page signs in; null: an administrator of the tenant asked for. */
+  signedIn: SignInUser | null = null;
+  /** How the next ID tokens are spoiled, for tests of a verifier; null: they are genuine. */
+  idTokenTamper: IdTokenTamper | null = null;
+  readonly codes = new AuthCodes();
   private log: RequestRecord[] = [];
-  private counters: SimStats = { total: 0, byRoute: {}, byCloud: {}, byStatus: {} };
+  private counters: SimStats = emptyStats();
 
   constructor(
     readonly fleet: Fleet,
@@ -114,6 +131,10 @@ export class SimState {
     if (this.log.length > LOG_LIMIT) this.log.splice(0, this.log.length - LOG_LIMIT);
   }
 
+  codeRedeemed(): void {
+    this.counters.codesRedeemed++;
+  }
+
   stats(): SimStats {
     return structuredClone(this.counters);
   }
@@ -124,6 +145,6 @@ export class SimState {
 
   resetStats(): void {
     this.log = [];
-    this.counters = { total: 0, byRoute: {}, byCloud: {}, byStatus: {} };
+    this.counters = emptyStats();
   }
 }

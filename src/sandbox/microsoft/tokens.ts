@@ -1,5 +1,6 @@
-// App-only access tokens: JWT-shaped like Entra's v1 tokens for Graph (aud, tid, roles, idtyp=app), signed with a
-// key made at start so Graph can tell its own tokens from anything else. Algorithms are pinned.
+// Access tokens for Graph, JWT-shaped like Entra's v1 tokens (aud, tid, roles, idtyp): app-only tokens of the client
+// credentials grant, and user tokens (delegated scopes in scp, no roles) of a code redemption. Signed with a key made
+// at start so Graph can tell its own tokens from anything else. Algorithms are pinned.
 import { randomBytes, randomUUID } from "node:crypto";
 import { SignJWT, decodeProtectedHeader, importSPKI, jwtVerify, type JWTPayload } from "jose";
 import type { SimApp } from "./state.js";
@@ -25,19 +26,24 @@ export class TokenIssuer {
     acr: "1" | "2";
     now: number;
     ttlSeconds: number;
+    /** A signed-in user's token: delegated scopes instead of application roles. */
+    user?: { oid: string; upn: string; name: string; scp: string; wids: string[] };
   }): Promise<string> {
     const iat = Math.floor(c.now / 1000);
-    const oid = randomUUID();
+    const oid = c.user?.oid ?? randomUUID();
+    const who = c.user
+      ? { idtyp: "user", scp: c.user.scp, upn: c.user.upn, name: c.user.name, wids: c.user.wids }
+      : { idtyp: "app" };
     return new SignJWT({
       tid: c.tenantId,
       appid: c.clientId,
       app_displayname: c.appName,
       appidacr: c.acr,
-      idtyp: "app",
+      ...who,
       idp: `https://sts.windows.net/${c.tenantId}/`,
       oid,
       sub: oid,
-      roles: c.roles,
+      roles: c.user ? [] : c.roles,
       ver: "1.0",
       uti: randomBytes(16).toString("base64url"),
       xms_sim_login_cloud: c.loginCloud,
