@@ -8,7 +8,7 @@ import { SIGN_IN_SCOPES } from "./sign-in-link.js";
 import { entraError, msalConfiguration } from "./tokens.js";
 
 export async function redeemSignInCode(
-  input: { cloud: Cloud; tenantId: string; code: string; codeVerifier: string; redirectUri: string },
+  input: { cloud: Cloud; tenantId: string; code: string; codeVerifier: string; redirectUri: string; nonce: string },
   deps: { microsoft: Config["microsoft"]; fetch?: typeof fetch },
 ): Promise<string> {
   const app = new ConfidentialClientApplication(
@@ -20,6 +20,8 @@ export async function redeemSignInCode(
       scopes: SIGN_IN_SCOPES,
       redirectUri: input.redirectUri,
       codeVerifier: input.codeVerifier,
+      // MSAL checks the ID token's nonce too; id-token.ts checks it again with the signature.
+      nonce: input.nonce,
     });
     if (!result?.idToken) throw new Error("Microsoft Entra ID returned no ID token");
     return result.idToken;

@@ -65,6 +65,7 @@ export async function handleSignInAnswer(
         code,
         codeVerifier: codeVerifierFor(deps.stateKeys, state.kid, state.nonce),
         redirectUri: callbackUrl(deps.config.publicUrl),
+        nonce: state.nonce,
       },
       { microsoft: deps.config.microsoft, fetch: deps.fetch },
     );

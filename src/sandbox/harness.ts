@@ -16,6 +16,7 @@ import { loadOffering, readFormFiles } from "../offering/definition.js";
 import { listen, type Listening } from "../server/listen.js";
 import type { RunSyncResult } from "../sync/run-sync.js";
 import type { SyncRun } from "../store/types.js";
+import { followConsentLink } from "./consent-browser.js";
 import type { Fleet } from "./fleet/types.js";
 import { startFourMeSimulator, type FourMeSimulator, type FourMeSimulatorOptions } from "./fourme/index.js";
 import { startMicrosoftSimulator, type MicrosoftSimulator, type MicrosoftSimulatorOptions } from "./microsoft/index.js";
@@ -238,20 +239,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       for (let slot = 1; slot <= TENANT_SLOTS; slot++) {
         const link = values[tenantField.consentUrl(slot)];
         if (typeof link !== "string" || link === "") continue;
-        const atMicrosoft = await fetch(link, { redirect: "manual" });
-        const location = atMicrosoft.headers.get("location");
-        await atMicrosoft.arrayBuffer();
-        if (atMicrosoft.status !== 302 || !location) {
-          throw new Error(`consent link of slot ${slot} answered ${atMicrosoft.status} without a redirect`);
-        }
-        if (!location.startsWith(`${server.url}/`)) throw new Error(`consent redirected elsewhere: ${location}`);
-        const back = await fetch(location, { redirect: "manual" });
-        const page = await back.text();
+        const visit = await followConsentLink(link);
         out.push({
           slot,
           domain: String(values[tenantField.domain(slot)] ?? ""),
-          status: back.status,
-          result: /data-result="([^"]*)"/.exec(page)?.[1],
+          status: visit.status,
+          result: visit.result,
         });
       }
       await idle();

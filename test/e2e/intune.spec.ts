@@ -18,7 +18,7 @@ describe("Intune connection against the Microsoft simulator", () => {
     s = await setup([{ domain: "contoso.com", cloud: "global" }]);
     const [pending] = await connectTenants(ACCOUNT, s.deps);
     expect(pending.status).to.equal("pending_consent");
-    expect(linkOf(s, 1)).to.match(new RegExp(`^${s.sim.loginUrl}/global/[0-9a-f-]{36}/v2.0/adminconsent\\?`));
+    expect(linkOf(s, 1)).to.match(new RegExp(`^${s.sim.loginUrl}/global/[0-9a-f-]{36}/oauth2/v2.0/authorize\\?`));
 
     const page = await visit(linkOf(s, 1));
 
@@ -80,8 +80,8 @@ describe("Intune connection against the Microsoft simulator", () => {
     ]);
     await connectTenants(ACCOUNT, s.deps);
     const usgov = s.sim.fleet.tenants[1];
-    expect(linkOf(s, 2)).to.match(new RegExp(`^${s.sim.loginUrl}/usgov/${usgov.tenantId}/v2.0/adminconsent\\?`));
-    expect(new URL(linkOf(s, 2)).searchParams.get("scope")).to.equal("https://graph.microsoft.us/.default");
+    expect(linkOf(s, 2)).to.match(new RegExp(`^${s.sim.loginUrl}/usgov/${usgov.tenantId}/oauth2/v2.0/authorize\\?`));
+    expect(new URL(linkOf(s, 2)).searchParams.get("scope")).to.equal("openid profile");
     s.sim.controls.resetStats();
 
     expect((await visit(linkOf(s, 1))).result).to.equal("connected");
@@ -200,7 +200,9 @@ describe("Intune connection against the Microsoft simulator", () => {
   it("reads a tenant's devices with beta fields, then fails the tenant once consent is revoked", async () => {
     s = await setup([{ domain: "fabrikam.us", cloud: "usgov" }], "all");
     await connectTenants(ACCOUNT, s.deps);
-    expect(await statusOf(s, 1)).to.equal("connected");
+    expect(await statusOf(s, 1), "access alone connects nothing").to.equal("pending_consent");
+    // Consent is already there: the administrator's sign-in connects it without the admin-consent page.
+    expect((await visit(linkOf(s, 1))).result).to.equal("connected");
     const tenant = s.sim.fleet.tenants[0];
     const client = createIntuneClient(
       { tenantId: tenant.tenantId, cloud: "usgov" },
@@ -228,7 +230,7 @@ describe("Intune connection against the Microsoft simulator", () => {
     expect(err).to.be.instanceOf(AuthorizationError);
     await recordAuthorizationFailure(ACCOUNT, tenant.tenantId, err as AuthorizationError, s.deps);
     expect(await statusOf(s, 1)).to.equal("failed");
-    expect(linkOf(s, 1)).to.include(`/usgov/${tenant.tenantId}/v2.0/adminconsent`);
+    expect(linkOf(s, 1)).to.include(`/usgov/${tenant.tenantId}/oauth2/v2.0/authorize?`);
   });
 
   it("goes on without beta fields when the simulator's beta fails", async () => {

@@ -81,7 +81,7 @@ describe("several tenants in one account (e2e)", function () {
     expect(ourCis(sb).length).to.equal(before);
     const form = sb.formValues();
     expect(String(form[tenantField.status(2)])).to.match(/^failed/);
-    expect(String(form[tenantField.consentUrl(2)])).to.include("/adminconsent");
+    expect(String(form[tenantField.consentUrl(2)])).to.include("/oauth2/v2.0/authorize");
     expect(form[tenantField.status(1)]).to.equal("connected");
     // While it stays failed the tenant is not read at all, none of its CIs is taken for gone, and the other
     // tenant's CIs keep their tenant-qualified sourceIDs (nothing is rewritten).

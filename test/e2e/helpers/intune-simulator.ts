@@ -1,5 +1,4 @@
 // The Microsoft simulator, a connector consent route and an in-memory store, wired for the end-to-end tests.
-import { expect } from "chai";
 import express from "express";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -14,6 +13,7 @@ import type { ConsentCallbackDeps } from "../../../src/intune/consent-callback.j
 import { consentStateKeys } from "../../../src/intune/consent-state.js";
 import { ThrottleRegistry } from "../../../src/intune/throttle.js";
 import { MsalGraphTokens } from "../../../src/intune/tokens.js";
+import { followConsentLink } from "../../../src/sandbox/consent-browser.js";
 import { createConsentRouter } from "../../../src/server/consent-routes.js";
 import { generateFleet } from "../../../src/sandbox/fleet/generate.js";
 import {
@@ -105,13 +105,13 @@ export async function setup(
   };
 }
 
-/** The administrator opens the consent link: Microsoft redirects to our callback, which answers a page. */
+/**
+ * The administrator opens the consent link: Microsoft's sign-in posts to our callback, which sends the browser on to
+ * Microsoft's admin-consent page when consent is missing; it ends on our page.
+ */
 export async function visit(consentUrl: string): Promise<{ status: number; html: string; result: string }> {
-  const atMicrosoft = await fetch(consentUrl, { redirect: "manual" });
-  expect(atMicrosoft.status, "admin-consent redirect").to.equal(302);
-  const callback = await fetch(atMicrosoft.headers.get("location")!);
-  const html = await callback.text();
-  return { status: callback.status, html, result: /data-result="([a-z]+)"/.exec(html)?.[1] ?? "" };
+  const v = await followConsentLink(consentUrl);
+  return { status: v.status, html: v.html, result: v.result ?? "" };
 }
 
 export const linkOf = (s: Setup, slot: number) => String(s.writer.last(tenantField.consentUrl(slot)));
