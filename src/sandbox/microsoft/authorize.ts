@@ -126,8 +126,8 @@ export function authorize(state: SimState, req: LoginRequest, cloud: Cloud): Log
     urlTenant ??
     (state.adminTenant ? state.tenantAtLogin(cloud, state.adminTenant) : undefined) ??
     state.fleet.tenants.find((t) => loginGroup(t.cloud) === loginGroup(cloud));
-  if (!state.signedIn && !defaultTenant) return loginErrorPage(400, 90002, `Tenant '${seg}' not found.`, ROUTE);
-  const user = currentUser(state, defaultTenant!);
+  const user = currentUser(state, defaultTenant);
+  if (!user) return loginErrorPage(400, 90002, `Tenant '${seg}' not found.`, ROUTE);
   const home = user.tenant;
   if (loginGroup(home.cloud) !== loginGroup(cloud) && !urlTenant) {
     const text = `The user account ${user.upn} does not exist in the directory. To sign into this application, the account must be added to the directory.`;

@@ -116,7 +116,7 @@ export async function handleLogin(deps: LoginDeps, req: LoginRequest): Promise<L
   if (req.method === "GET" && path === "oauth2/v2.0/authorize") return authorize(state, req, cloud);
   if (req.method === "GET" && path === "discovery/v2.0/keys") {
     if (!tenant && !generic) return { ...unknownTenant(seg ?? "", now, realLoginHost(cloud)), route: "login.keys" };
-    const jwks = deps.keys.jwks(issuerOf(req.base, cloud, tenant ? tenant.tenantId : seg!));
+    const jwks = await deps.keys.jwks(issuerOf(req.base, cloud, tenant ? tenant.tenantId : seg!));
     return json(200, jwks, "login.keys", tenant?.tenantId);
   }
   if (req.method === "POST" && path === "oauth2/v2.0/token") {

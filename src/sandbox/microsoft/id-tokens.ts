@@ -53,6 +53,6 @@ export async function signIdToken(keys: SigningKeys, c: IdTokenInput): Promise<s
   };
   if (t === "alg-none") return `${b64({ typ: "JWT", alg: "none" })}.${b64(claims)}.`;
   return new SignJWT(claims)
-    .setProtectedHeader({ typ: "JWT", alg: "RS256", kid: keys.kid })
-    .sign(keys.signingKey(t === "signature"));
+    .setProtectedHeader({ typ: "JWT", alg: "RS256", kid: await keys.kid() })
+    .sign(await keys.signingKey(t === "signature"));
 }

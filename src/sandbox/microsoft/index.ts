@@ -126,11 +126,10 @@ export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): 
     ? { ...INTUNE_LIMITS, ...(typeof opts.enforceLimits === "object" ? opts.enforceLimits : {}) }
     : null;
   const faults = new Faults(opts.fleet.seed, now, limits);
-  const keys = await SigningKeys.create();
   const expressApp = createApp({
     state,
     issuer: new TokenIssuer(),
-    keys,
+    keys: new SigningKeys(),
     faults,
     shuffleBatch: opts.shuffleBatch ?? true,
   });

@@ -48,10 +48,11 @@ export function stableGuid(text: string): string {
 
 const title = (domain: string) => domain.split(".")[0]!.replace(/^./, (c) => c.toUpperCase());
 
-/** The user signing in now: the one chosen through controls, or an administrator of `defaultTenant`. */
-export function currentUser(state: SimState, defaultTenant: SimTenant): SimUser {
+/** The user signing in now: the one chosen through controls, or an administrator of `defaultTenant` (if any). */
+export function currentUser(state: SimState, defaultTenant: SimTenant | undefined): SimUser | undefined {
   const chosen = state.signedIn;
   const tenant = chosen ? state.tenant(chosen.tenant) : defaultTenant;
+  if (!tenant) return undefined;
   const admin = chosen?.admin ?? true;
   const upn = chosen?.upn ?? `${admin ? "admin" : "user"}@${tenant.domain}`;
   const wids =

@@ -1,5 +1,15 @@
 import { expect } from "chai";
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
+import {
+  SignJWT,
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportSPKI,
+  generateKeyPair,
+  jwtVerify,
+  type JWTPayload,
+} from "jose";
+import { createHash, randomUUID } from "node:crypto";
 import {
   CODE_TTL_MS,
   DIRECTORY_ROLES,
@@ -83,6 +93,13 @@ describe("Microsoft simulator: OpenID Connect authorize endpoint", () => {
     expect(a.params["code"]).to.equal(undefined);
   });
 
+  it("answers response_mode=fragment in the fragment, and a sign-in without openid with no ID token", async () => {
+    const a = await authorizeRequest(sim, "contoso.com", { response_mode: "fragment", scope: "User.Read" });
+    expect([a.status, Object.keys(a.params)]).to.deep.equal([302, ["code", "state", "session_state"]]);
+    const r = await redeem(sim, a.params["code"]!, { scope: "User.Read" });
+    expect([r.status, r.body["id_token"], r.body["scope"]]).to.deep.equal([200, undefined, "User.Read"]);
+  });
+
   it("counts each authorize request in the request log under login.authorize", async () => {
     sim.controls.resetStats();
     await authorizeRequest(sim, "contoso.com");
@@ -147,6 +164,42 @@ describe("Microsoft simulator: authorization code redemption", () => {
     const late = await code();
     clock += CODE_TTL_MS + 1000;
     expect((await redeem(sim, late)).body["error_codes"]).to.deep.equal([70008]);
+  });
+
+  it("authenticates the client with client_secret_basic or a certificate assertion, as for client credentials", async () => {
+    const { publicKey, privateKey } = await generateKeyPair("RS256");
+    const thumbprint = createHash("sha1").update(randomUUID()).digest("hex");
+    await sim.close();
+    sim = await startSim(FLEET, {
+      consented: "none",
+      now: () => clock,
+      app: { certificate: { thumbprint, publicKeyPem: await exportSPKI(publicKey) } },
+    });
+    const basic = `Basic ${Buffer.from(`${sim.app.clientId}:${sim.app.clientSecret}`).toString("base64")}`;
+    const a = await authorizeRequest(sim, "contoso.com");
+    const form = { grant_type: "authorization_code", code: a.params["code"]!, redirect_uri: REDIRECT };
+    const r = await fetch(`${sim.loginUrl}/global/organizations/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { authorization: basic },
+      body: new URLSearchParams(form),
+    });
+    expect(r.status).to.equal(200);
+    const assertion = await new SignJWT({ jti: randomUUID() })
+      .setProtectedHeader({ alg: "RS256", x5t: Buffer.from(thumbprint, "hex").toString("base64url") })
+      .setIssuer(sim.app.clientId)
+      .setSubject(sim.app.clientId)
+      .setAudience(`${sim.loginUrl}/global/organizations/oauth2/v2.0/token`)
+      .setIssuedAt(Math.floor(clock / 1000))
+      .setExpirationTime(Math.floor(clock / 1000) + 600)
+      .sign(privateKey);
+    const b = await authorizeRequest(sim, "contoso.com");
+    const viaCert = await redeem(sim, b.params["code"]!, {
+      client_secret: undefined,
+      client_assertion: assertion,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    });
+    expect(viaCert.status).to.equal(200);
+    expect(decodeJwt(viaCert.body["access_token"] as string)["appidacr"]).to.equal("2");
   });
 
   it("checks PKCE: a wrong verifier gets AADSTS50148, none AADSTS501481, the right one a token", async () => {
