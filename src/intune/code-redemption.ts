@@ -4,6 +4,7 @@
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import type { Config } from "../config.js";
 import type { Cloud } from "./clouds.js";
+import { IdTokenError } from "./id-token.js";
 import { SIGN_IN_SCOPES } from "./sign-in-link.js";
 import { entraError, msalConfiguration } from "./tokens.js";
 
@@ -26,6 +27,9 @@ export async function redeemSignInCode(
     if (!result?.idToken) throw new Error("Microsoft Entra ID returned no ID token");
     return result.idToken;
   } catch (err) {
+    if ((err as { errorCode?: string }).errorCode === "nonce_mismatch") {
+      throw new IdTokenError("nonce", "the ID token was not issued for this link");
+    }
     throw entraError(err, input.cloud);
   }
 }

@@ -11,6 +11,7 @@ import { buildConnector, type Connector, type ConnectorOptions } from "../connec
 import type { Clock } from "../fourme/timing.js";
 import type { Cloud } from "../intune/clouds.js";
 import { InProcessQueue } from "../jobs/in-process-queue.js";
+import { PgBossQueue } from "../jobs/pg-boss-queue.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { loadOffering, readFormFiles } from "../offering/definition.js";
 import { listen, type Listening } from "../server/listen.js";
@@ -212,6 +213,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
     const idle = async () => {
       const queue = connector.queue;
+      if (queue instanceof PgBossQueue) return pgBossIdle(queue, () => fourme.idle());
       for (;;) {
         await fourme.idle();
         if (!(queue instanceof InProcessQueue)) return;
@@ -297,6 +299,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     for (const s of started.reverse()) await s.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * With PostgreSQL the jobs run in pg-boss, polled from the database: idle once nothing waits and nothing runs on two
+ * looks in a row (a job between fetch and start is neither for a moment). Bounded: a minute at most.
+ */
+async function pgBossIdle(queue: PgBossQueue, simulatorIdle: () => Promise<void>): Promise<void> {
+  let quiet = 0;
+  for (const until = Date.now() + 60_000; Date.now() < until;) {
+    await simulatorIdle();
+    quiet = (await queue.queueDepth()) === 0 && queue.activeJobs === 0 ? quiet + 1 : 0;
+    if (quiet >= 2) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the pg-boss queue did not settle within a minute");
 }
 
 /** The offering's real configuration form, so the simulated 4me refuses a field id the form does not have. */
