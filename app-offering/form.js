@@ -130,11 +130,14 @@
     };
   }
 
-  /** The connector writes pending_consent | connected | failed: <reason>. */
+  /** The connector writes pending_consent[: <why>] | connected | failed: <reason>. */
   function describeStatus(raw) {
     var s = raw === null || raw === undefined ? "" : String(raw).trim();
     if (s === "") return { text: "Not checked yet: save the form to connect", tone: "empty", pendingConsent: false };
     if (s === "pending_consent") return { text: "Waiting for admin consent", tone: "warn", pendingConsent: true };
+    // pending_consent: <why> — an administrator of the tenant must sign in (another account holds it, it moved, …).
+    var pending = /^pending_consent\s*:\s*([\s\S]+)$/.exec(s);
+    if (pending) return { text: "Waiting for an administrator: " + pending[1], tone: "warn", pendingConsent: true };
     if (s === "connected") return { text: "Connected", tone: "good", pendingConsent: false };
     var failed = /^failed\s*:?\s*([\s\S]*)$/i.exec(s);
     if (failed) return { text: "Failed" + (failed[1] ? ": " + failed[1] : ""), tone: "bad", pendingConsent: false };
@@ -275,7 +278,7 @@
         $("<a>")
           .addClass("intune-button intune-consent-button")
           .attr({ href: url, target: "_blank", rel: "noopener noreferrer", title: url })
-          .text("Grant admin consent in Microsoft Entra")
+          .text("Sign in as an Entra administrator and grant consent")
           .insertAfter($consent);
       } else {
         $("<span>")

@@ -58,6 +58,15 @@ describe("configuration form script (pure part)", () => {
       });
     });
 
+    it("shows why an administrator must sign in, with the link, for a reasoned pending_consent", () => {
+      const why = "connected to another 4me account: an administrator of contoso.com must sign in here to move it";
+      expect(form.describeStatus(`pending_consent: ${why}`)).to.deep.include({
+        text: `Waiting for an administrator: ${why}`,
+        tone: "warn",
+        pendingConsent: true,
+      });
+    });
+
     it("says a tenant is not checked yet when there is no status", () => {
       expect(form.describeStatus("")).to.deep.include({ tone: "empty", pendingConsent: false });
       expect(form.describeStatus(undefined).text).to.match(/^Not checked yet/);
