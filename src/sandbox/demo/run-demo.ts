@@ -55,7 +55,7 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     say(`Simulated 4me at ${sandbox.fourme.url}, simulated Entra ID and Intune at ${sandbox.microsoft.url}`);
     say(`Connector at ${sandbox.url}`);
     say(
-      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain}, consenting…`,
+      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain}, an Entra administrator signs in and consents…`,
     );
     const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS });
     bar.done();
