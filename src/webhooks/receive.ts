@@ -2,7 +2,7 @@
 // Nothing is written before the token is verified, and a delivery whose handling failed leaves no replay record,
 // so the only state a request can leave behind is that of a handler that succeeded.
 import { asAppError, VerificationError } from "../errors.js";
-import { accountUrls, isAccountId } from "./account-urls.js";
+import { accountUrls, isAccountId, isFourMeAccountUrl } from "./account-urls.js";
 import { ReplayGuard } from "./replay-guard.js";
 import { routeWebhook } from "./router.js";
 import { precheckToken, verifyWebhookJwt, type JwtPolicy } from "./verify-jwt.js";
@@ -62,7 +62,12 @@ export function createWebhookReceiver(deps: HandlerDeps): WebhookReceiver {
       ...base,
       publicKeyPem: policy.public_key,
       algorithms: [algorithm],
-      issuers: accountUrls(deps.config.fourme, account, [policy.issuer]),
+      // A policy stored before issuers were checked may name any host: its issuer counts only on the 4me family.
+      issuers: accountUrls(
+        deps.config.fourme,
+        account,
+        policy.issuer && isFourMeAccountUrl(policy.issuer, deps.config.fourme) ? [policy.issuer] : [],
+      ),
       audience: policy.audience ?? undefined,
     };
   }
@@ -108,7 +113,8 @@ export function createWebhookReceiver(deps: HandlerDeps): WebhookReceiver {
         {
           source: incoming.source,
           account,
-          accountUrls: policy.issuers.slice(),
+          // The account's own URLs only, whatever issuers the policy adds: where webhook.verify may call.
+          accountUrls: accountUrls(deps.config.fourme, account),
           data,
           deliveryId: incoming.deliveryId,
           logger,
