@@ -68,6 +68,24 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v));
 const url = z.url({ protocol: /^https?$/ });
 const optionalUrl = optionalString.pipe(url.optional());
+/**
+ * A URL that credentials are sent to (client secrets, assertions, bearer tokens): https, or http only to this
+ * machine's loopback (the sandbox's simulators), where nothing crosses a network in clear text.
+ */
+const credentialUrl = optionalUrl.refine((u) => u === undefined || u.startsWith("https:") || isLoopbackUrl(u), {
+  message: "must be https:// (http:// only to a loopback address): credentials are sent to it",
+});
+
+/** Whether the URL's host is 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackUrl(u: string): boolean {
+  let host: string;
+  try {
+    host = new URL(u).hostname; // normalised: lower case, IPv4 in dotted form, IPv6 in brackets
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 const int = (dflt: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(dflt);
 /** Minutes, fractions allowed: tests and demos run schedules over periods of seconds. */
 const minutes = (dflt: number) => z.coerce.number().min(0.1).max(10080).default(dflt);
@@ -86,8 +104,8 @@ const schema = z.object({
   SECRET_KEYS_PREVIOUS: optionalString,
   FOURME_DOMAIN: z.enum(FOURME_DOMAINS).default("4me.com"),
   FOURME_REGION: optionalString.pipe(z.enum(FOURME_REGIONS).optional()),
-  FOURME_GRAPHQL_URL: optionalUrl,
-  FOURME_OAUTH_URL: optionalUrl,
+  FOURME_GRAPHQL_URL: credentialUrl,
+  FOURME_OAUTH_URL: credentialUrl,
   FOURME_ACCOUNT_URL_TEMPLATE: optionalString.pipe(
     z.string().includes("{account}", { message: "must contain {account}" }).optional(),
   ),
@@ -104,8 +122,8 @@ const schema = z.object({
   MS_CLIENT_SECRET: optionalString,
   MS_CERTIFICATE_THUMBPRINT: optionalString,
   MS_CERTIFICATE_PRIVATE_KEY: optionalString,
-  MS_LOGIN_URL: optionalUrl,
-  MS_GRAPH_URL: optionalUrl,
+  MS_LOGIN_URL: credentialUrl,
+  MS_GRAPH_URL: credentialUrl,
   MS_ADMIN_CENTER_URL: optionalUrl,
   SYNC_DEFAULT_INTERVAL_MINUTES: minutes(60),
   SYNC_MIN_INTERVAL_MINUTES: minutes(15),
