@@ -43,6 +43,8 @@ export interface Config {
   pgBoss: { schema: string };
   /** Jobs one process runs at once: per job name with pg-boss (default 2), in all embedded (default 4). */
   jobs: { concurrency?: number };
+  /** GET /metrics: on a listener of its own (never the public one), loopback by default; a bearer token optional. */
+  metrics: { port: number; host: string; token?: string };
 }
 
 export interface SecretKey {
@@ -93,6 +95,9 @@ const minutes = (dflt: number) => z.coerce.number().min(0.1).max(10080).default(
 const schema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default("0.0.0.0"),
+  METRICS_PORT: int(9464, 0, 65535),
+  METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.string().default("./data/connector.db"),
@@ -223,6 +228,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     scheduler: { tickSeconds: e.SCHEDULER_TICK_SECONDS },
     pgBoss: { schema: e.PGBOSS_SCHEMA },
     jobs: e.JOB_CONCURRENCY === undefined ? {} : { concurrency: e.JOB_CONCURRENCY },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
   };
 }
 
