@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives a Config value.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { FOURME_DOMAINS, FOURME_REGIONS, fourMeEndpoints, type FourMeEndpoints } from "./fourme/endpoints.js";
 import type { CloudOverrides } from "./intune/clouds.js";
@@ -45,6 +46,13 @@ export interface Config {
   jobs: { concurrency?: number };
   /** GET /metrics: on a listener of its own (never the public one), loopback by default; a bearer token optional. */
   metrics: { port: number; host: string; token?: string };
+  /**
+   * Express's `trust proxy`: false (the peer address is the client), a number of proxy hops in front of the
+   * server, or the proxies' addresses and ranges. Never `true`: any client could then name its own address.
+   */
+  trustProxy: false | number | string[];
+  /** Refused (4xx) requests per client address and minute on the unauthenticated endpoints; 0 switches off. */
+  rateLimits: { webhookRefusedPerMinute: number; consentRefusedPerMinute: number };
 }
 
 export interface SecretKey {
@@ -98,6 +106,9 @@ const schema = z.object({
   METRICS_PORT: int(9464, 0, 65535),
   METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  TRUST_PROXY: optionalString,
+  RATE_LIMIT_WEBHOOK_REFUSED_PER_MINUTE: int(600, 0, 1_000_000),
+  RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE: int(60, 0, 1_000_000),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.string().default("./data/connector.db"),
@@ -229,7 +240,45 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     pgBoss: { schema: e.PGBOSS_SCHEMA },
     jobs: e.JOB_CONCURRENCY === undefined ? {} : { concurrency: e.JOB_CONCURRENCY },
     metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
+    trustProxy: readTrustProxy(e.TRUST_PROXY),
+    rateLimits: {
+      webhookRefusedPerMinute: e.RATE_LIMIT_WEBHOOK_REFUSED_PER_MINUTE,
+      consentRefusedPerMinute: e.RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE,
+    },
   };
+}
+
+/** Names express (proxy-addr) knows for address ranges. */
+const TRUST_PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+
+function readTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined || value === "false" || value === "0") return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError("TRUST_PROXY", "is invalid: at most 10 proxy hops");
+    return hops;
+  }
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      "is invalid: true would trust any X-Forwarded-For a client sends; give the number of proxies in front or their addresses",
+    );
+  }
+  const entries = value.split(",").map((v) => v.trim());
+  const bad = entries.find((entry) => {
+    if (TRUST_PROXY_RANGES.includes(entry)) return false;
+    const [address, prefix, ...rest] = entry.split("/");
+    const family = isIP(address);
+    if (!family || rest.length > 0) return true;
+    return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad !== undefined) {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      `is invalid: "${bad.slice(0, 60)}" is not a hop count, an IP address or range, or ${TRUST_PROXY_RANGES.join("/")}`,
+    );
+  }
+  return entries;
 }
 
 function readSecretKeys(
