@@ -22,6 +22,8 @@ export function decoyKeys(): Promise<Record<string, string>> {
     ]);
     return Object.fromEntries(entries);
   })();
+  // A failure is tried again on the next call rather than kept.
+  keys.catch(() => (keys = undefined));
   return keys;
 }
 

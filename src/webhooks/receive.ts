@@ -44,7 +44,8 @@ type Policy = JwtPolicy & { refusal?: string };
 export function createWebhookReceiver(deps: HandlerDeps): WebhookReceiver {
   const webhook = deps.config.fourme.webhook;
   const replay = new ReplayGuard(deps.store, { clockToleranceSeconds: webhook.clockToleranceSeconds });
-  void decoyKeys(); // made off the event loop now, not on the first unknown account's request
+  // Made off the event loop now, not on the first unknown account's request (a failure shows there, as a 500).
+  decoyKeys().catch(() => undefined);
 
   /** The key, algorithms and issuers a token on this endpoint must satisfy; or the reason there are none. */
   async function policyFor(source: WebhookSource, account: string, token: string): Promise<Policy | ReceiveOutcome> {
