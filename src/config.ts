@@ -1,4 +1,5 @@
 // The one place that reads the environment. Everything else receives a Config value.
+import { isIP } from "node:net";
 import { z } from "zod";
 import { FOURME_DOMAINS, FOURME_REGIONS, fourMeEndpoints, type FourMeEndpoints } from "./fourme/endpoints.js";
 import type { CloudOverrides } from "./intune/clouds.js";
@@ -43,6 +44,15 @@ export interface Config {
   pgBoss: { schema: string };
   /** Jobs one process runs at once: per job name with pg-boss (default 2), in all embedded (default 4). */
   jobs: { concurrency?: number };
+  /** GET /metrics: on a listener of its own (never the public one), loopback by default; a bearer token optional. */
+  metrics: { port: number; host: string; token?: string };
+  /**
+   * Express's `trust proxy`: false (the peer address is the client), a number of proxy hops in front of the
+   * server, or the proxies' addresses and ranges. Never `true`: any client could then name its own address.
+   */
+  trustProxy: false | number | string[];
+  /** Refused (4xx) requests per client address and minute on the unauthenticated endpoints; 0 switches off. */
+  rateLimits: { webhookRefusedPerMinute: number; consentRefusedPerMinute: number };
 }
 
 export interface SecretKey {
@@ -68,6 +78,24 @@ const optionalString = z
   .transform((v) => (v === "" ? undefined : v));
 const url = z.url({ protocol: /^https?$/ });
 const optionalUrl = optionalString.pipe(url.optional());
+/**
+ * A URL that credentials are sent to (client secrets, assertions, bearer tokens): https, or http only to this
+ * machine's loopback (the sandbox's simulators), where nothing crosses a network in clear text.
+ */
+const credentialUrl = optionalUrl.refine((u) => u === undefined || u.startsWith("https:") || isLoopbackUrl(u), {
+  message: "must be https:// (http:// only to a loopback address): credentials are sent to it",
+});
+
+/** Whether the URL's host is 127.0.0.0/8, ::1 or localhost. */
+export function isLoopbackUrl(u: string): boolean {
+  let host: string;
+  try {
+    host = new URL(u).hostname; // normalised: lower case, IPv4 in dotted form, IPv6 in brackets
+  } catch {
+    return false;
+  }
+  return host === "localhost" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 const int = (dflt: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(dflt);
 /** Minutes, fractions allowed: tests and demos run schedules over periods of seconds. */
 const minutes = (dflt: number) => z.coerce.number().min(0.1).max(10080).default(dflt);
@@ -75,6 +103,12 @@ const minutes = (dflt: number) => z.coerce.number().min(0.1).max(10080).default(
 const schema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().default("0.0.0.0"),
+  METRICS_PORT: int(9464, 0, 65535),
+  METRICS_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").optional()),
+  TRUST_PROXY: optionalString,
+  RATE_LIMIT_WEBHOOK_REFUSED_PER_MINUTE: int(600, 0, 1_000_000),
+  RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE: int(60, 0, 1_000_000),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: z.string().default("./data/connector.db"),
@@ -86,8 +120,8 @@ const schema = z.object({
   SECRET_KEYS_PREVIOUS: optionalString,
   FOURME_DOMAIN: z.enum(FOURME_DOMAINS).default("4me.com"),
   FOURME_REGION: optionalString.pipe(z.enum(FOURME_REGIONS).optional()),
-  FOURME_GRAPHQL_URL: optionalUrl,
-  FOURME_OAUTH_URL: optionalUrl,
+  FOURME_GRAPHQL_URL: credentialUrl,
+  FOURME_OAUTH_URL: credentialUrl,
   FOURME_ACCOUNT_URL_TEMPLATE: optionalString.pipe(
     z.string().includes("{account}", { message: "must contain {account}" }).optional(),
   ),
@@ -104,8 +138,8 @@ const schema = z.object({
   MS_CLIENT_SECRET: optionalString,
   MS_CERTIFICATE_THUMBPRINT: optionalString,
   MS_CERTIFICATE_PRIVATE_KEY: optionalString,
-  MS_LOGIN_URL: optionalUrl,
-  MS_GRAPH_URL: optionalUrl,
+  MS_LOGIN_URL: credentialUrl,
+  MS_GRAPH_URL: credentialUrl,
   MS_ADMIN_CENTER_URL: optionalUrl,
   SYNC_DEFAULT_INTERVAL_MINUTES: minutes(60),
   SYNC_MIN_INTERVAL_MINUTES: minutes(15),
@@ -205,7 +239,46 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     scheduler: { tickSeconds: e.SCHEDULER_TICK_SECONDS },
     pgBoss: { schema: e.PGBOSS_SCHEMA },
     jobs: e.JOB_CONCURRENCY === undefined ? {} : { concurrency: e.JOB_CONCURRENCY },
+    metrics: { port: e.METRICS_PORT, host: e.METRICS_HOST, token: e.METRICS_TOKEN },
+    trustProxy: readTrustProxy(e.TRUST_PROXY),
+    rateLimits: {
+      webhookRefusedPerMinute: e.RATE_LIMIT_WEBHOOK_REFUSED_PER_MINUTE,
+      consentRefusedPerMinute: e.RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE,
+    },
   };
+}
+
+/** Names express (proxy-addr) knows for address ranges. */
+const TRUST_PROXY_RANGES = ["loopback", "linklocal", "uniquelocal"];
+
+function readTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined || value === "false" || value === "0") return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError("TRUST_PROXY", "is invalid: at most 10 proxy hops");
+    return hops;
+  }
+  if (value === "true") {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      "is invalid: true would trust any X-Forwarded-For a client sends; give the number of proxies in front or their addresses",
+    );
+  }
+  const entries = value.split(",").map((v) => v.trim());
+  const bad = entries.find((entry) => {
+    if (TRUST_PROXY_RANGES.includes(entry)) return false;
+    const [address, prefix, ...rest] = entry.split("/");
+    const family = isIP(address);
+    if (!family || rest.length > 0) return true;
+    return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad !== undefined) {
+    throw new ConfigError(
+      "TRUST_PROXY",
+      `is invalid: "${bad.slice(0, 60)}" is not a hop count, an IP address or range, or ${TRUST_PROXY_RANGES.join("/")}`,
+    );
+  }
+  return entries;
 }
 
 function readSecretKeys(

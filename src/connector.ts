@@ -52,7 +52,7 @@ export interface Connector {
   queue: JobQueue;
   fourme: FourMeClients;
   logger: Logger;
-  /** Prometheus metrics, served at GET /metrics. */
+  /** Prometheus metrics: GET /metrics on the metrics listener (listenMetrics), never on `app`. */
   metrics: ConnectorMetrics;
   /**
    * Runs one sync of an account now, in this process. `staleRunMs: 0` when the caller holds the account's lock
@@ -190,7 +190,7 @@ export async function buildConnector(
     queue,
     appInstances: provider,
     middleware: [metrics.webhookTiming],
-    routers: [consentRouter, metrics.router, ...(options.routers ?? [])],
+    routers: [consentRouter, ...(options.routers ?? [])],
   });
 
   let stopScheduler = () => {};

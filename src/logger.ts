@@ -33,8 +33,14 @@ const SECRET_KEY_NAMES = [
 export const SECRET_KEYS = new Set(SECRET_KEY_NAMES.map((k) => k.toLowerCase()));
 
 const CENSOR = "[redacted]";
-/** Compact JWS/JWT and bearer credentials inside free text (an error message quoting a header, say). */
-const JWT_IN_TEXT = /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
+/**
+ * Runs of base64url characters joined by dots: the only text a compact JWS can sit in. `.` and `[\w-]` never
+ * overlap, so a run is matched in one pass with no backtracking; the JWT test then looks at its segments.
+ * (A single pattern such as /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*\/ is quadratic: on "eyJ-eyJ-eyJ-…" every
+ * `eyJ` starts a scan to the end of the run, and 32 KB of that took ~470 ms.)
+ */
+const DOTTED_RUN = /[\w-]+(?:\.[\w-]*)*/g;
+const JWT_CENSOR = "[redacted jwt]";
 const BEARER_IN_TEXT = /\b(Bearer)\s+[\w.~+/=-]{8,}/gi;
 const MAX_DEPTH = 10;
 
@@ -58,7 +64,40 @@ export function redactSecrets(value: unknown, depth = 0, seen = new WeakSet<obje
 }
 
 function scrubText(s: string): string {
-  return s.replace(JWT_IN_TEXT, "[redacted jwt]").replace(BEARER_IN_TEXT, "$1 [redacted]");
+  return s.replace(DOTTED_RUN, scrubJwtsInRun).replace(BEARER_IN_TEXT, "$1 [redacted]");
+}
+
+/**
+ * Censors, in one dotted run, what /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*\/g would: a segment holding `eyJ` at a
+ * word boundary with at least 5 characters after it, then a segment of at least 5, then a third (maybe empty)
+ * segment. Each segment is looked at a bounded number of times: linear in the run's length.
+ */
+function scrubJwtsInRun(run: string): string {
+  if (!run.includes(".")) return run;
+  const segments = run.split(".");
+  const out: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i];
+    const start = i + 2 < segments.length && segments[i + 1].length >= 5 ? jwtHeaderStart(segment) : -1;
+    if (start < 0) {
+      out.push(segment);
+      continue;
+    }
+    out.push(segment.slice(0, start) + JWT_CENSOR);
+    i += 2; // the payload and signature segments went with it
+  }
+  return out.join(".");
+}
+
+/** Where the first `eyJ` at a word boundary with 5 or more characters after it starts in a segment, or -1. */
+function jwtHeaderStart(segment: string): number {
+  // Inside a segment the only non-word character is "-", so a boundary is the segment's start or a "-" before.
+  for (let k = segment.indexOf("eyJ"); k >= 0; k = segment.indexOf("eyJ", k + 1)) {
+    if (k > 0 && segment[k - 1] !== "-") continue;
+    // A later `eyJ` leaves even fewer characters after it: the first one at a boundary decides.
+    return segment.length - k - 3 >= 5 ? k : -1;
+  }
+  return -1;
 }
 
 export function createLogger(level = "info", destination?: DestinationStream): Logger {

@@ -4,6 +4,7 @@ import { buildConnector, type Connector } from "./connector.js";
 import { PgBossQueue } from "./jobs/pg-boss-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import { listen, type Listening } from "./server/listen.js";
+import { listenMetrics } from "./server/metrics-listener.js";
 import type { RunSyncResult } from "./sync/run-sync.js";
 
 /** How long running jobs get to finish after SIGTERM before they are released to another replica. */
@@ -25,7 +26,13 @@ export interface ShutdownOptions {
  * overruns its own deadline, exits 1 at once. Returns the shutdown function (the tests call it directly too).
  */
 export function stopOnSignals(
-  parts: { server: Listening; connector: Pick<Connector, "stopJobs" | "stop">; logger: Logger },
+  parts: {
+    server: Listening;
+    /** The metrics listener; closed with the public one. */
+    metricsServer?: Listening;
+    connector: Pick<Connector, "stopJobs" | "stop">;
+    logger: Logger;
+  },
   options: ShutdownOptions = {},
 ): (signal: string) => Promise<void> {
   const exit = options.exit ?? ((code: number) => process.exit(code));
@@ -56,7 +63,11 @@ export function stopOnSignals(
       // drain's seconds must not let a replica that is going away start another job. The store stays open until
       // both are done (requests still in flight write to it); a webhook that can no longer queue its job gets a 5xx,
       // and 4me delivers it again, to another replica.
-      await Promise.all([server.close().finally(() => clearTimeout(drain)), connector.stopJobs(timeoutMs)]);
+      await Promise.all([
+        server.close().finally(() => clearTimeout(drain)),
+        parts.metricsServer?.close(),
+        connector.stopJobs(timeoutMs),
+      ]);
       await connector.stop(timeoutMs);
       logger.info("stopped");
       exit(0);
@@ -78,8 +89,9 @@ export async function serve(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const connector = await buildConnector(config, logger);
   const server = await listen(connector.app, { port: config.port, host: config.host });
+  const metricsServer = await listenMetrics(connector.metrics, config.metrics, logger);
   logger.info({ url: server.url, publicUrl: config.publicUrl, store: connector.store.kind }, "connector listening");
-  stopOnSignals({ server, connector, logger });
+  stopOnSignals({ server, metricsServer, connector, logger });
 }
 
 /** What `sync --account` did: ran and succeeded, ran and did not, or did not run because a replica holds it. */

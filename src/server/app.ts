@@ -5,9 +5,13 @@ import type { Config } from "../config.js";
 import type { JobQueue } from "../jobs/types.js";
 import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
-import { createWebhookRouter } from "../webhooks/middleware.js";
+import { createWebhookRouter, PROVIDER_WEBHOOK_PATH } from "../webhooks/middleware.js";
 import type { AppInstanceReader } from "../webhooks/types.js";
 import { createHealthRouter } from "./health.js";
+import { refusedRequestLimiter } from "./rate-limits.js";
+
+/** Every consent route (the callback, and any other the sign-in flow adds) is under this prefix. */
+export const CONSENT_PATH_PREFIX = "/consent";
 
 /** How long the webhook.verify callback GET may take: 4me waits for our answer meanwhile. */
 export const VERIFY_CALLBACK_TIMEOUT_MS = 5_000;
@@ -34,9 +38,18 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("query parser", "simple");
+  // req.ip is the peer address unless TRUST_PROXY names the proxies in front (the rate limits key on it).
+  app.set("trust proxy", deps.config.trustProxy);
 
   for (const handler of deps.middleware ?? []) app.use(handler);
   app.use(createHealthRouter(deps));
+  // The unauthenticated endpoints, limited per client address before anything is verified. The webhook prefix
+  // covers the customer endpoint (/webhooks/4me/customer) too.
+  const limits = deps.config.rateLimits;
+  const webhookLimit = refusedRequestLimiter("webhooks", limits.webhookRefusedPerMinute, deps.logger);
+  if (webhookLimit) app.use(PROVIDER_WEBHOOK_PATH, webhookLimit);
+  const consentLimit = refusedRequestLimiter("consent", limits.consentRefusedPerMinute, deps.logger);
+  if (consentLimit) app.use(CONSENT_PATH_PREFIX, consentLimit);
   app.use(
     createWebhookRouter({
       config: deps.config,

@@ -1,5 +1,5 @@
 // The URLs that identify a 4me account: the webhook issuers we accept and the only place a webhook.verify callback
-// may point to. Pure.
+// may point to; and the family of account URLs a webhook policy's own issuer must belong to. Pure.
 import { accountUrl, type FourMeEndpoints } from "../fourme/endpoints.js";
 
 /** A 4me account id, as in FOURME_PROVIDER_ACCOUNT and `customer_account_id`. */
@@ -44,4 +44,35 @@ export function isUnderAccountUrl(candidate: URL, urls: string[]): boolean {
     const basePath = base.pathname.replace(/\/+$/, "");
     return basePath === "" || candidate.pathname === basePath || candidate.pathname.startsWith(`${basePath}/`);
   });
+}
+
+/**
+ * Whether `issuer` (a webhook policy's own `issuer`, from app_instance.secrets-update) is the URL of some 4me
+ * account in the configured environment: an account URL template (both brands, in the configured region, or the
+ * override the sandbox uses) with a valid account id in place of `{account}`. So never a custom domain, another
+ * environment, a port, a path, credentials or plain http (unless the configured template itself is http, as the
+ * loopback sandbox's is).
+ */
+export function isFourMeAccountUrl(
+  issuer: string,
+  endpoints: Pick<FourMeEndpoints, "accountUrlTemplate" | "twinAccountUrlTemplate">,
+): boolean {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.search || url.hash) return false;
+  // Normalised (lower-case host, default port dropped), without a trailing slash.
+  const normalised = url.href.replace(/\/+$/, "");
+  return [endpoints.accountUrlTemplate, endpoints.twinAccountUrlTemplate]
+    .filter((t): t is string => !!t)
+    .some((template) => {
+      const [before, after, ...more] = template.replace(/\/+$/, "").split("{account}");
+      if (after === undefined || more.length > 0) return false;
+      if (!normalised.startsWith(before.toLowerCase()) || !normalised.endsWith(after.toLowerCase())) return false;
+      const account = normalised.slice(before.length, normalised.length - after.length);
+      return isAccountId(account) && normalised.length === before.length + account.length + after.length;
+    });
 }

@@ -96,7 +96,7 @@ function respond(
   // Refused before its body was read: Node closes such a connection after the answer, so say so, and the client
   // does not send its next request down a socket that is going away.
   if (hasBody(res.req) && !res.req.readableEnded) res.setHeader("Connection", "close");
-  res.status(result.status).json({ ok: result.status < 300, message: result.outcome });
+  res.status(result.status).json({ ok: result.status < 300, message: result.answer ?? result.outcome });
 }
 
 function hasBody(req: Request): boolean {

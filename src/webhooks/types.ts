@@ -76,7 +76,7 @@ export interface WebhookContext {
   source: WebhookSource;
   /** The account the token was verified for: the provider account, or the customer account of the route. */
   account: string;
-  /** Account URLs accepted as issuer for this account (both brands, and a policy's custom issuer). */
+  /** The account's own URLs (both brands): the only hosts webhook.verify may call. A policy's issuer is not one. */
   accountUrls: string[];
   data: WebhookEnvelope;
   deliveryId?: string;

@@ -6,6 +6,7 @@ import { buildConnector } from "../../src/connector.js";
 import { createLogger } from "../../src/logger.js";
 import { stopOnSignals } from "../../src/main.js";
 import { listen } from "../../src/server/listen.js";
+import { listenMetrics } from "../../src/server/metrics-listener.js";
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -28,6 +29,7 @@ const connector = await buildConnector(config, logger, {
   },
 });
 const server = await listen(connector.app, { port: config.port, host: config.host });
-stopOnSignals({ server, connector, logger }, { timeoutMs: num("REPLICA_SHUTDOWN_MS", 10_000) });
+const metricsServer = await listenMetrics(connector.metrics, config.metrics, logger);
+stopOnSignals({ server, metricsServer, connector, logger }, { timeoutMs: num("REPLICA_SHUTDOWN_MS", 10_000) });
 logger.info({ url: server.url }, "replica listening");
 process.stdout.write(`REPLICA READY ${server.url}\n`);

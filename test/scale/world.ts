@@ -114,6 +114,8 @@ export class World {
       SECRET_KEY: secretKey,
       ...simulatorEnv(fourme, microsoft),
       PGBOSS_SCHEMA: `${schema.schema}_boss`,
+      // Each replica's metrics listener on a port of its own (the default, 9464, would be taken by the first).
+      METRICS_PORT: "0",
       ...options.env,
     };
     const world = new World(options, schema, fourme, microsoft, fleets, env, mkdtempSync(join(tmpdir(), "scale-")));

@@ -92,4 +92,33 @@ describe("readConfig", () => {
   it("rejects a region on the demo environment, which has none", () => {
     expect(() => readConfig({ ...base, FOURME_DOMAIN: "4me-demo.com", FOURME_REGION: "uk" })).to.throw(/FOURME_REGION/);
   });
+
+  it("refuses http:// for the hosts credentials go to, except on loopback (the sandbox), naming the variable", () => {
+    for (const variable of ["MS_LOGIN_URL", "MS_GRAPH_URL", "FOURME_OAUTH_URL", "FOURME_GRAPHQL_URL"]) {
+      for (const bad of [
+        "http://login.example.com",
+        "http://10.0.0.5:4001/login",
+        "http://128.0.0.1/",
+        "http://[::2]/",
+      ]) {
+        expect(() => readConfig({ ...base, [variable]: bad }), `${variable}=${bad}`).to.throw(
+          ConfigError,
+          new RegExp(`^configuration: ${variable} is invalid: must be https://`),
+        );
+      }
+      for (const ok of [
+        "https://login.example.com",
+        "http://127.0.0.1:4001/x",
+        "http://127.9.8.7/",
+        "http://localhost:9/",
+        "http://[::1]:4001/",
+      ]) {
+        expect(() => readConfig({ ...base, [variable]: ok }), `${variable}=${ok}`).not.to.throw();
+      }
+    }
+    // Links only: no credential goes there.
+    expect(readConfig({ ...base, MS_ADMIN_CENTER_URL: "http://intune.example" }).microsoft.adminCenterUrl).to.equal(
+      "http://intune.example",
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Writable } from "node:stream";
 import { createLogger, redactSecrets } from "../../src/logger.js";
+import { mulberry32 } from "../../src/sandbox/fleet/prng.js";
 
 function capture() {
   const lines: string[] = [];
@@ -41,5 +42,49 @@ describe("logger", () => {
     expect(out.password).to.equal("[redacted]");
     expect(out.self).to.equal("[circular]");
     expect(input.password).to.equal("p");
+  });
+
+  describe("scrubbing time", () => {
+    // The pattern the scrubber used before: quadratic on runs like "eyJ-eyJ-…". Kept as the oracle of what it censors.
+    const OLD_JWT_IN_TEXT = /\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*/g;
+    const scrub = (s: string) => redactSecrets(s) as string;
+
+    it("is linear: 256 KB of adversarial text is scrubbed in well under 200 ms", () => {
+      const adversarial = [
+        "eyJ-".repeat(64 * 1024),
+        "eyJaaaaa.".repeat(29 * 1024),
+        `eyJ${"a-".repeat(128 * 1024)}`,
+        `${"eyJ-".repeat(32 * 1024)}.${"b".repeat(64 * 1024)}`,
+        `Bearer${" ".repeat(256 * 1024)}`,
+        "Bearer ".repeat(37 * 1024),
+      ];
+      for (const text of adversarial) {
+        const started = performance.now();
+        scrub(text);
+        const ms = performance.now() - started;
+        expect(ms, `${text.slice(0, 12)}…: ${ms.toFixed(0)} ms`).to.be.below(200);
+      }
+    });
+
+    it("censors exactly what the old pattern censored (random texts of JWT-like pieces)", () => {
+      const rand = mulberry32(0x5eed);
+      const pieces = ["eyJ", "eyJhbGciOi", "abcde", "ab", ".", ".", "-", "_", " ", "x", "=", "Bearer ", "é", "1234567"];
+      for (let n = 0; n < 5000; n++) {
+        const text = Array.from(
+          { length: 1 + Math.floor(rand() * 14) },
+          () => pieces[Math.floor(rand() * pieces.length)],
+        ).join("");
+        const expected = text
+          .replace(OLD_JWT_IN_TEXT, "[redacted jwt]")
+          .replace(/\b(Bearer)\s+[\w.~+/=-]{8,}/gi, "$1 [redacted]");
+        expect(scrub(text), JSON.stringify(text)).to.equal(expected);
+      }
+    });
+
+    it("still censors a JWT after a dash, a dot or inside a longer dotted run", () => {
+      expect(scrub(`x-${JWT}`)).to.equal("x-[redacted jwt]");
+      expect(scrub(`a.${JWT}.tail`)).to.equal("a.[redacted jwt].tail");
+      expect(scrub(`id_${JWT}`)).to.equal(`id_${JWT}`); // no word boundary: the old pattern left it too
+    });
   });
 });

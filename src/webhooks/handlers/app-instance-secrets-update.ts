@@ -2,6 +2,7 @@
 // the parts that changed; they are merged into what is stored, and 4me gets its 2xx only once the merge is durable.
 import { z } from "zod";
 import type { SecretsPatch } from "../../store/types.js";
+import { isFourMeAccountUrl } from "../account-urls.js";
 import type { HandlerResult, WebhookHandler } from "../types.js";
 import { customerAccountOf, isForOffering } from "./payload.js";
 
@@ -41,6 +42,12 @@ export const handleSecretsUpdate: WebhookHandler = async (ctx, deps): Promise<Ha
   if (!parsed.success) {
     const part = String(parsed.error.issues[0]?.path[0] ?? "payload");
     return { status: 400, outcome: `secrets part ${part} is malformed` };
+  }
+  // The policy's own issuer becomes an accepted `iss` of the customer's tokens: only a 4me account URL of the
+  // configured environment may be one (never a host of the sender's choosing, such as http://169.254.169.254).
+  const issuer = parsed.data.policy?.issuer;
+  if (issuer && !isFourMeAccountUrl(issuer, deps.config.fourme)) {
+    return { status: 400, outcome: "secrets part policy has an issuer that is not a 4me account URL" };
   }
   const parts: Record<string, unknown> = {};
   for (const name of PARTS) if (name in payload) parts[name] = parsed.data[name];

@@ -1,8 +1,11 @@
 // GET /metrics on a connector built by buildConnector against the sandbox (embedded mode): what a sync, its 4me
-// and Graph requests, and the webhooks did shows in the Prometheus text.
+// and Graph requests, and the webhooks did shows in the Prometheus text. The metrics are served on their own
+// listener (src/server/metrics-listener.ts), never on the public one.
 import { expect } from "chai";
 import { generateFleet } from "../../../src/sandbox/fleet/generate.js";
+import { listen, type Listening } from "../../../src/server/listen.js";
 import { createMetrics, requestOutcome } from "../../../src/server/metrics.js";
+import { createMetricsApp } from "../../../src/server/metrics-listener.js";
 import { BASE_FORM, startTestSandbox, type Sandbox } from "../../e2e/helpers/sandbox.js";
 
 /** The value of one sample line (`name{labels} value`), or undefined. */
@@ -16,17 +19,28 @@ describe("metrics", function () {
 
   describe("GET /metrics on a connector", () => {
     let sb: Sandbox;
+    let metricsServer: Listening;
     let text: string;
 
     before(async () => {
       sb = await startTestSandbox({ fleet: generateFleet({ seed: 5, size: 40 }) });
+      metricsServer = await listen(createMetricsApp(sb.connector.metrics));
       await sb.setup({ fields: BASE_FORM });
-      const res = await fetch(`${sb.url}/metrics`);
+      const res = await fetch(`${metricsServer.url}/metrics`);
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.match(/^text\/plain/);
       text = await res.text();
     });
-    after(async () => sb?.close());
+    after(async () => {
+      await metricsServer?.close();
+      await sb?.close();
+    });
+
+    it("answers 404 for /metrics on the public listener", async () => {
+      const res = await fetch(`${sb.url}/metrics`);
+      expect(res.status).to.equal(404);
+      expect(await res.text()).not.to.include("connector_");
+    });
 
     it("counts the syncs that ran (consent, form save), and the devices they saw and wrote", async () => {
       const runs = await sb.runs(10);
@@ -55,7 +69,7 @@ describe("metrics", function () {
 
     it("does not time requests outside the webhook routes", async () => {
       await (await fetch(`${sb.url}/healthz`)).arrayBuffer();
-      const after = await (await fetch(`${sb.url}/metrics`)).text();
+      const after = await (await fetch(`${metricsServer.url}/metrics`)).text();
       const count = (t: string) =>
         t
           .split("\n")

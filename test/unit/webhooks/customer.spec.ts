@@ -52,13 +52,18 @@ describe("webhook receiver: customer endpoint", () => {
     ]);
   });
 
-  it("accepts the customer's Xurrent account URL and the policy's own issuer", async () => {
+  it("accepts the customer's Xurrent account URL and the policy's own issuer when it is a 4me account URL", async () => {
     expect((await sendRule({ issuer: "https://widget.xurrent.com" })).status).to.equal(200);
+    await r.store.mergeSecrets(CUSTOMER, {
+      policy: { algorithm: "ES256", public_key: customerKey.publicKeyPem, issuer: "https://desk.4me.com" },
+    });
+    expect((await sendRule({ issuer: "https://desk.4me.com" })).status).to.equal(200);
+    expect((await sendRule({ issuer: "https://other.example" })).status).to.equal(401);
+    // A custom domain (stored before issuers were checked) is not an issuer.
     await r.store.mergeSecrets(CUSTOMER, {
       policy: { algorithm: "ES256", public_key: customerKey.publicKeyPem, issuer: "https://desk.widget.example" },
     });
-    expect((await sendRule({ issuer: "https://desk.widget.example" })).status).to.equal(200);
-    expect((await sendRule({ issuer: "https://other.example" })).status).to.equal(401);
+    expect((await sendRule({ issuer: "https://desk.widget.example" })).status).to.equal(401);
   });
 
   it("does not queue a sync for an instance that is not runnable", async () => {
