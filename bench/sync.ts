@@ -24,6 +24,7 @@ import { readConfig } from "../src/config.js";
 import { buildConnector } from "../src/connector.js";
 import { InProcessQueue } from "../src/jobs/in-process-queue.js";
 import { createLogger, silentLogger } from "../src/logger.js";
+import { followConsentLink } from "../src/sandbox/consent-browser.js";
 import { IMPORT_ALL, virtualClock } from "../src/sandbox/harness.js";
 import { listen } from "../src/server/listen.js";
 import { startNodeFlags } from "./start-flags.js";
@@ -109,16 +110,12 @@ async function serve(): Promise<void> {
         await fourme.installApp(ACCOUNT, { customFields: c.fields });
         break;
       case "consent": {
-        // As an Entra admin: follow each consent link to Microsoft and its redirect back to the connector.
+        // As an Entra admin: sign in through each consent link, then consent (consent-browser.ts plays the browser).
         const values = formValues();
         for (const [id, link] of Object.entries(values)) {
           if (!/^tenant_\d+_consent_url$/.test(id) || typeof link !== "string" || !link.startsWith("http")) continue;
-          const atMicrosoft = await fetch(link, { redirect: "manual" });
-          await atMicrosoft.arrayBuffer();
-          const location = atMicrosoft.headers.get("location");
-          if (atMicrosoft.status !== 302 || !location) throw new Error(`consent link answered ${atMicrosoft.status}`);
-          const back = await fetch(location, { redirect: "manual" });
-          await back.arrayBuffer();
+          const visit = await followConsentLink(link);
+          if (visit.result !== "connected") throw new Error(`consent link: ${visit.steps.join("; ")}`);
         }
         break;
       }

@@ -11,6 +11,7 @@ import pg from "pg";
 import { Field, tenantField } from "../../src/app-instance/fields.js";
 import { loadOffering, readFormFiles } from "../../src/offering/definition.js";
 import { IMPORT_ALL, simulatorEnv } from "../../src/sandbox/harness.js";
+import { followConsentLink } from "../../src/sandbox/consent-browser.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { Fleet, SimTenant } from "../../src/sandbox/fleet/types.js";
 import { startFourMeSimulator, type FourMeSimulator } from "../../src/sandbox/fourme/index.js";
@@ -206,13 +207,11 @@ export class World {
       `consent link of ${account}`,
     );
     const link = String(this.formValues(account)[tenantField.consentUrl(1)]);
-    const atMicrosoft = await fetch(link, { redirect: "manual" });
-    await atMicrosoft.arrayBuffer();
-    const location = atMicrosoft.headers.get("location");
-    if (atMicrosoft.status !== 302 || !location) throw new Error(`consent of ${account}: ${atMicrosoft.status}`);
-    const back = await fetch(location, { redirect: "manual" });
-    const page = await back.text();
-    if (back.status !== 200) throw new Error(`consent callback of ${account}: ${back.status} ${page.slice(0, 200)}`);
+    // The administrator signs in (form_post to whichever replica the load balancer picks), then consents.
+    const visit = await followConsentLink(link);
+    if (visit.status !== 200 || visit.result !== "connected") {
+      throw new Error(`consent of ${account}: ${visit.status} ${visit.result ?? ""} (${visit.steps.join("; ")})`);
+    }
     if (opts.save !== false) await this.saveForm(account);
   }
 
