@@ -2,7 +2,8 @@
 // its settings, and queues what the change calls for. Runs off the webhook request: app_instance.create/update and
 // secrets-update queue it. 4me can deliver the webhook before the new custom field values are readable, so an
 // instance without custom fields keeps the settings it had. It also brings the form's list of offered clouds up to
-// date (written only when it differs, so the write's own update event writes nothing).
+// date (written only when it differs, so the write's own update event writes nothing), and has the tenants checked
+// again when that list changed (the operator configured or removed a cloud's app registration).
 import {
   parseSettings,
   type CustomFieldValue,
@@ -65,7 +66,7 @@ export async function refreshInstance(
     enabledByCustomer: info.enabledByCustomer,
     ...(fieldsAvailable ? { settings } : {}),
   });
-  if (fieldsAvailable) await showOfferedClouds(info.id, info.customFields, deps, log);
+  const cloudsChanged = fieldsAvailable && (await showOfferedClouds(info.id, info.customFields, deps, log));
   if (!settings) {
     log.warn("the app instance has no custom field values yet; settings not stored");
     return "fields-not-available";
@@ -73,11 +74,12 @@ export async function refreshInstance(
 
   const tenantsChanged = tenantKey(before.settings?.tenants) !== tenantKey(settings.tenants);
   const runnable = isRunnable(after);
-  if (tenantsChanged) {
+  // Clouds this deployment gained or lost an app registration in change what each tenant's check finds.
+  if (tenantsChanged || (cloudsChanged && settings.tenants.length > 0)) {
     await deps.queue.enqueue("validate-tenants", { account, trigger }, { singletonKey: account });
   }
   if (runnable) await deps.queue.enqueue("sync", { account, trigger }, { singletonKey: account });
-  log.info({ tenantsChanged, runnable }, "app instance refreshed");
+  log.info({ tenantsChanged, cloudsChanged, runnable }, "app instance refreshed");
   return { tenantsChanged, runnable };
 }
 
@@ -92,14 +94,15 @@ async function showOfferedClouds(
   fields: CustomFieldValue[],
   deps: RefreshInstanceDeps,
   log: Logger,
-): Promise<void> {
+): Promise<boolean> {
   const stale = deps.config.microsoft && staleOfferedClouds(deps.config.microsoft, fields);
-  if (!stale || !deps.writer) return;
+  if (!stale || !deps.writer) return false;
   try {
     await deps.writer.updateAppInstance(appInstanceId, { customFields: [stale] });
   } catch (err) {
     log.warn({ err: (err as Error).message }, "offered clouds not written to the app instance");
   }
+  return true;
 }
 
 function tenantKey(tenants: TenantSetting[] | undefined): string {

@@ -145,7 +145,27 @@ describe("refreshInstance", () => {
     expect(writer.calls).to.deep.equal([{ id: info().id, fields: [offered] }]);
 
     appInstances.instances.set("widget", info({ customFields: [...info().customFields, offered] }));
+    queue.jobs.length = 0;
     await refreshInstance("widget", "app_instance.update", { ...deps(), config: withApps, writer });
     expect(writer.calls).to.have.length(1);
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
+  });
+
+  it("checks the tenants again when the deployment's clouds changed, though the form's tenants did not", async () => {
+    const writer = new RecordingWriter();
+    const globalOnly = readConfig({
+      FOURME_PROVIDER_ACCOUNT: "wdc",
+      MS_CLIENT_ID: "11111111-2222-4333-8444-555555555555",
+      MS_CLIENT_SECRET: "s",
+    });
+    const shown = { id: Field.offeredClouds, value: "global,usgov,usgov-dod" };
+    appInstances.instances.set("widget", info({ customFields: [...info().customFields, shown] }));
+    await refreshInstance("widget", "app_instance.create", deps());
+    queue.jobs.length = 0;
+
+    await refreshInstance("widget", "app_instance.update", { ...deps(), config: globalOnly, writer });
+
+    expect(writer.calls.map((c) => c.fields)).to.deep.equal([[{ id: Field.offeredClouds, value: "global" }]]);
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants", "sync"]);
   });
 });
