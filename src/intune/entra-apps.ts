@@ -6,7 +6,7 @@
 import type { CustomFieldValue } from "../app-instance/settings.js";
 import { Field } from "../app-instance/fields.js";
 import { AppError, ErrorCode } from "../errors.js";
-import { CLOUDS, type Cloud } from "./clouds.js";
+import { CLOUDS, cloudName, type Cloud } from "./clouds.js";
 
 export interface EntraApp {
   /** The application (client) id. */
@@ -20,16 +20,8 @@ export interface EntraApp {
 /** The app registrations by cloud; `usgov-dod` may be left out to use the `usgov` one. */
 export type EntraApps = Partial<Record<Cloud, EntraApp>>;
 
-/** The names the configuration form gives the clouds. */
-export const CLOUD_NAMES: Record<Cloud, string> = {
-  global: "Global (commercial and GCC)",
-  usgov: "US Government (GCC High)",
-  "usgov-dod": "US Government (DoD)",
-  china: "China (operated by 21Vianet)",
-};
-
 export function noEntraAppReason(cloud: Cloud): string {
-  return `this connector has no app registration for the ${CLOUD_NAMES[cloud]} cloud; ask its operator`;
+  return `this connector has no app registration for the ${cloudName(cloud)} cloud; ask its operator`;
 }
 
 /** A tenant of a cloud this deployment has no app registration for: the operator's move, never retried. */

@@ -52,7 +52,7 @@ describe("one Entra app registration per Microsoft cloud (e2e)", function () {
     expect(form[tenantField.status(1)]).to.equal("connected");
     expect(form[tenantField.status(2)]).to.equal("connected");
     expect(form[tenantField.status(3)]).to.equal(
-      "failed: this connector has no app registration for the China (operated by 21Vianet) cloud; ask its operator",
+      "failed: this connector has no app registration for the China (21Vianet) cloud; ask its operator",
     );
     expect(form[tenantField.consentUrl(3)] ?? "").to.equal("");
     // Each sign-in link names its own cloud's app; the simulator refuses any other client id there.

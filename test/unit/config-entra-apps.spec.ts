@@ -18,7 +18,7 @@ describe("readConfig: one Entra app registration per cloud", () => {
     expect(entraClouds(m)).to.deep.equal(["global"]);
     expect(() => entraAppFor(m, "usgov")).to.throw(
       NoEntraAppError,
-      /no app registration for the US Government \(GCC High\) cloud/,
+      /no app registration for the US Government GCC High cloud/,
     );
   });
 

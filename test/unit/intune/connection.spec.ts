@@ -148,8 +148,7 @@ describe("connectTenants: one app registration per cloud (issue 14)", () => {
     const [contoso, northwind] = await connectTenants(ACCOUNT, w.deps);
 
     expect(contoso.status).to.equal("connected");
-    const reason =
-      "this connector has no app registration for the China (operated by 21Vianet) cloud; ask its operator";
+    const reason = "this connector has no app registration for the China (21Vianet) cloud; ask its operator";
     expect(northwind).to.deep.include({ status: "failed", reason, retryable: false });
     expect(northwind.consentUrl).to.equal(undefined);
     expect(w.writer.last(tenantField.status(2))).to.equal(`failed: ${reason}`);

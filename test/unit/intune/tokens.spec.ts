@@ -253,7 +253,7 @@ describe("MsalGraphTokens", () => {
       .catch((e: unknown) => e);
     expect(err).to.be.instanceOf(NoEntraAppError);
     expect((err as Error).message).to.equal(
-      "this connector has no app registration for the China (operated by 21Vianet) cloud; ask its operator",
+      "this connector has no app registration for the China (21Vianet) cloud; ask its operator",
     );
     expect(posts).to.have.length(0);
   });
