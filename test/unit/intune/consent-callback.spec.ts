@@ -29,8 +29,12 @@ async function pending(w: World, over: Partial<TenantRecord> = {}) {
   });
 }
 
-async function stateFor(w: World, over: Partial<{ account: string; slot: number; domain: string }> = {}) {
-  const link = await adminConsentLink(w.deps, {
+async function stateFor(
+  w: World,
+  over: Partial<{ account: string; slot: number; domain: string }> = {},
+  makeLink: typeof adminConsentLink = adminConsentLink,
+) {
+  const link = await makeLink(w.deps, {
     account: ACCOUNT,
     appInstanceId: APP_INSTANCE,
     slot: 1,
@@ -104,21 +108,10 @@ describe("handleConsentCallback", () => {
   it("fails a sign-in answer for a cloud whose app registration the operator removed since the link was made", async () => {
     const w = await world([{ domain: "contoso.com" }]);
     await pending(w);
-    const link = await consentLink(w.deps, {
-      account: ACCOUNT,
-      appInstanceId: APP_INSTANCE,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-    });
+    const state = await stateFor(w, {}, consentLink);
     w.deps.config.microsoft = { apps: {} };
 
-    const out = await handleConsentCallback(
-      { code: "a-code", state: new URL(link).searchParams.get("state")! },
-      "POST",
-      w.deps,
-    );
+    const out = await handleConsentCallback({ code: "a-code", state }, "POST", w.deps);
 
     expect(out.result).to.equal("failed");
     expect(await tenantOf(w)).to.include({
