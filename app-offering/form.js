@@ -12,6 +12,8 @@
   var USER_STATES = ["user", "deleted", "none"];
   var PLATFORM_LABELS = { windows: "Windows", android: "Android", ios: "iOS/iPadOS", macos: "macOS", other: "Other" };
   var TENANT_SLOTS = 5;
+  /** The cloud choices of each tenant, as in src/intune/clouds.ts. */
+  var CLOUDS = ["global", "usgov", "usgov-dod", "china"];
   var MIN_INTERVAL_MINUTES = 15;
 
   /** Filter name (as in ImportFilters) → form field id (as in src/app-instance/fields.ts). */
@@ -155,6 +157,36 @@
     });
   }
 
+  /**
+   * The clouds the connector has an app registration for, from offered_clouds (ids, comma-separated), or null when
+   * it wrote no list yet or none with a cloud this form knows: then every cloud is offered, as before.
+   */
+  function parseOfferedClouds(value) {
+    if (isBlank(value)) return null;
+    var ids = String(value)
+      .split(",")
+      .map(function (id) {
+        return id.trim();
+      })
+      .filter(function (id) {
+        return CLOUDS.indexOf(id) >= 0;
+      });
+    return ids.length > 0 ? ids : null;
+  }
+
+  /**
+   * The options one tenant's cloud list shows and the value it holds. An empty slot moves to the first offered cloud;
+   * a tenant already entered keeps its cloud even when it is not offered, so that its status can say why it fails.
+   */
+  function cloudChoices(offered, selected, filled) {
+    if (!offered) return { shown: CLOUDS.slice(), value: selected };
+    var value = offered.indexOf(selected) >= 0 || filled ? selected : offered[0];
+    var shown = CLOUDS.filter(function (cloud) {
+      return offered.indexOf(cloud) >= 0 || cloud === value;
+    });
+    return { shown: shown, value: value };
+  }
+
   function isBlank(value) {
     return value === null || value === undefined || String(value).trim() === "";
   }
@@ -206,6 +238,8 @@
     summarize: summarize,
     describeStatus: describeStatus,
     visibleTenantSlots: visibleTenantSlots,
+    parseOfferedClouds: parseOfferedClouds,
+    cloudChoices: cloudChoices,
     unlinkedNotice: unlinkedNotice,
     formatDuration: formatDuration,
   };
@@ -262,8 +296,10 @@
     revealedSlots = Math.max(revealedSlots, visible.lastIndexOf(true) + 1);
     $form.find(".intune-add-tenant-row").toggleClass("hide", visible.indexOf(false) < 0);
 
+    var offered = parseOfferedClouds(field("offered_clouds").val());
     slots.forEach(function (slot, i) {
       var n = i + 1;
+      offerClouds(field("tenant_" + n + "_cloud"), offered, !isBlank(slot.domain));
       var status = describeStatus(slot.status);
       showBeside(field("tenant_" + n + "_status"), status.text, status.tone, "intune-status");
 
@@ -287,6 +323,16 @@
           .insertAfter($consent);
       }
     });
+  }
+
+  /** Hides (and disables) the clouds this connector has no app registration for. */
+  function offerClouds($select, offered, filled) {
+    var choice = cloudChoices(offered, $select.val(), filled);
+    $select.find("option").each(function () {
+      var off = choice.shown.indexOf(this.value) < 0;
+      $(this).prop("hidden", off).prop("disabled", off);
+    });
+    if (choice.value !== $select.val()) $select.val(choice.value);
   }
 
   // Import summary ------------------------------------------------------------

@@ -42,8 +42,7 @@ async function read(info: SimInfo): Promise<void> {
   const { createIntuneClient } = await import("../src/intune/intune-client.js");
   const { MsalGraphTokens } = await import("../src/intune/tokens.js");
   const microsoft = {
-    clientId: info.clientId,
-    clientSecret: info.clientSecret,
+    apps: { global: { clientId: info.clientId, clientSecret: info.clientSecret } },
     loginUrl: info.loginUrl,
     graphUrl: info.graphUrl,
   };

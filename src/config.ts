@@ -2,7 +2,8 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { FOURME_DOMAINS, FOURME_REGIONS, fourMeEndpoints, type FourMeEndpoints } from "./fourme/endpoints.js";
-import type { CloudOverrides } from "./intune/clouds.js";
+import { CLOUDS, type Cloud, type CloudOverrides } from "./intune/clouds.js";
+import type { EntraApp, EntraApps } from "./intune/entra-apps.js";
 
 export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] as const;
 /** Only with explicit opt-in: symmetric and unsigned tokens are an algorithm-confusion risk. */
@@ -31,11 +32,8 @@ export interface Config {
       clockToleranceSeconds: number;
     };
   };
-  microsoft: CloudOverrides & {
-    clientId?: string;
-    clientSecret?: string;
-    certificate?: { thumbprint: string; privateKeyPem: string };
-  };
+  /** Microsoft hosts, and the Entra app registration per cloud (read it with entraAppFor). */
+  microsoft: CloudOverrides & { apps: EntraApps };
   /** Intervals in minutes; fractions (0.2 = 12 s) are for tests and demos. */
   sync: { defaultIntervalMinutes: number; minIntervalMinutes: number };
   /** How often the scheduler looks for due instances (once per period across all replicas). */
@@ -134,10 +132,6 @@ const schema = z.object({
   FOURME_WEBHOOK_ALLOW_UNSAFE_ALGORITHMS: z.enum(["true", "false"]).default("false"),
   FOURME_WEBHOOK_AUDIENCE: optionalString,
   FOURME_WEBHOOK_CLOCK_TOLERANCE_SECONDS: int(60, 0, 600),
-  MS_CLIENT_ID: optionalString,
-  MS_CLIENT_SECRET: optionalString,
-  MS_CERTIFICATE_THUMBPRINT: optionalString,
-  MS_CERTIFICATE_PRIVATE_KEY: optionalString,
   MS_LOGIN_URL: credentialUrl,
   MS_GRAPH_URL: credentialUrl,
   MS_ADMIN_CENTER_URL: optionalUrl,
@@ -184,9 +178,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (isPostgres && !secretKeys) {
     throw new ConfigError("SECRET_KEY", "is required with PostgreSQL: replicas must share one sealing key");
   }
-  if (e.MS_CERTIFICATE_THUMBPRINT && !e.MS_CERTIFICATE_PRIVATE_KEY) {
-    throw new ConfigError("MS_CERTIFICATE_PRIVATE_KEY", "is required when MS_CERTIFICATE_THUMBPRINT is set");
-  }
+  const apps = readEntraApps((name) => optionalString.parse(env[name]));
   if (e.SYNC_DEFAULT_INTERVAL_MINUTES < e.SYNC_MIN_INTERVAL_MINUTES) {
     throw new ConfigError("SYNC_DEFAULT_INTERVAL_MINUTES", "must not be below SYNC_MIN_INTERVAL_MINUTES");
   }
@@ -223,14 +215,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       },
     },
     microsoft: {
-      clientId: e.MS_CLIENT_ID,
-      clientSecret: e.MS_CLIENT_SECRET,
-      certificate: e.MS_CERTIFICATE_THUMBPRINT
-        ? {
-            thumbprint: e.MS_CERTIFICATE_THUMBPRINT,
-            privateKeyPem: e.MS_CERTIFICATE_PRIVATE_KEY!.replaceAll("\\n", "\n"),
-          }
-        : undefined,
+      apps,
       loginUrl: e.MS_LOGIN_URL,
       graphUrl: e.MS_GRAPH_URL,
       adminCenterUrl: e.MS_ADMIN_CENTER_URL,
@@ -246,6 +231,76 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       consentRefusedPerMinute: e.RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE,
     },
   };
+}
+
+/**
+ * Prefix of each cloud's app registration variables. Microsoft requires one registration per national cloud; the
+ * unprefixed MS_CLIENT_ID, MS_CLIENT_SECRET and MS_CERTIFICATE_* (the names from before) still name the global one.
+ */
+const ENTRA_APP_PREFIXES: Record<Cloud, string> = {
+  global: "MS_GLOBAL_",
+  usgov: "MS_USGOV_",
+  "usgov-dod": "MS_USGOV_DOD_",
+  china: "MS_CHINA_",
+};
+const ENTRA_APP_KEYS = ["CLIENT_ID", "CLIENT_SECRET", "CERTIFICATE_THUMBPRINT", "CERTIFICATE_PRIVATE_KEY"] as const;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function readEntraApps(read: (name: string) => string | undefined): EntraApps {
+  const setIn = (prefix: string) => ENTRA_APP_KEYS.map((k) => `${prefix}${k}`).find((n) => read(n) !== undefined);
+  const legacy = setIn("MS_");
+  const global = setIn(ENTRA_APP_PREFIXES.global);
+  if (legacy && global) {
+    throw new ConfigError(
+      global,
+      `is invalid: ${legacy} (the older name) configures the global cloud's app too; keep one`,
+    );
+  }
+  const apps: EntraApps = {};
+  for (const cloud of CLOUDS) {
+    const app = readEntraApp(cloud === "global" && legacy ? "MS_" : ENTRA_APP_PREFIXES[cloud], read);
+    if (app) apps[cloud] = app;
+  }
+  return apps;
+}
+
+/** One cloud's app: nothing set is no app; anything set needs the client id and exactly one credential. */
+function readEntraApp(prefix: string, read: (name: string) => string | undefined): EntraApp | undefined {
+  const [clientId, secret, thumbprint, key] = ENTRA_APP_KEYS.map((k) => read(`${prefix}${k}`));
+  const name = (k: (typeof ENTRA_APP_KEYS)[number]) => `${prefix}${k}`;
+  if (!clientId && !secret && !thumbprint && !key) return undefined;
+  if (!clientId) {
+    const given = secret ? "CLIENT_SECRET" : thumbprint ? "CERTIFICATE_THUMBPRINT" : "CERTIFICATE_PRIVATE_KEY";
+    throw new ConfigError(name("CLIENT_ID"), `is required when ${name(given)} is set`);
+  }
+  if (!GUID.test(clientId)) {
+    throw new ConfigError(
+      name("CLIENT_ID"),
+      "is invalid: must be the app registration's application (client) id, a GUID",
+    );
+  }
+  if (thumbprint && !key)
+    throw new ConfigError(name("CERTIFICATE_PRIVATE_KEY"), `is required when ${name("CERTIFICATE_THUMBPRINT")} is set`);
+  if (key && !thumbprint)
+    throw new ConfigError(name("CERTIFICATE_THUMBPRINT"), `is required when ${name("CERTIFICATE_PRIVATE_KEY")} is set`);
+  if (secret && thumbprint) {
+    throw new ConfigError(
+      name("CLIENT_SECRET"),
+      `is invalid with ${name("CERTIFICATE_THUMBPRINT")}: give one credential, the secret or the certificate`,
+    );
+  }
+  if (!secret && !thumbprint) {
+    throw new ConfigError(
+      name("CLIENT_SECRET"),
+      `(or ${name("CERTIFICATE_THUMBPRINT")} and ${name("CERTIFICATE_PRIVATE_KEY")}) is required with ${name("CLIENT_ID")}`,
+    );
+  }
+  if (thumbprint && !/^([0-9a-f]{40}|[0-9a-f]{64})$/i.test(thumbprint.replace(/[:\s]/g, ""))) {
+    throw new ConfigError(name("CERTIFICATE_THUMBPRINT"), "is invalid: must be 40 (SHA-1) or 64 (SHA-256) hex digits");
+  }
+  return secret
+    ? { clientId, clientSecret: secret }
+    : { clientId, certificate: { thumbprint: thumbprint!, privateKeyPem: key!.replaceAll("\\n", "\n") } };
 }
 
 /** Names express (proxy-addr) knows for address ranges. */

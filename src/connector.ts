@@ -151,7 +151,7 @@ export async function buildConnector(
   if (options.workers !== false) {
     await queue.work(
       "refresh-instance",
-      createRefreshInstanceJob({ config, store, queue, appInstances: provider, logger }),
+      createRefreshInstanceJob({ config, store, queue, appInstances: provider, writer: provider, logger }),
     );
     await queue.work("validate-tenants", async (job) => validateTenants(job.account));
     await queue.work("sync", async (job, context) => {

@@ -1,6 +1,7 @@
 // `serve` and `sync`: read the configuration, build the connector, and run it until SIGTERM.
 import { readConfig } from "./config.js";
 import { buildConnector, type Connector } from "./connector.js";
+import { entraClouds } from "./intune/entra-apps.js";
 import { PgBossQueue } from "./jobs/pg-boss-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import { listen, type Listening } from "./server/listen.js";
@@ -90,7 +91,16 @@ export async function serve(): Promise<void> {
   const connector = await buildConnector(config, logger);
   const server = await listen(connector.app, { port: config.port, host: config.host });
   const metricsServer = await listenMetrics(connector.metrics, config.metrics, logger);
-  logger.info({ url: server.url, publicUrl: config.publicUrl, store: connector.store.kind }, "connector listening");
+  logger.info(
+    {
+      url: server.url,
+      publicUrl: config.publicUrl,
+      store: connector.store.kind,
+      // Tenants in other clouds fail at their check: the operator sees here which app registrations were read.
+      clouds: entraClouds(config.microsoft),
+    },
+    "connector listening",
+  );
   stopOnSignals({ server, metricsServer, connector, logger });
 }
 

@@ -42,6 +42,8 @@ export const Field = {
   alertsAutoResolve: "alerts_auto_resolve",
 
   // Written by the connector (read-only in the form).
+  /** The clouds this deployment has an Entra app registration for, comma-separated; the form offers only those. */
+  offeredClouds: "offered_clouds",
   fleetBreakdown: "fleet_breakdown",
   unlinkedCis: "alerts_unlinked_cis",
   syncStartAt: "sync_start_at",

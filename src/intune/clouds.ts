@@ -62,6 +62,18 @@ export function cloudEndpoints(cloud: Cloud, overrides: CloudOverrides = {}): Cl
   };
 }
 
+const CLOUD_NAMES: Record<Cloud, string> = {
+  global: "Global",
+  usgov: "US Government GCC High",
+  "usgov-dod": "US Government DoD",
+  china: "China (21Vianet)",
+};
+
+/** The cloud's name in the reasons the form shows. */
+export function cloudName(cloud: Cloud): string {
+  return CLOUD_NAMES[cloud];
+}
+
 export function isCloud(value: string): value is Cloud {
   return (CLOUDS as readonly string[]).includes(value);
 }

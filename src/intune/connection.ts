@@ -9,6 +9,7 @@ import type { CustomFieldValue } from "../app-instance/settings.js";
 import { consentLink } from "./consent.js";
 import type { StateKeys } from "./consent-state.js";
 import { checkTenantAccess, type IntuneDeps } from "./intune-client.js";
+import { entraClouds, noEntraAppReason, offeredCloudsField } from "./entra-apps.js";
 import { discoverTenant } from "./tenant-discovery.js";
 import { claimedReason, confirmReason, isMovedReason, ownershipOf } from "./tenant-ownership.js";
 import { clearedTenantFields, tenantFields, type AppInstanceWriter } from "./tenant-fields.js";
@@ -84,6 +85,8 @@ export async function connectTenants(account: string, deps: ConnectionDeps): Pro
       fields.push(...clearedTenantFields(s.slot));
     }
   }
+  // The form's list of clouds rides along with the statuses (refresh-instance writes it when it is stale).
+  if (fields.length > 0) fields.push(offeredCloudsField(deps.config.microsoft));
   await writeBack(deps, instance, fields);
   return results;
 }
@@ -95,6 +98,10 @@ async function connectOne(
   prev: TenantRecord | undefined,
 ): Promise<TenantConnection> {
   const base = { slot: t.slot, domain: t.domain };
+  // Without an app registration in the tenant's cloud nothing can be asked of Microsoft there: say so, call nothing.
+  if (!entraClouds(deps.config.microsoft).includes(t.cloud)) {
+    return { ...base, status: "failed", reason: noEntraAppReason(t.cloud), retryable: false };
+  }
   const found = await discoverTenant(t.domain, t.cloud, { microsoft: deps.config.microsoft, fetch: deps.fetch });
   if (!found.ok) {
     return { ...base, status: "failed", reason: found.reason, retryable: found.kind === "unreachable" };

@@ -11,8 +11,9 @@ import { consentLink } from "./consent.js";
 import { ConsentStateError, verifyConsentState, type ConsentState } from "./consent-state.js";
 import { withoutUpdatedAt, writeBack, type ConnectionDeps } from "./connection.js";
 import { handleSignInAnswer } from "./sign-in-answer.js";
-import { cloudName } from "./tenant-discovery.js";
 import { tenantFields } from "./tenant-fields.js";
+import { cloudName } from "./clouds.js";
+import { entraClouds } from "./entra-apps.js";
 
 export interface ConsentCallbackDeps extends ConnectionDeps {
   /** Token attempts that wait out consent propagation (default 3, waits through `sleep`). */
@@ -106,7 +107,9 @@ export async function handleConsentCallback(
   const log = deps.logger?.child({ account: state.account, slot: state.slot });
   const save: CallbackContext["save"] = async (status, reason, tenantId = tenant.tenantId) => {
     const saved = await deps.store.upsertTenant({ ...withoutUpdatedAt(tenant), tenantId, status, reason });
-    const link = status === "connected" ? undefined : await consentLink(deps, { ...state, tenantId });
+    // No link while this deployment has no app in the tenant's cloud: the reason says so.
+    const linkable = status !== "connected" && entraClouds(deps.config.microsoft).includes(state.cloud);
+    const link = linkable ? await consentLink(deps, { ...state, tenantId }) : undefined;
     await writeBack(deps, instance, tenantFields(state.slot, status, reason, link));
     return saved;
   };

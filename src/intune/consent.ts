@@ -4,6 +4,7 @@
 import type { Config } from "../config.js";
 import { cloudEndpoints, type Cloud } from "./clouds.js";
 import { createConsentState, type StateKeys } from "./consent-state.js";
+import { entraAppFor } from "./entra-apps.js";
 import { callbackUrl, codeChallengeOf, codeVerifierFor, signInUrl } from "./sign-in-link.js";
 
 export { CONSENT_CALLBACK_PATH } from "./sign-in-link.js";
@@ -44,10 +45,9 @@ export interface ConsentTarget {
   tenantId?: string;
 }
 
-function clientIdOf(deps: ConsentLinkDeps): string {
-  const clientId = deps.config.microsoft.clientId;
-  if (!clientId) throw new Error("MS_CLIENT_ID is not set: no consent link can be made");
-  return clientId;
+/** The client id of the connector's app in the tenant's cloud (NoEntraAppError when this deployment has none). */
+function clientIdOf(deps: ConsentLinkDeps, cloud: Cloud): string {
+  return entraAppFor(deps.config.microsoft, cloud).clientId;
 }
 
 /**
@@ -55,7 +55,7 @@ function clientIdOf(deps: ConsentLinkDeps): string {
  * state. Connecting starts here every time: only a verified sign-in binds a tenant to an account.
  */
 export async function consentLink(deps: ConsentLinkDeps, target: ConsentTarget): Promise<string> {
-  const clientId = clientIdOf(deps);
+  const clientId = clientIdOf(deps, target.cloud);
   const { token, state } = await createConsentState(
     { ...target, phase: "sign_in" },
     deps.stateKeys,
@@ -87,7 +87,7 @@ export async function adminConsentLink(
   return adminConsentUrl({
     cloud: target.cloud,
     tenant: target.tenantId,
-    clientId: clientIdOf(deps),
+    clientId: clientIdOf(deps, target.cloud),
     publicUrl: deps.config.publicUrl,
     state: token,
     microsoft: deps.config.microsoft,

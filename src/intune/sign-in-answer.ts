@@ -15,6 +15,7 @@ import {
   type Params,
 } from "./consent-callback.js";
 import { intuneDepsOf, withoutUpdatedAt, writeBack } from "./connection.js";
+import { entraAppFor, entraClouds, noEntraAppReason } from "./entra-apps.js";
 import { IdTokenError, verifyIdToken } from "./id-token.js";
 import { checkTenantAccess } from "./intune-client.js";
 import { callbackUrl, codeVerifierFor } from "./sign-in-link.js";
@@ -39,6 +40,11 @@ export async function handleSignInAnswer(
   }
   const code = param(params, "code");
   if (!code || code.length > 8192) return ctx.rejected("Microsoft's answer carried no sign-in code.");
+  // The link was made while this deployment had an app in the cloud; the operator has removed it since.
+  if (!entraClouds(deps.config.microsoft).includes(state.cloud)) {
+    if (!(await ctx.spend())) return ctx.rejected("This consent link was already used.");
+    return ctx.failed(noEntraAppReason(state.cloud));
+  }
 
   // The directory the link was made for: the slot's, as resolved when the link was made.
   let tenantId = state.tenantId ?? tenant.tenantId?.toLowerCase();
@@ -71,7 +77,12 @@ export async function handleSignInAnswer(
     );
     signedIn = await verifyIdToken(
       idToken,
-      { cloud: state.cloud, tenantId, clientId: deps.config.microsoft.clientId ?? "", nonce: state.nonce },
+      {
+        cloud: state.cloud,
+        tenantId,
+        clientId: entraAppFor(deps.config.microsoft, state.cloud).clientId,
+        nonce: state.nonce,
+      },
       { microsoft: deps.config.microsoft, fetch: deps.fetch, now: deps.clock },
     );
   } catch (err) {

@@ -2,7 +2,7 @@
 // (microsoft-graph-intune.md §4.3). Never throws for an answer Microsoft gives: every outcome is a result with a
 // reason an administrator can act on.
 import type { Cloud, CloudOverrides } from "./clouds.js";
-import { cloudEndpoints } from "./clouds.js";
+import { cloudEndpoints, cloudName } from "./clouds.js";
 
 export type DiscoveryResult =
   | {
@@ -66,17 +66,6 @@ function cloudsOfInstance(name: unknown): Cloud[] | undefined {
     default:
       return undefined;
   }
-}
-
-const CLOUD_NAMES: Record<Cloud, string> = {
-  global: "Global",
-  usgov: "US Government GCC High",
-  "usgov-dod": "US Government DoD",
-  china: "China (21Vianet)",
-};
-
-export function cloudName(cloud: Cloud): string {
-  return CLOUD_NAMES[cloud];
 }
 
 export async function discoverTenant(input: string, cloud: Cloud, deps: DiscoveryDeps): Promise<DiscoveryResult> {

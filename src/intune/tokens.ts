@@ -4,9 +4,10 @@
 import { AuthError, ConfidentialClientApplication, type Configuration } from "@azure/msal-node";
 import { decodeJwt } from "jose";
 import type { Config } from "../config.js";
-import { AppError, AuthorizationError, ErrorCode, UpstreamError } from "../errors.js";
+import { AppError, AuthorizationError, UpstreamError } from "../errors.js";
 import { silentLogger, type Logger } from "../logger.js";
 import { cloudEndpoints, type Cloud } from "./clouds.js";
+import { entraAppFor } from "./entra-apps.js";
 import { fakeLoginOrigin, loopbackNetworkClient } from "./loopback-network.js";
 
 export interface TenantRef {
@@ -160,25 +161,22 @@ export class MsalGraphTokens implements GraphTokenSource {
 }
 
 /**
- * MSAL's configuration for one tenant of one cloud: the tenant's authority, the connector's credential, and in the
+ * MSAL's configuration for one tenant of one cloud: the tenant's authority, the connector's app registration in that
+ * cloud with its credential (NoEntraAppError when it has none), and in the
  * sandbox (an http:// login host) a network client that routes MSAL's https authority to the simulator.
  */
 export function msalConfiguration(m: Config["microsoft"], tenant: TenantRef, fetchImpl?: typeof fetch): Configuration {
-  if (!m.clientId) throw new AppError(ErrorCode.Config, "MS_CLIENT_ID is not set: the connector cannot reach Intune");
-  if (!m.clientSecret && !m.certificate) {
-    throw new AppError(
-      ErrorCode.Config,
-      "set MS_CLIENT_SECRET or MS_CERTIFICATE_THUMBPRINT/MS_CERTIFICATE_PRIVATE_KEY",
-    );
-  }
+  const app = entraAppFor(m, tenant.cloud);
   const { loginUrl } = cloudEndpoints(tenant.cloud, m);
   const sandbox = loginUrl.startsWith("http://");
   const authorityBase = sandbox ? fakeLoginOrigin(tenant.cloud) : loginUrl;
   return {
     auth: {
-      clientId: m.clientId,
+      clientId: app.clientId,
       authority: `${authorityBase}/${tenant.tenantId}`,
-      ...(m.clientSecret ? { clientSecret: m.clientSecret } : { clientCertificate: certificateOf(m.certificate!) }),
+      ...(app.clientSecret
+        ? { clientSecret: app.clientSecret }
+        : { clientCertificate: certificateOf(app.certificate!) }),
       ...(sandbox ? { knownAuthorities: [new URL(authorityBase).host] } : {}),
     },
     system: sandbox

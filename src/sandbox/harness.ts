@@ -147,12 +147,31 @@ export function simulatorEnv(fourme: FourMeSimulator, microsoft: MicrosoftSimula
     FOURME_OFFERING_REFERENCE: fourme.offeringReference,
     FOURME_WEBHOOK_PUBLIC_KEY: fourme.webhookPublicKeyPem,
     ...(fourme.webhookAudience ? { FOURME_WEBHOOK_AUDIENCE: fourme.webhookAudience } : {}),
-    MS_CLIENT_ID: microsoft.app.clientId,
-    MS_CLIENT_SECRET: microsoft.app.clientSecret ?? "",
+    ...entraAppEnv(microsoft),
     MS_LOGIN_URL: microsoft.loginUrl,
     MS_GRAPH_URL: microsoft.graphUrl,
     MS_ADMIN_CENTER_URL: `${microsoft.url}/intune`,
   };
+}
+
+/**
+ * The simulator's app registrations as the connector's per-cloud variables (MS_CLIENT_ID and MS_CLIENT_SECRET are the
+ * global cloud's; DoD falls back to MS_USGOV_*). An app without a client secret is left out: a test that uses a
+ * certificate sets its variables itself.
+ */
+function entraAppEnv(microsoft: MicrosoftSimulator): Record<string, string> {
+  const prefixes = { global: "MS_", usgov: "MS_USGOV_", china: "MS_CHINA_" } as const;
+  return Object.fromEntries(
+    Object.entries(prefixes).flatMap(([cloud, prefix]) => {
+      const app = microsoft.apps[cloud as keyof typeof prefixes];
+      return app.clientSecret
+        ? [
+            [`${prefix}CLIENT_ID`, app.clientId],
+            [`${prefix}CLIENT_SECRET`, app.clientSecret],
+          ]
+        : [];
+    }),
+  );
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {

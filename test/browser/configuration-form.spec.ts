@@ -37,6 +37,7 @@ function expectedCount(filters: ImportFilters): number {
 
 const WRITE_BACK_FIELDS = [
   ...Array.from({ length: TENANT_SLOTS }, (_, i) => [tenantField.status(i + 1), tenantField.consentUrl(i + 1)]).flat(),
+  Field.offeredClouds,
   Field.fleetBreakdown,
   Field.unlinkedCis,
   Field.syncStartAt,
@@ -56,6 +57,13 @@ describe("configuration form in a browser", function () {
     server = await servePages({
       "/form": configurationFormPage(),
       "/form-new": configurationFormPage({}),
+      // A deployment with US Government apps only, and a tenant entered in the global cloud before.
+      "/form-usgov": configurationFormPage({
+        [Field.offeredClouds]: "usgov,usgov-dod",
+        [tenantField.domain(1)]: "contoso.onmicrosoft.com",
+        [tenantField.cloud(1)]: "global",
+        [tenantField.status(1)]: "failed: this connector has no app registration for the Global cloud",
+      }),
     });
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -179,6 +187,22 @@ describe("configuration form in a browser", function () {
     expect(await page.locator("[data-role=headline]").innerText()).to.equal("No device count yet");
     expect(await page.locator("#intune_tenant_1").isVisible()).to.equal(true);
     expect(await page.locator("#intune_tenant_2").isVisible()).to.equal(false);
+  });
+
+  it("offers only the clouds the connector has an app for, keeping an entered tenant's cloud", async () => {
+    await open("/form-usgov");
+    const offered = (slot: number) =>
+      page.$$eval(`#${tenantField.cloud(slot)} option`, (options) =>
+        (options as HTMLOptionElement[]).filter((o) => !o.hidden && !o.disabled).map((o) => o.value),
+      );
+    expect(await offered(1)).to.deep.equal(["global", "usgov", "usgov-dod"]);
+    expect(await page.inputValue(`#${tenantField.cloud(1)}`)).to.equal("global");
+    await page.click(".intune-add-tenant");
+    expect(await offered(2)).to.deep.equal(["usgov", "usgov-dod"]);
+    expect(await page.inputValue(`#${tenantField.cloud(2)}`)).to.equal("usgov");
+
+    await open("/form");
+    expect(await offered(1)).to.deep.equal(["global", "usgov", "usgov-dod", "china"]);
   });
 
   it("raises a sync interval below 15 minutes to 15", async () => {

@@ -1,6 +1,8 @@
 // End to end against the sandbox's Entra and Graph simulators on 127.0.0.1: the real consent link, the real
 // redirect, the connector's callback route, real MSAL tokens and the real reader. Nothing leaves loopback.
 import { expect } from "chai";
+import { everyCloud } from "../helpers/entra-apps.js";
+import { SANDBOX_APP } from "../../src/sandbox/microsoft/index.js";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { decodeJwt } from "jose";
 import { tenantField } from "../../src/app-instance/fields.js";
@@ -143,11 +145,13 @@ describe("Intune connection against the Microsoft simulator", () => {
         },
       },
       microsoft: {
-        clientSecret: undefined,
-        certificate: {
-          thumbprint: thumbprintSha256,
-          privateKeyPem: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        },
+        apps: everyCloud({
+          clientId: SANDBOX_APP.clientId,
+          certificate: {
+            thumbprint: thumbprintSha256,
+            privateKeyPem: keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          },
+        }),
       },
     });
     const tenant = s.sim.fleet.tenants[0];
@@ -183,11 +187,13 @@ describe("Intune connection against the Microsoft simulator", () => {
         },
       },
       microsoft: {
-        clientSecret: undefined,
-        certificate: {
-          thumbprint: thumbprintSha256,
-          privateKeyPem: other.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        },
+        apps: everyCloud({
+          clientId: SANDBOX_APP.clientId,
+          certificate: {
+            thumbprint: thumbprintSha256,
+            privateKeyPem: other.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          },
+        }),
       },
     });
     const err = await s.deps.tokens

@@ -57,7 +57,7 @@ function pkce(q: Record<string, string>): CodeGrant["challenge"] | string | unde
 
 export function authorize(state: SimState, req: LoginRequest, cloud: Cloud): LoginResult {
   const q = req.query;
-  const app = state.app;
+  const app = state.appAt(cloud);
   const seg = req.segments[0]!;
   if (q["client_id"] !== app.clientId) {
     const text = `Application with identifier '${q["client_id"] ?? ""}' was not found in the directory '${seg}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`;

@@ -45,7 +45,8 @@ export async function redeemCode(
 
   const clientId = clientIdOf(req);
   if (!clientId) return missing("client_id");
-  if (clientId !== state.app.clientId) {
+  const app = state.appAt(cloud);
+  if (clientId !== app.clientId) {
     return fail(
       400,
       "unauthorized_client",
@@ -53,7 +54,7 @@ export async function redeemCode(
       `Application with identifier '${clientId}' was not found in the directory '${tenant?.domain ?? req.segments[0]}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     );
   }
-  const auth = await authenticateClient(f, req.authorization, state.app, tokenAudiences(req, tenant), now);
+  const auth = await authenticateClient(f, req.authorization, app, tokenAudiences(req, tenant), now);
   if (!auth.ok) return fail(auth.status, auth.error, auth.code, auth.text);
   const code = f["code"];
   if (!code) return missing("code");
@@ -74,7 +75,7 @@ export async function redeemCode(
       "The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.",
     );
   }
-  // Unreachable while the simulator knows one app registration; kept so a second one cannot redeem another's codes.
+  // Codes stay with their login host, so this holds only for two apps of one host; kept as Entra's rule.
   if (grant.clientId !== clientId)
     return invalidGrant(
       70000,
@@ -116,7 +117,7 @@ export async function redeemCode(
   const accessToken = await deps.issuer.issue({
     tenantId: user.tenant.tenantId,
     clientId,
-    appName: state.app.displayName,
+    appName: app.displayName,
     audience: graph,
     roles: [],
     loginCloud: cloud,
@@ -142,7 +143,7 @@ export async function redeemCode(
         user,
         scopes,
         nonce: grant.nonce,
-        emitWids: ["DirectoryRole", "All"].includes(state.app.groupMembershipClaims ?? "None"),
+        emitWids: ["DirectoryRole", "All"].includes(app.groupMembershipClaims ?? "None"),
         now,
         tamper: state.idTokenTamper,
       })

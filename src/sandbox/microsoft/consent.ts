@@ -9,7 +9,8 @@ import type { SimState } from "./state.js";
 export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): LoginResult {
   const q = req.query;
   const route = "login.adminconsent";
-  if (q["client_id"] !== state.app.clientId) {
+  const app = state.appAt(cloud);
+  if (q["client_id"] !== app.clientId) {
     return errorPage(
       400,
       700016,
@@ -18,11 +19,11 @@ export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): 
     );
   }
   const redirect = q["redirect_uri"];
-  if (!redirect || (state.app.redirectUris && !state.app.redirectUris.includes(redirect))) {
+  if (!redirect || (app.redirectUris && !app.redirectUris.includes(redirect))) {
     return errorPage(
       400,
       50011,
-      `The redirect URI '${redirect ?? ""}' specified in the request does not match the redirect URIs configured for the application '${state.app.clientId}'.`,
+      `The redirect URI '${redirect ?? ""}' specified in the request does not match the redirect URIs configured for the application '${app.clientId}'.`,
       route,
     );
   }
@@ -79,7 +80,7 @@ export function adminConsent(state: SimState, req: LoginRequest, cloud: Cloud): 
       set("error", "access_denied");
       set(
         "error_description",
-        `AADSTS50020: User account 'admin@outsider.example' from identity provider 'https://sts.windows.net/${randomUUID()}/' does not exist in tenant '${tenant.domain}' and cannot access the application '${state.app.clientId}'(${state.app.displayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.\r\n${trace}`,
+        `AADSTS50020: User account 'admin@outsider.example' from identity provider 'https://sts.windows.net/${randomUUID()}/' does not exist in tenant '${tenant.domain}' and cannot access the application '${app.clientId}'(${app.displayName}) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.\r\n${trace}`,
       );
       set("error_uri", `${host}/error?code=50020`);
       set("admin_consent", "True");

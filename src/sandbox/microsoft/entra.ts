@@ -40,7 +40,8 @@ async function token(
   if (!clientId)
     return fail(400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
   const access = state.accessOf(tenant);
-  if (clientId !== state.app.clientId || access.consent !== "consented") {
+  const app = state.appAt(cloud);
+  if (clientId !== app.clientId || access.consent !== "consented") {
     return fail(
       400,
       "unauthorized_client",
@@ -68,12 +69,12 @@ async function token(
       `The resource principal named ${resource} was not found in the tenant named ${tenant.domain}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     );
   }
-  const auth = await authenticateClient(f, req.authorization, state.app, tokenAudiences(req, tenant), now);
+  const auth = await authenticateClient(f, req.authorization, app, tokenAudiences(req, tenant), now);
   if (!auth.ok) return fail(auth.status, auth.error, auth.code, auth.text);
   const accessToken = await issuer.issue({
     tenantId: tenant.tenantId,
     clientId,
-    appName: state.app.displayName,
+    appName: app.displayName,
     audience: resource,
     roles: access.roles,
     loginCloud: cloud,

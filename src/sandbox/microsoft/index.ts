@@ -22,6 +22,7 @@ import {
   SimState,
   type ConsentOutcome,
   type ConsentState,
+  type LoginCloud,
   type RequestRecord,
   type SimApp,
   type SimStats,
@@ -29,7 +30,7 @@ import {
 import { TokenIssuer } from "./tokens.js";
 import type { SignInUser } from "./users.js";
 
-export type { ConsentOutcome, ConsentState, RequestRecord, SimApp, SimStats } from "./state.js";
+export type { ConsentOutcome, ConsentState, LoginCloud, RequestRecord, SimApp, SimStats } from "./state.js";
 export type { FaultRule, Limits } from "./faults.js";
 export { DEFAULT_ROLES } from "./state.js";
 export { DIRECTORY_ROLES, type SignInUser } from "./users.js";
@@ -47,7 +48,14 @@ export const SANDBOX_APP: SimApp = {
 
 export interface MicrosoftSimulatorOptions {
   fleet: Fleet;
+  /** The app registration, over SANDBOX_APP; the same in every cloud unless `apps` says otherwise. */
   app?: Partial<SimApp>;
+  /**
+   * One app registration per Entra ID (over `app`), as Microsoft requires one per national cloud: a token, sign-in,
+   * code redemption or admin consent with another cloud's client id is refused (AADSTS700016). DoD signs in at the
+   * US Government Entra ID and so uses `usgov`.
+   */
+  apps?: Partial<Record<LoginCloud, Partial<SimApp>>>;
   /** Tenants (domains or ids) that have already consented; default none, so the consent flow is exercised. */
   consented?: "all" | "none" | string[];
   /** Time source in ms (tests pass a manual clock); default Date.now. */
@@ -109,7 +117,10 @@ export interface MicrosoftSimulator {
   loginUrl: string;
   /** MS_GRAPH_URL: `<url>/graph` */
   graphUrl: string;
+  /** The global cloud's app registration. */
   app: SimApp;
+  /** The app registration of each login host. */
+  apps: Record<LoginCloud, SimApp>;
   fleet: Fleet;
   controls: MicrosoftControls;
   close(): Promise<void>;
@@ -117,8 +128,13 @@ export interface MicrosoftSimulator {
 
 export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): Promise<MicrosoftSimulator> {
   const app: SimApp = { ...SANDBOX_APP, ...opts.app };
+  const apps: Record<LoginCloud, SimApp> = {
+    global: { ...app, ...opts.apps?.global },
+    usgov: { ...app, ...opts.apps?.usgov },
+    china: { ...app, ...opts.apps?.china },
+  };
   const now = opts.now ?? (() => Date.now());
-  const state = new SimState(opts.fleet, app, now, {
+  const state = new SimState(opts.fleet, apps, now, {
     consented: opts.consented ?? "none",
     tokenTtlSeconds: opts.tokenTtlSeconds ?? 3599,
   });
@@ -182,7 +198,8 @@ export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): 
     url,
     loginUrl: `${url}/login`,
     graphUrl: `${url}/graph`,
-    app,
+    app: apps.global,
+    apps,
     fleet: opts.fleet,
     controls,
     close: () =>

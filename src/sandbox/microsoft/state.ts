@@ -1,5 +1,5 @@
-// What the simulated Microsoft side remembers between requests: the app registration, consent per tenant, granted
-// roles, token epoch, and the request log and counters that tests and benchmarks read.
+// What the simulated Microsoft side remembers between requests: the app registration of each login host, consent
+// per tenant, granted roles, token epoch, and the request log and counters that tests and benchmarks read.
 import type { Fleet, SimTenant } from "../fleet/types.js";
 import { AuthCodes } from "./auth-codes.js";
 import { loginGroup, type Cloud } from "./clouds.js";
@@ -21,6 +21,12 @@ export interface SimApp {
    */
   groupMembershipClaims?: "None" | "SecurityGroup" | "DirectoryRole" | "ApplicationGroup" | "All";
 }
+
+/**
+ * The clouds that have an Entra ID of their own: an app is registered in each separately (Microsoft's "National
+ * clouds"), and DoD tenants sign in at the US Government one (login.microsoftonline.us).
+ */
+export type LoginCloud = "global" | "usgov" | "china";
 
 export type ConsentOutcome = "consent" | "declined" | "wrong_directory" | "cancel";
 export type ConsentState = "none" | "consented" | "revoked";
@@ -79,7 +85,8 @@ export class SimState {
 
   constructor(
     readonly fleet: Fleet,
-    readonly app: SimApp,
+    /** The app registration each login host knows: a client id of another host's app is unknown there. */
+    private readonly apps: Record<LoginCloud, SimApp>,
     readonly now: () => number,
     opts: { consented: "all" | "none" | string[]; tokenTtlSeconds: number },
   ) {
@@ -97,6 +104,11 @@ export class SimState {
 
   private matches(t: SimTenant, key: string): boolean {
     return t.tenantId === key.toLowerCase() || t.domain.toLowerCase() === key.toLowerCase();
+  }
+
+  /** The app registered in the Entra ID that serves this cloud. */
+  appAt(cloud: Cloud): SimApp {
+    return this.apps[cloud === "usgov-dod" ? "usgov" : cloud];
   }
 
   /** A tenant by domain or id, anywhere (for controls). */

@@ -1,5 +1,6 @@
 // The Microsoft simulator, a connector consent route and an in-memory store, wired for the end-to-end tests.
 import express from "express";
+import { everyCloud } from "../../helpers/entra-apps.js";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -66,8 +67,7 @@ export async function setup(
     settings: parseSettings(fields, { defaultIntervalMinutes: 60, minIntervalMinutes: 15 }),
   });
   const microsoft: Config["microsoft"] = {
-    clientId: SANDBOX_APP.clientId,
-    clientSecret: SANDBOX_APP.clientSecret,
+    apps: everyCloud({ clientId: SANDBOX_APP.clientId, clientSecret: SANDBOX_APP.clientSecret }),
     loginUrl: sim.loginUrl,
     graphUrl: sim.graphUrl,
     ...opts.microsoft,

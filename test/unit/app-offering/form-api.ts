@@ -39,6 +39,8 @@ export interface FormApi {
   };
   describeStatus(raw: unknown): { text: string; tone: string | null; pendingConsent: boolean };
   visibleTenantSlots(slots: { domain?: string; status?: string }[], revealed: number): boolean[];
+  parseOfferedClouds(value: unknown): string[] | null;
+  cloudChoices(offered: string[] | null, selected: string, filled: boolean): { shown: string[]; value: string };
   unlinkedNotice(raw: unknown): string | null;
   formatDuration(seconds: unknown): string | null;
 }

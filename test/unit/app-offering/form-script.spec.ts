@@ -93,6 +93,45 @@ describe("configuration form script (pure part)", () => {
     });
   });
 
+  describe("offered clouds", () => {
+    // Values from another realm (the script's context): compared as plain JSON.
+    const plain = (v: unknown): unknown => JSON.parse(JSON.stringify(v));
+
+    it("reads the connector's list, and offers every cloud while there is none", () => {
+      expect(plain(form.parseOfferedClouds("global,usgov,usgov-dod"))).to.deep.equal(["global", "usgov", "usgov-dod"]);
+      expect(plain(form.parseOfferedClouds(" china , global "))).to.deep.equal(["china", "global"]);
+      for (const value of [undefined, null, "", "  ", "mars", ",,"]) {
+        expect(form.parseOfferedClouds(value), String(value)).to.equal(null);
+      }
+      expect(plain(form.parseOfferedClouds("mars,usgov"))).to.deep.equal(["usgov"]);
+    });
+
+    it("shows only the offered clouds, and moves an empty slot off a cloud that is not offered", () => {
+      expect(plain(form.cloudChoices(["global", "usgov", "usgov-dod"], "global", false))).to.deep.equal({
+        shown: ["global", "usgov", "usgov-dod"],
+        value: "global",
+      });
+      expect(plain(form.cloudChoices(["usgov", "usgov-dod"], "global", false))).to.deep.equal({
+        shown: ["usgov", "usgov-dod"],
+        value: "usgov",
+      });
+    });
+
+    it("keeps the cloud of a tenant already entered, offered or not, so its status can say why it fails", () => {
+      expect(plain(form.cloudChoices(["global"], "china", true))).to.deep.equal({
+        shown: ["global", "china"],
+        value: "china",
+      });
+    });
+
+    it("offers all four clouds without a list", () => {
+      expect(plain(form.cloudChoices(null, "usgov", false))).to.deep.equal({
+        shown: ["global", "usgov", "usgov-dod", "china"],
+        value: "usgov",
+      });
+    });
+  });
+
   describe("unlinkedNotice", () => {
     it("tells how many imported CIs lack a service instance, in words that fit the number", () => {
       expect(form.unlinkedNotice(1)).to.equal(

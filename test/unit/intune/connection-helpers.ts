@@ -1,5 +1,6 @@
 // A connection world for unit tests: an in-memory SQLite store with one app instance, fake MSAL tokens per tenant,
 // a recording app-instance writer, and nock for Entra discovery and the Graph access probe.
+import { everyCloud } from "../../helpers/entra-apps.js";
 import { randomBytes } from "node:crypto";
 import nock from "nock";
 import { parseSettings, type CustomFieldValue } from "../../../src/app-instance/settings.js";
@@ -106,7 +107,7 @@ export async function world(tenants: { domain: string; cloud?: Cloud }[]): Promi
   const deps: ConsentCallbackDeps = {
     config: {
       publicUrl: "https://connector.example.com",
-      microsoft: { clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "s" },
+      microsoft: { apps: everyCloud({ clientId: "11111111-2222-4333-8444-555555555555", clientSecret: "s" }) },
       fourme: {
         ...fourMeEndpoints("4me.com"),
         providerAccount: "wdc",

@@ -137,6 +137,28 @@ describe("connectTenants", () => {
   });
 });
 
+describe("connectTenants: one app registration per cloud (issue 14)", () => {
+  it("fails a tenant in a cloud the deployment has no app registration for, without calling Microsoft", async () => {
+    const w = await world([{ domain: "contoso.com" }, { domain: "northwind.partner.onmschina.cn", cloud: "china" }]);
+    w.deps.config.microsoft = { apps: { global: w.deps.config.microsoft.apps.global } };
+    await bindToAccount(w, [CONTOSO]);
+    discovery("global", "contoso.com", CONTOSO);
+    probe("global");
+
+    const [contoso, northwind] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(contoso.status).to.equal("connected");
+    const reason = "this connector has no app registration for the China (21Vianet) cloud; ask its operator";
+    expect(northwind).to.deep.include({ status: "failed", reason, retryable: false });
+    expect(northwind.consentUrl).to.equal(undefined);
+    expect(w.writer.last(tenantField.status(2))).to.equal(`failed: ${reason}`);
+    expect(w.writer.last(tenantField.consentUrl(2))).to.equal("");
+    expect(w.writer.last(Field.offeredClouds)).to.equal("global");
+    expect(new Set(w.tokens.calls.map((t) => t.cloud))).to.deep.equal(new Set(["global"]));
+    expect(nock.isDone()).to.equal(true);
+  });
+});
+
 describe("connectTenants: naming a tenant proves nothing (issue 13)", () => {
   it("never connects a tenant no administrator bound to the account, even when the connector can read it", async () => {
     const w = await world([{ domain: "contoso.com" }]);

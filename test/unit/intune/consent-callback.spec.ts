@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { tenantField } from "../../../src/app-instance/fields.js";
 import { handleConsentCallback } from "../../../src/intune/consent-callback.js";
-import { adminConsentLink } from "../../../src/intune/consent.js";
+import { adminConsentLink, consentLink } from "../../../src/intune/consent.js";
 import { consentStateKeys } from "../../../src/intune/consent-state.js";
 import type { TenantRecord } from "../../../src/store/types.js";
 import { ACCOUNT, APP_INSTANCE, CONTOSO, consentError, probe, world, type World } from "./connection-helpers.js";
@@ -29,8 +29,12 @@ async function pending(w: World, over: Partial<TenantRecord> = {}) {
   });
 }
 
-async function stateFor(w: World, over: Partial<{ account: string; slot: number; domain: string }> = {}) {
-  const link = await adminConsentLink(w.deps, {
+async function stateFor(
+  w: World,
+  over: Partial<{ account: string; slot: number; domain: string }> = {},
+  makeLink: typeof adminConsentLink = adminConsentLink,
+) {
+  const link = await makeLink(w.deps, {
     account: ACCOUNT,
     appInstanceId: APP_INSTANCE,
     slot: 1,
@@ -98,6 +102,22 @@ describe("handleConsentCallback", () => {
 
     expect(out.result).to.equal("rejected");
     expect(out.message).to.include("no longer bound to this 4me account");
+    expect(w.tokens.calls).to.deep.equal([]);
+  });
+
+  it("fails a sign-in answer for a cloud whose app registration the operator removed since the link was made", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    await pending(w);
+    const state = await stateFor(w, {}, consentLink);
+    w.deps.config.microsoft = { apps: {} };
+
+    const out = await handleConsentCallback({ code: "a-code", state }, "POST", w.deps);
+
+    expect(out.result).to.equal("failed");
+    expect(await tenantOf(w)).to.include({
+      status: "failed",
+      reason: "this connector has no app registration for the Global cloud; ask its operator",
+    });
     expect(w.tokens.calls).to.deep.equal([]);
   });
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { everyCloud } from "../../helpers/entra-apps.js";
 import { randomBytes } from "node:crypto";
 import { SignJWT } from "jose";
 import { adminConsentLink, adminConsentUrl, consentLink, describeConsentError } from "../../../src/intune/consent.js";
@@ -125,7 +126,7 @@ describe("adminConsentUrl", () => {
 
 describe("consentLink: an administrator's OpenID Connect sign-in first", () => {
   const deps = {
-    config: { publicUrl: "https://c.example", microsoft: { clientId: "app" } },
+    config: { publicUrl: "https://c.example", microsoft: { apps: everyCloud({ clientId: "app", clientSecret: "s" }) } },
     stateKeys: keys,
     clock: () => T0,
   };

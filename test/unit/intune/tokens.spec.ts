@@ -1,6 +1,8 @@
 // MSAL against a minimal loopback Entra: checks the sandbox recipe (https authority on a made-up host, known
 // authorities, a network client routed to loopback), per-tenant authority per cloud, caching and error mapping.
 import { expect } from "chai";
+import { everyCloud } from "../../helpers/entra-apps.js";
+import { NoEntraAppError } from "../../../src/intune/entra-apps.js";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
@@ -117,7 +119,11 @@ describe("MsalGraphTokens", () => {
   after(() => new Promise((r) => server.close(r)));
   beforeEach(() => (posts.length = 0));
 
-  const tokens = () => new MsalGraphTokens({ clientId: "app-id", clientSecret: "s3cret", loginUrl: `${base}/login` });
+  const tokens = () =>
+    new MsalGraphTokens({
+      apps: everyCloud({ clientId: "app-id", clientSecret: "s3cret" }),
+      loginUrl: `${base}/login`,
+    });
 
   it("gets a token from the tenant's authority on the loopback simulator, with the cloud's Graph scope", async () => {
     const t = await tokens().graphToken({ tenantId: OK, cloud: "usgov" });
@@ -165,7 +171,7 @@ describe("MsalGraphTokens", () => {
 
   it("keeps at most maxTenants applications and drops the least recently used tenant with its tokens", async () => {
     const source = new MsalGraphTokens(
-      { clientId: "app-id", clientSecret: "s3cret", loginUrl: `${base}/login` },
+      { apps: everyCloud({ clientId: "app-id", clientSecret: "s3cret" }), loginUrl: `${base}/login` },
       { maxTenants: 2 },
     );
     const get = (tenantId: string) => source.graphToken({ tenantId, cloud: "global" });
@@ -202,11 +208,15 @@ describe("MsalGraphTokens", () => {
 
   it("authenticates with a certificate (SHA-256 thumbprint, PEM key) through a signed client assertion", async () => {
     const source = new MsalGraphTokens({
-      clientId: "app-id",
       loginUrl: `${base}/login`,
-      certificate: {
-        thumbprint: CERT_SHA256.toUpperCase(),
-        privateKeyPem: certKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      apps: {
+        global: {
+          clientId: "app-id",
+          certificate: {
+            thumbprint: CERT_SHA256.toUpperCase(),
+            privateKeyPem: certKeys.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+          },
+        },
       },
     });
 
@@ -218,11 +228,34 @@ describe("MsalGraphTokens", () => {
     expect(params.has("client_secret")).to.equal(false);
   });
 
-  it("reports a configuration without client id or credential clearly", async () => {
-    const err = await new MsalGraphTokens({ clientId: "x" })
-      .graphToken({ tenantId: OK, cloud: "global" })
+  it("uses each cloud's own app registration, DoD the US Government one unless it has its own", async () => {
+    const app = (clientId: string) => ({ clientId, clientSecret: "s3cret" });
+    const source = new MsalGraphTokens({
+      apps: { global: app("global-app"), usgov: app("usgov-app"), china: app("china-app") },
+      loginUrl: `${base}/login`,
+    });
+    for (const cloud of ["global", "usgov", "usgov-dod", "china"] as const)
+      await source.graphToken({ tenantId: OK, cloud });
+    expect(posts.map((p) => new URLSearchParams(p.body).get("client_id"))).to.deep.equal([
+      "global-app",
+      "usgov-app",
+      "usgov-app",
+      "china-app",
+    ]);
+  });
+
+  it("refuses a tenant of a cloud without an app registration, without calling Entra", async () => {
+    const err = await new MsalGraphTokens({
+      apps: { global: { clientId: "x", clientSecret: "s" } },
+      loginUrl: `${base}/login`,
+    })
+      .graphToken({ tenantId: OK, cloud: "china" })
       .catch((e: unknown) => e);
-    expect((err as Error).message).to.include("MS_CLIENT_SECRET");
+    expect(err).to.be.instanceOf(NoEntraAppError);
+    expect((err as Error).message).to.equal(
+      "this connector has no app registration for the China (21Vianet) cloud; ask its operator",
+    );
+    expect(posts).to.have.length(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { createRefreshInstanceJob, refreshInstance } from "../../../src/webhooks
 import type { AppInstanceInfo } from "../../../src/webhooks/types.js";
 import { MemoryStore } from "../../helpers/memory-store.js";
 import { FakeAppInstances, RecordingQueue } from "./harness.js";
+import { RecordingWriter } from "../intune/connection-helpers.js";
 
 const config = readConfig({ FOURME_PROVIDER_ACCOUNT: "wdc", SYNC_DEFAULT_INTERVAL_MINUTES: "60" });
 
@@ -127,5 +128,44 @@ describe("refreshInstance", () => {
     let error: unknown;
     await refreshInstance("widget", "x", deps()).catch((err) => (error = err));
     expect((error as Error).message).to.equal("store down (upsertInstance)");
+  });
+
+  it("writes the clouds this deployment has an app registration for into the form, and not again once it shows them", async () => {
+    const writer = new RecordingWriter();
+    const withApps = readConfig({
+      FOURME_PROVIDER_ACCOUNT: "wdc",
+      MS_CLIENT_ID: "11111111-2222-4333-8444-555555555555",
+      MS_CLIENT_SECRET: "s",
+      MS_USGOV_CLIENT_ID: "66666666-7777-4888-9999-aaaaaaaaaaaa",
+      MS_USGOV_CLIENT_SECRET: "u",
+    });
+    const offered = { id: Field.offeredClouds, value: "global,usgov,usgov-dod" };
+    appInstances.instances.set("widget", info());
+    await refreshInstance("widget", "app_instance.create", { ...deps(), config: withApps, writer });
+    expect(writer.calls).to.deep.equal([{ id: info().id, fields: [offered] }]);
+
+    appInstances.instances.set("widget", info({ customFields: [...info().customFields, offered] }));
+    queue.jobs.length = 0;
+    await refreshInstance("widget", "app_instance.update", { ...deps(), config: withApps, writer });
+    expect(writer.calls).to.have.length(1);
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
+  });
+
+  it("checks the tenants again when the deployment's clouds changed, though the form's tenants did not", async () => {
+    const writer = new RecordingWriter();
+    const globalOnly = readConfig({
+      FOURME_PROVIDER_ACCOUNT: "wdc",
+      MS_CLIENT_ID: "11111111-2222-4333-8444-555555555555",
+      MS_CLIENT_SECRET: "s",
+    });
+    const shown = { id: Field.offeredClouds, value: "global,usgov,usgov-dod" };
+    appInstances.instances.set("widget", info({ customFields: [...info().customFields, shown] }));
+    await refreshInstance("widget", "app_instance.create", deps());
+    queue.jobs.length = 0;
+
+    await refreshInstance("widget", "app_instance.update", { ...deps(), config: globalOnly, writer });
+
+    expect(writer.calls.map((c) => c.fields)).to.deep.equal([[{ id: Field.offeredClouds, value: "global" }]]);
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants", "sync"]);
   });
 });

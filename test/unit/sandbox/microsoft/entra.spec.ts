@@ -246,3 +246,45 @@ describe("Microsoft simulator: admin consent", () => {
     expect([unknown.status, unknown.location]).to.deep.equal([400, undefined]);
   });
 });
+
+describe("Microsoft simulator: one app registration per cloud", () => {
+  const GOV = { clientId: "22222222-3333-4444-8555-666666666666", clientSecret: "gov-secret" };
+  let sim: MicrosoftSimulator;
+  before(async () => (sim = await startSim(TWO_CLOUDS, { consented: "all", apps: { usgov: GOV } })));
+  after(() => sim.close());
+
+  it("issues US Government tokens to the US Government app only, and global ones to the global app", async () => {
+    const gov = { client_id: GOV.clientId, client_secret: GOV.clientSecret };
+    expect((await tokenRequest(sim, "tailspin.us", "usgov", gov)).status).to.equal(200);
+    expect((await tokenRequest(sim, "contoso.com", "global")).status).to.equal(200);
+
+    const wrong = await tokenRequest(sim, "tailspin.us", "usgov");
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body["error_codes"]).to.deep.equal([700016]);
+    expect(wrong.body["error_description"]).to.match(
+      new RegExp(`^AADSTS700016: Application with identifier '${sim.app.clientId}' was not found`),
+    );
+    expect((await tokenRequest(sim, "contoso.com", "global", gov)).body["error_codes"]).to.deep.equal([700016]);
+    expect(sim.apps["usgov"].clientId).to.equal(GOV.clientId);
+  });
+
+  it("refuses another cloud's client id at the sign-in and admin-consent pages too", async () => {
+    const page = async (path: string, clientId: string) => {
+      const query = new URLSearchParams({
+        client_id: clientId,
+        redirect_uri: "https://connector.example.com/consent/callback",
+        response_type: "code",
+        scope: "openid profile",
+        response_mode: "form_post",
+      });
+      const r = await fetch(`${sim.loginUrl}/usgov/tailspin.us/${path}?${query}`, { redirect: "manual" });
+      return { status: r.status, text: await r.text() };
+    };
+    for (const path of ["oauth2/v2.0/authorize", "v2.0/adminconsent"]) {
+      const refused = await page(path, sim.app.clientId);
+      expect(refused.status, path).to.equal(400);
+      expect(refused.text, path).to.include("AADSTS700016");
+      expect((await page(path, GOV.clientId)).status, path).to.be.oneOf([200, 302]);
+    }
+  });
+});
