@@ -38,7 +38,7 @@ function discovery(jwksUri: string) {
 }
 
 const expected = { cloud: "global" as const, tenantId: CONTOSO, clientId: CLIENT, nonce: "n-1" };
-const deps = { microsoft: {} };
+const deps = { microsoft: { apps: {} } };
 
 describe("verifyIdToken", () => {
   afterEach(() => nock.cleanAll());
