@@ -10,6 +10,7 @@ import { refreshBreakdown } from "./intune/breakdown-refresh.js";
 import { consentStateKeys } from "./intune/consent-state.js";
 import { createConsentRouter } from "./server/consent-routes.js";
 import { createApp } from "./server/app.js";
+import { ownPersonOf } from "./webhooks/own-person.js";
 import { createMetrics, type ConnectorMetrics } from "./server/metrics.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
 import { PgBossQueue, type PgBossQueueOptions } from "./jobs/pg-boss-queue.js";
@@ -189,6 +190,7 @@ export async function buildConnector(
     logger,
     queue,
     appInstances: provider,
+    ownPerson: ownPersonOf(() => provider.ownPersonId()),
     middleware: [metrics.webhookTiming],
     routers: [consentRouter, metrics.router, ...(options.routers ?? [])],
   });

@@ -38,6 +38,11 @@ export class ProviderApi {
 
   // ------------------------------------------------------------------ app instances
 
+  /** Node id of the person the provider token acts as (`me`); undefined when 4me names none. */
+  async ownPersonId(): Promise<string | undefined> {
+    return (await this.client.sdk.Me()).me?.id ?? undefined;
+  }
+
   /** Our offering's instance in that customer account; undefined when 4me shows none (yet). */
   async getAppInstance(customerAccount: string): Promise<AppInstance | undefined> {
     const data = await this.client.sdk.AppInstanceByCustomer({ customerAccount, reference: this.offeringReference });

@@ -2,6 +2,10 @@
 // its settings, and queues what the change calls for. Runs off the webhook request: app_instance.create/update and
 // secrets-update queue it. 4me can deliver the webhook before the new custom field values are readable, so an
 // instance without custom fields keeps the settings it had.
+// A sync is queued only when what the customer owns changed (settingsFingerprint): 4me sends app_instance.update
+// for the connector's own writes too (run summary, tenant status), and a sync that queued the next one from its own
+// echo would never stop.
+import { settingsFingerprint } from "../app-instance/settings-fingerprint.js";
 import { parseSettings, type InstanceSettings, type TenantSetting } from "../app-instance/settings.js";
 import type { Config } from "../config.js";
 import type { JobHandler, JobQueue } from "../jobs/types.js";
@@ -19,7 +23,10 @@ export interface RefreshInstanceDeps {
 }
 
 export type RefreshOutcome =
-  "no-instance" | "not-in-4me" | "fields-not-available" | { tenantsChanged: boolean; runnable: boolean };
+  | "no-instance"
+  | "not-in-4me"
+  | "fields-not-available"
+  | { tenantsChanged: boolean; runnable: boolean; settingsChanged: boolean };
 
 /** Reads, stores and queues for one account. Exported for tests and the CLI; the job handler wraps it. */
 export async function refreshInstance(
@@ -43,14 +50,15 @@ export async function refreshInstance(
   const settings: InstanceSettings | undefined = fieldsAvailable
     ? parseSettings(info.customFields, deps.config.sync)
     : before.settings;
-  const after = await deps.store.upsertInstance({
+  const flags = { disabled: info.disabled, suspended: info.suspended, enabledByCustomer: info.enabledByCustomer };
+  const runnable = isRunnable(flags);
+  const fingerprint = settings && settingsFingerprint(settings, runnable);
+  await deps.store.upsertInstance({
     account,
     offeringReference: deps.config.fourme.offeringReference,
     appInstanceId: info.id,
-    disabled: info.disabled,
-    suspended: info.suspended,
-    enabledByCustomer: info.enabledByCustomer,
-    ...(fieldsAvailable ? { settings } : {}),
+    ...flags,
+    ...(fieldsAvailable ? { settings, settingsFingerprint: fingerprint } : {}),
   });
   if (!settings) {
     log.warn("the app instance has no custom field values yet; settings not stored");
@@ -58,13 +66,13 @@ export async function refreshInstance(
   }
 
   const tenantsChanged = tenantKey(before.settings?.tenants) !== tenantKey(settings.tenants);
-  const runnable = isRunnable(after);
+  const settingsChanged = fingerprint !== before.settingsFingerprint;
   if (tenantsChanged) {
     await deps.queue.enqueue("validate-tenants", { account, trigger }, { singletonKey: account });
   }
-  if (runnable) await deps.queue.enqueue("sync", { account, trigger }, { singletonKey: account });
-  log.info({ tenantsChanged, runnable }, "app instance refreshed");
-  return { tenantsChanged, runnable };
+  if (runnable && settingsChanged) await deps.queue.enqueue("sync", { account, trigger }, { singletonKey: account });
+  log.info({ tenantsChanged, runnable, settingsChanged }, "app instance refreshed");
+  return { tenantsChanged, runnable, settingsChanged };
 }
 
 export function createRefreshInstanceJob(deps: RefreshInstanceDeps): JobHandler {

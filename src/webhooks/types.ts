@@ -5,6 +5,7 @@ import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import type { JobQueue } from "../jobs/types.js";
 import type { CustomFieldValue } from "../app-instance/settings.js";
+import type { OwnPerson } from "./own-person.js";
 
 /** Which endpoint a webhook came in on, and so which key verified it. */
 export type WebhookSource = "provider" | "customer";
@@ -69,6 +70,8 @@ export interface HandlerDeps {
   now: () => Date;
   /** How long the webhook.verify callback GET may take. */
   verifyCallbackTimeoutMs: number;
+  /** Recognises the connector's own changes to an app instance; without it every change is the customer's. */
+  ownPerson?: OwnPerson;
 }
 
 /** One verified delivery, as a handler sees it. Handlers never see req/res. */

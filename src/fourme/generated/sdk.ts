@@ -1412,6 +1412,11 @@ export type DiscoveredConfigurationItemsMutationVariables = Exact<{
 
 export type DiscoveredConfigurationItemsMutation = { discoveredConfigurationItems: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, asyncQuery: { id: string, status: AsyncQueryStatus | null, resultUrl: string | null, errorCount: number | null, resultCount: number | null } | null, configurationItems: Array<{ id: string, sourceID: string | null, serialNr: string | null, status: CiStatus | null, product: { id: string } | null }> | null } | null };
 
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string } | null };
+
 export type NoteCreateMutationVariables = Exact<{
   input: NoteCreateInput;
 }>;
@@ -2861,6 +2866,13 @@ export const DiscoveredConfigurationItemsDocument = new TypedDocumentString(`
   }
 }
     `);
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+  }
+}
+    `);
 export const NoteCreateDocument = new TypedDocumentString(`
     mutation NoteCreate($input: NoteCreateInput!) {
   noteCreate(input: $input) {
@@ -3880,6 +3892,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     DiscoveredConfigurationItems(variables: DiscoveredConfigurationItemsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DiscoveredConfigurationItemsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<DiscoveredConfigurationItemsMutation>({ document: DiscoveredConfigurationItemsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DiscoveredConfigurationItems', 'mutation', variables);
+    },
+    Me(variables?: MeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MeQuery>({ document: MeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Me', 'query', variables);
     },
     NoteCreate(variables: NoteCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NoteCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<NoteCreateMutation>({ document: NoteCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NoteCreate', 'mutation', variables);

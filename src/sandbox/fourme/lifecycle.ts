@@ -45,7 +45,7 @@ export class AppLifecycle {
     instance?: AppInstanceRec,
     person?: PersonRec,
   ): Promise<Delivery[]> {
-    const hooks = this.store.webhooks.inAccount(this.providerAccount).filter((w) => w.event === event && !w.disabled);
+    const hooks = this.hooksFor(event);
     if (hooks.length === 0)
       throw new Error(
         `no enabled webhook for ${event} in ${this.providerAccount}; set the connector's webhook URL first`,
@@ -53,6 +53,19 @@ export class AppLifecycle {
     const out: Delivery[] = [];
     for (const w of hooks) out.push(await this.sender.send(w, event, payload, { object: instance, person }));
     return out;
+  }
+
+  /**
+   * app_instance.update after a change through the API (appInstanceUpdate), by `person`: the provider's own API
+   * person when the connector wrote its run summary. Sent only where a webhook subscribes to it.
+   */
+  async announceUpdate(instance: AppInstanceRec, person?: PersonRec): Promise<Delivery[]> {
+    if (!this.hooksFor("app_instance.update").length) return [];
+    return this.sendWebhook("app_instance.update", this.lifecyclePayload(instance), instance, person);
+  }
+
+  private hooksFor(event: string) {
+    return this.store.webhooks.inAccount(this.providerAccount).filter((w) => w.event === event && !w.disabled);
   }
 
   private installation(customer: string): Installation {

@@ -96,4 +96,10 @@ CREATE INDEX seen_once_by_expiry ON seen_once (expires_at);
     // A run touches its heartbeat while it works, so a crashed run is recognised in minutes, not hours.
     sql: `ALTER TABLE sync_runs ADD COLUMN heartbeat_at TEXT;`,
   },
+  {
+    version: 3,
+    name: "instance settings fingerprint",
+    // Which customer settings the last refresh saw: a sync starts only when they change (issue 14).
+    sql: `ALTER TABLE instances ADD COLUMN settings_fingerprint TEXT;`,
+  },
 ];
