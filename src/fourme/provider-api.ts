@@ -152,8 +152,15 @@ export class ProviderApi {
     );
   }
 
-  /** Creates the webhook or brings it in line with `input` (URI, policy, name, enabled). */
-  async upsertWebhook(input: WebhookInput, known?: Webhook[]): Promise<{ webhook: Webhook; action: UpsertAction }> {
+  /**
+   * Creates the webhook or brings it in line with `input` (URI, policy, name, enabled). `rewrite`: update it even
+   * when nothing readable differs (a write-only field such as appOfferingReferences may).
+   */
+  async upsertWebhook(
+    input: WebhookInput,
+    known?: Webhook[],
+    rewrite = false,
+  ): Promise<{ webhook: Webhook; action: UpsertAction }> {
     const existing = this.findWebhook(known ?? (await this.listWebhooks()), input);
     if (!existing) {
       const data = await this.client.sdk.WebhookCreate({ input });
@@ -161,7 +168,7 @@ export class ProviderApi {
       if (!webhook) throw new UpstreamError("webhookCreate returned no webhook");
       return { webhook: toWebhook(webhook), action: "created" };
     }
-    if (webhookChanges(existing, input).length === 0) return { webhook: existing, action: "unchanged" };
+    if (!rewrite && webhookChanges(existing, input).length === 0) return { webhook: existing, action: "unchanged" };
     const data = await this.client.sdk.WebhookUpdate({ input: { id: existing.id, disabled: false, ...input } });
     const webhook = data.webhookUpdate?.webhook;
     if (!webhook) throw new UpstreamError("webhookUpdate returned no webhook");

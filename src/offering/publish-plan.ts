@@ -26,6 +26,11 @@ export const PROVIDER_WEBHOOK_EVENTS = [
 export interface PublishRecord {
   webhookPolicyId?: string;
   publicKeyPem?: string;
+  /**
+   * Webhooks this tool wrote with appOfferingReferences (our offering only). 4me takes the field but our reference
+   * schema gives no way to read it back, so a webhook not listed here is rewritten once.
+   */
+  scopedWebhookIds?: string[];
 }
 
 /** The provider account as it stands. */
@@ -130,6 +135,7 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
       continue;
     }
     const changes = webhookChanges(existing, input);
+    if (needsScope(record, existing.id, wanted)) changes.push("appOfferingReferences");
     steps.push({ target: "webhook", name: wanted.event, action: changes.length ? "update" : "keep", changes });
   }
 
@@ -193,6 +199,15 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
   }
 
   return { steps, problems };
+}
+
+/** Whether a webhook must be written to limit it to our offering: the record does not show it was. */
+export function needsScope(
+  record: PublishRecord,
+  webhookId: string,
+  wanted: Pick<WebhookInput, "appOfferingReferences">,
+) {
+  return !!wanted.appOfferingReferences?.length && !record.scopedWebhookIds?.includes(webhookId);
 }
 
 function policyChanges(existing: WebhookPolicy, input: WebhookPolicyInput): string[] {

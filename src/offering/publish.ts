@@ -15,7 +15,9 @@ import type {
   WebhookPolicyInput,
 } from "../fourme/index.js";
 import {
+  findOwnWebhook,
   NEW_ID,
+  needsScope,
   ownPolicy,
   planPublish,
   type DesiredPublish,
@@ -31,7 +33,11 @@ export interface PublishPort {
     knownId?: string,
   ): Promise<{ policy: WebhookPolicy; publicKeyPem?: string; action: UpsertAction }>;
   listWebhooks(): Promise<Webhook[]>;
-  upsertWebhook(input: WebhookInput, known?: Webhook[]): Promise<{ webhook: Webhook; action: UpsertAction }>;
+  upsertWebhook(
+    input: WebhookInput,
+    known?: Webhook[],
+    rewrite?: boolean,
+  ): Promise<{ webhook: Webhook; action: UpsertAction }>;
   findUiExtension(source: string, sourceID: string): Promise<UiExtension | undefined>;
   upsertUiExtension(input: UiExtensionInput): Promise<{ uiExtension: UiExtension; action: UpsertAction }>;
   findAppOfferings(reference?: string): Promise<AppOffering[]>;
@@ -93,19 +99,33 @@ export async function publish(
   if (plan.problems.length > 0) throw new PublishError(plan.problems);
 
   const results: PublishResult[] = [];
+  let current: PublishRecord = record;
 
   // 1. Policy. A policy without a recorded key is useless to the server, so only a recorded one is reused.
   const known = ownPolicy(state, record)?.id;
   const policy = await api.findOrCreateWebhookPolicy(desired.webhookPolicy, known);
   if (policy.publicKeyPem) {
-    await deps.saveRecord({ webhookPolicyId: policy.policy.id, publicKeyPem: policy.publicKeyPem });
+    current = { ...current, webhookPolicyId: policy.policy.id, publicKeyPem: policy.publicKeyPem };
+    await deps.saveRecord(current);
   }
   results.push({ target: "webhook-policy", name: "provider webhook policy", action: policy.action });
 
-  // 2. Webhooks, signed with that policy.
+  // 2. Webhooks, signed with that policy and limited to our offering.
+  const scoped = new Set(current.scopedWebhookIds ?? []);
   for (const wanted of desired.webhooks) {
-    const { action } = await api.upsertWebhook({ ...wanted, webhookPolicyId: policy.policy.id }, webhooks);
+    const input = { ...wanted, webhookPolicyId: policy.policy.id };
+    const existing = findOwnWebhook(webhooks, wanted);
+    const { webhook, action } = await api.upsertWebhook(
+      input,
+      webhooks,
+      !!existing && needsScope(current, existing.id, wanted),
+    );
     results.push({ target: "webhook", name: wanted.event, action });
+    if (wanted.appOfferingReferences?.length) scoped.add(webhook.id);
+  }
+  if ([...scoped].some((id) => !current.scopedWebhookIds?.includes(id))) {
+    current = { ...current, scopedWebhookIds: [...scoped] };
+    await deps.saveRecord(current);
   }
 
   // 3. The configuration form; the offering points at its active version.

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readConfig, type Config } from "../../src/config.js";
@@ -85,6 +85,9 @@ describe("offering publish against the sandbox 4me", function () {
       ["app_instance.create", "app_instance.delete", "app_instance.secrets-update", "app_instance.update"].sort(),
     );
     for (const w of webhooks) expect(w.webhookPolicyId).to.equal(record.webhookPolicyId);
+    // Scoped to our offering: the endpoint gets no other offering's events or customer secrets.
+    for (const w of webhooks) expect(w.appOfferingReferences).to.deep.equal([REFERENCE]);
+    expect([...record.scopedWebhookIds].sort()).to.deep.equal(webhooks.map((w) => w.id).sort());
   });
 
   it("changes nothing when run again", async () => {
@@ -94,5 +97,26 @@ describe("offering publish against the sandbox 4me", function () {
     expect(outcome.results.filter((r) => r.action !== "unchanged")).to.deep.equal([]);
     expect(outcome.newPublicKeyPem).to.equal(undefined);
     expect(lines[0]).to.match(/Nothing to change/);
+  });
+
+  it("limits webhooks made before scoping to our offering, once", async () => {
+    const path = join(dir, RECORD_FILE_NAME);
+    const { scopedWebhookIds: _, ...older } = JSON.parse(await readFile(path, "utf8"));
+    await writeFile(path, JSON.stringify(older));
+    const ours = sim.accounts.webhooks
+      .inAccount(sim.provider.account)
+      .filter((w) => w.uri === "http://127.0.0.1:9/webhooks/4me");
+    for (const w of ours) sim.accounts.webhooks.update(w, { appOfferingReferences: undefined });
+
+    const outcome = await run(false);
+    expect(outcome.results.filter((r) => r.target === "webhook").map((r) => r.action)).to.deep.equal([
+      "updated",
+      "updated",
+      "updated",
+      "updated",
+    ]);
+    for (const w of ours) expect(sim.accounts.webhooks.get(w.id)!.appOfferingReferences).to.deep.equal([REFERENCE]);
+    const again = await run(false);
+    expect(again.results.filter((r) => r.action !== "unchanged")).to.deep.equal([]);
   });
 });

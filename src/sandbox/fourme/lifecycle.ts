@@ -64,8 +64,16 @@ export class AppLifecycle {
     return this.sendWebhook("app_instance.update", this.lifecyclePayload(instance), instance, person);
   }
 
+  /**
+   * The provider's enabled webhooks for `event` that apply to our offering: 4me's webhooks take the app offerings
+   * they apply to (appOfferingReferences; none means every offering of the account).
+   */
   private hooksFor(event: string) {
-    return this.store.webhooks.inAccount(this.providerAccount).filter((w) => w.event === event && !w.disabled);
+    const reference = this.offering().reference;
+    return this.store.webhooks
+      .inAccount(this.providerAccount)
+      .filter((w) => w.event === event && !w.disabled)
+      .filter((w) => !w.appOfferingReferences?.length || w.appOfferingReferences.includes(reference));
   }
 
   private installation(customer: string): Installation {
