@@ -18,7 +18,7 @@ import type {
   WebhookPolicy,
   WebhookPolicyInput,
 } from "./types.js";
-import { appOfferingChanges, ruleKey, scopeKey, webhookChanges } from "./publish-diff.js";
+import { appOfferingChanges, ruleKey, sameAlgorithm, scopeKey, webhookChanges } from "./publish-diff.js";
 import { findUiExtension, upsertUiExtension } from "./ui-extensions.js";
 
 /** What the administrator reads in 4me when the customer's app credentials stopped working. */
@@ -125,7 +125,9 @@ export class ProviderApi {
     knownId?: string,
   ): Promise<{ policy: WebhookPolicy; publicKeyPem?: string; action: UpsertAction }> {
     const existing = knownId ? (await this.listWebhookPolicies()).find((p) => p.id === knownId) : undefined;
-    if (!existing) {
+    // Another algorithm means another key pair, and 4me shows a policy's public key only when it creates the policy:
+    // updating jwtAlg would leave us without the key that signs the webhooks. So a new policy it is.
+    if (!existing || !sameAlgorithm(existing, input)) {
       const { publicKeyPem, ...policy } = await this.createWebhookPolicy(input);
       return { policy, publicKeyPem, action: "created" };
     }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { readConfig, type Config } from "../config.js";
 import { createFourMeClients, type FourMeClientsOptions } from "../fourme/index.js";
 import { findServiceInstances } from "../fourme/customer-requests.js";
-import { desiredPublish } from "./desired.js";
+import { desiredPublish, PROVIDER_POLICY_ALG } from "./desired.js";
 import { publish, type PublishDeps, type PublishOutcome } from "./publish.js";
 import { describePlan, type PublishRecord } from "./publish-plan.js";
 
@@ -79,6 +79,15 @@ export async function publishOffering(options: PublishCommandOptions): Promise<P
   for (const r of outcome.results) print(`  ${r.action.padEnd(9)} ${r.target} ${r.name}`);
   if (outcome.newPublicKeyPem) {
     print("");
+    const replaced = outcome.replacedPolicy;
+    if (replaced) {
+      print(
+        `The webhook policy ${replaced.id} signs with ${String(replaced.jwtAlg).toUpperCase()}; the connector's ` +
+          `policy signs with ${PROVIDER_POLICY_ALG.toUpperCase()}. 4me shows a key only when it creates a policy, ` +
+          "so a new policy was created " +
+          "and the webhooks moved to it: the old key no longer verifies them.",
+      );
+    }
     print(`A new webhook policy was created. 4me shows its public key only once; it is saved in ${path}.`);
     print("Configure the server with it (FOURME_WEBHOOK_PUBLIC_KEY, \\n escapes allowed):");
     print(outcome.newPublicKeyPem.trim());

@@ -1,6 +1,6 @@
 // What `npm run offering:publish` wants the provider account to hold, and the steps that get it there from what
 // it holds now. Pure: values in, a plan out; publish.ts applies it and --dry-run prints it.
-import { appOfferingChanges, ruleKey, scopeKey, webhookChanges } from "../fourme/publish-diff.js";
+import { appOfferingChanges, ruleKey, sameAlgorithm, scopeKey, webhookChanges } from "../fourme/publish-diff.js";
 import type {
   AppOffering,
   AppOfferingInput,
@@ -100,14 +100,20 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
 
   // 1. The webhook policy. Without its public key the server cannot verify a webhook, so a policy whose key we
   //    did not record is of no use: a new one is created and the webhooks move to it.
-  const policy = ownPolicy(state, record);
+  const recorded = ownPolicy(state, record);
+  // A policy of another algorithm is replaced, not updated: see ProviderApi.findOrCreateWebhookPolicy.
+  const policy = recorded && sameAlgorithm(recorded, desired.webhookPolicy) ? recorded : undefined;
   let policyId = policy?.id ?? NEW_ID;
   if (!policy) {
     const why = !record.webhookPolicyId
       ? "no policy recorded yet"
       : !record.publicKeyPem
         ? `the public key of policy ${record.webhookPolicyId} was not recorded`
-        : `policy ${record.webhookPolicyId} no longer exists`;
+        : recorded
+          ? `policy ${recorded.id} signs with ${String(recorded.jwtAlg).toUpperCase()}, not ` +
+            `${desired.webhookPolicy.jwtAlg.toUpperCase()}, and a new algorithm needs a new key, which 4me shows only ` +
+            "when it creates a policy"
+          : `policy ${record.webhookPolicyId} no longer exists`;
     steps.push({
       target: "webhook-policy",
       name: "provider webhook policy",

@@ -69,6 +69,8 @@ export interface PublishOutcome {
   results: PublishResult[];
   /** The public key of a policy created in this run: configure the server with it (FOURME_WEBHOOK_PUBLIC_KEY). */
   newPublicKeyPem?: string;
+  /** The recorded policy that the new one replaces (its algorithm differed); its key no longer verifies webhooks. */
+  replacedPolicy?: { id: string; jwtAlg?: string };
   offeringId?: string;
 }
 
@@ -149,5 +151,10 @@ export async function publish(
     results.push({ target: "automation-rule", name: rule.name, action });
   }
 
-  return { plan, results, newPublicKeyPem: policy.publicKeyPem, offeringId: offering.offering.id };
+  const before = known ? webhookPolicies.find((p) => p.id === known) : undefined;
+  const replacedPolicy =
+    before && policy.publicKeyPem && before.id !== policy.policy.id
+      ? { id: before.id, jwtAlg: before.jwtAlg }
+      : undefined;
+  return { plan, results, newPublicKeyPem: policy.publicKeyPem, replacedPolicy, offeringId: offering.offering.id };
 }

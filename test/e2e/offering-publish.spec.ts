@@ -99,6 +99,34 @@ describe("offering publish against the sandbox 4me", function () {
     expect(lines[0]).to.match(/Nothing to change/);
   });
 
+  it("creates a new policy when the recorded one's algorithm changed, and says which key to set", async () => {
+    const path = join(dir, RECORD_FILE_NAME);
+    const before = JSON.parse(await readFile(path, "utf8"));
+    const old = sim.accounts.webhookPolicies.get(before.webhookPolicyId)!;
+    sim.accounts.webhookPolicies.update(old, { jwtAlg: "es256" }); // someone changed it in 4me
+
+    const outcome = await run(false);
+    expect(outcome.results.map((r) => `${r.action} ${r.target}`).slice(0, 5)).to.deep.equal([
+      "created webhook-policy",
+      "updated webhook",
+      "updated webhook",
+      "updated webhook",
+      "updated webhook",
+    ]);
+    const after = JSON.parse(await readFile(path, "utf8"));
+    expect(after.webhookPolicyId).to.not.equal(before.webhookPolicyId);
+    expect(after.publicKeyPem).to.equal(outcome.newPublicKeyPem);
+    expect(sim.accounts.webhookPolicies.get(after.webhookPolicyId)!.publicKeyPem).to.equal(outcome.newPublicKeyPem);
+    const text = lines.join("\n");
+    expect(text).to.contain(`${before.webhookPolicyId} signs with ES256`);
+    expect(text).to.contain("the old key no longer verifies them");
+    expect(text).to.contain(outcome.newPublicKeyPem!.trim());
+    const ours = sim.accounts.webhooks
+      .inAccount(sim.provider.account)
+      .filter((w) => w.uri === "http://127.0.0.1:9/webhooks/4me");
+    for (const w of ours) expect(w.webhookPolicyId).to.equal(after.webhookPolicyId);
+  });
+
   it("limits webhooks made before scoping to our offering, once", async () => {
     const path = join(dir, RECORD_FILE_NAME);
     const { scopedWebhookIds: _, ...older } = JSON.parse(await readFile(path, "utf8"));

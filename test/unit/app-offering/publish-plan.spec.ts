@@ -111,6 +111,17 @@ describe("planPublish", () => {
     }
   });
 
+  it("creates a new policy, rather than update the algorithm, when the recorded one signs with another", () => {
+    const state = published(desired);
+    state.webhookPolicies = [{ ...state.webhookPolicies[0], jwtAlg: "es256" }];
+    const plan = planPublish(state, RECORD, desired);
+    expect(step(plan.steps, "webhook-policy")).to.deep.include({ action: "create" });
+    expect(step(plan.steps, "webhook-policy").note).to.match(/pol-1 signs with ES256, not ES512/);
+    for (const e of PROVIDER_WEBHOOK_EVENTS) {
+      expect(step(plan.steps, "webhook", e)).to.deep.include({ action: "update", changes: ["webhookPolicyId"] });
+    }
+  });
+
   it("creates a new policy when the recorded one was deleted in 4me", () => {
     const state = { ...published(desired), webhookPolicies: [] };
     expect(step(planPublish(state, RECORD, desired).steps, "webhook-policy").note).to.match(/pol-1 no longer exists/);
