@@ -24,6 +24,12 @@ import {
   type PublishPlan,
   type PublishRecord,
 } from "./publish-plan.js";
+import {
+  settleVerification,
+  type VerificationDeps,
+  type WebhookVerification,
+  type WrittenWebhook,
+} from "./webhook-verification.js";
 
 /** The provider-account operations publishing needs; ProviderApi (src/fourme/provider-api.ts) provides them. */
 export interface PublishPort {
@@ -55,6 +61,8 @@ export interface PublishDeps {
   readRecord(): Promise<PublishRecord>;
   /** Called as soon as a policy is created, before anything else is written: its key is shown only once. */
   saveRecord(record: PublishRecord): Promise<void>;
+  /** Which provider webhooks the server verified; without it, verification is not reported. */
+  verification?: VerificationDeps;
 }
 
 export interface PublishResult {
@@ -72,6 +80,8 @@ export interface PublishOutcome {
   /** The recorded policy that the new one replaces (its algorithm differed); its key no longer verifies webhooks. */
   replacedPolicy?: { id: string; jwtAlg?: string };
   offeringId?: string;
+  /** Where each provider webhook stands after this run: 4me delivers only to verified ones. */
+  verification?: WebhookVerification[];
 }
 
 export class PublishError extends Error {
@@ -114,6 +124,7 @@ export async function publish(
 
   // 2. Webhooks, signed with that policy and limited to our offering.
   const scoped = new Set(current.scopedWebhookIds ?? []);
+  const written: WrittenWebhook[] = [];
   for (const wanted of desired.webhooks) {
     const input = { ...wanted, webhookPolicyId: policy.policy.id };
     const existing = findOwnWebhook(webhooks, wanted);
@@ -123,6 +134,7 @@ export async function publish(
       !!existing && needsScope(current, existing.id, wanted),
     );
     results.push({ target: "webhook", name: wanted.event, action });
+    written.push({ event: wanted.event, webhook, input, written: action !== "unchanged" });
     if (wanted.appOfferingReferences?.length) scoped.add(webhook.id);
   }
   if ([...scoped].some((id) => !current.scopedWebhookIds?.includes(id))) {
@@ -151,10 +163,22 @@ export async function publish(
     results.push({ target: "automation-rule", name: rule.name, action });
   }
 
+  // 6. Verification: 4me delivers nothing to a webhook until the server answered its webhook.verify.
+  const verification =
+    deps.verification &&
+    (await settleVerification(written, (i, k, r) => api.upsertWebhook(i, k, r), deps.verification));
+
   const before = known ? webhookPolicies.find((p) => p.id === known) : undefined;
   const replacedPolicy =
     before && policy.publicKeyPem && before.id !== policy.policy.id
       ? { id: before.id, jwtAlg: before.jwtAlg }
       : undefined;
-  return { plan, results, newPublicKeyPem: policy.publicKeyPem, replacedPolicy, offeringId: offering.offering.id };
+  return {
+    plan,
+    results,
+    newPublicKeyPem: policy.publicKeyPem,
+    replacedPolicy,
+    offeringId: offering.offering.id,
+    verification,
+  };
 }

@@ -6,6 +6,7 @@ import type { JobQueue } from "../jobs/types.js";
 import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import { createWebhookRouter } from "../webhooks/middleware.js";
+import { recordedKeySource } from "../store/provider-records.js";
 import type { OwnPerson } from "../webhooks/own-person.js";
 import type { AppInstanceReader } from "../webhooks/types.js";
 import { createHealthRouter } from "./health.js";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
       now: deps.now ?? (() => new Date()),
       verifyCallbackTimeoutMs: deps.verifyCallbackTimeoutMs ?? VERIFY_CALLBACK_TIMEOUT_MS,
       ownPerson: deps.ownPerson,
+      recordedKey: recordedKeySource(deps.store),
     }),
   );
   for (const router of deps.routers ?? []) app.use(router);

@@ -15,7 +15,7 @@ describe("offering publish against the sandbox 4me", function () {
   let config: Config;
   const lines: string[] = [];
   const run = (dryRun: boolean) =>
-    publishOffering({ dryRun, config, clients: { maxAttempts: 1 }, print: (l) => lines.push(l) });
+    publishOffering({ dryRun, config, clients: { maxAttempts: 1 }, print: (l) => lines.push(l), verifyWaitMs: 0 });
 
   before(async () => {
     sim = await startFourMeSimulator();
@@ -90,10 +90,16 @@ describe("offering publish against the sandbox 4me", function () {
     expect([...record.scopedWebhookIds].sort()).to.deep.equal(webhooks.map((w) => w.id).sort());
   });
 
-  it("changes nothing when run again", async () => {
-    const mutationsBefore = sim.stats().mutations;
+  it("changes nothing when run again, but has 4me send webhook.verify again to the webhooks not verified", async () => {
+    const before = sim.stats();
     const outcome = await run(false);
-    expect(sim.stats().mutations).to.equal(mutationsBefore);
+    const after = sim.stats();
+    // Nothing listens at PUBLIC_URL, so no webhook was verified: each is updated as is, and 4me sends a new code.
+    expect(after.mutations - before.mutations).to.equal(4);
+    expect((after.byMutation.webhookUpdate ?? 0) - (before.byMutation.webhookUpdate ?? 0)).to.equal(4);
+    expect(outcome.verification?.map((v) => [v.verified, v.resent])).to.deep.equal(Array(4).fill([false, true]));
+    expect(lines.join("\n")).to.match(/NOT verified\s+app_instance\.update \(verification sent again\)/);
+    expect(lines.join("\n")).to.contain("start it (npm start)");
     expect(outcome.results.filter((r) => r.action !== "unchanged")).to.deep.equal([]);
     expect(outcome.newPublicKeyPem).to.equal(undefined);
     expect(lines[0]).to.match(/Nothing to change/);

@@ -65,15 +65,18 @@ export class AppLifecycle {
   }
 
   /**
-   * The provider's enabled webhooks for `event` that apply to our offering: 4me's webhooks take the app offerings
+   * The provider's enabled, verified webhooks for `event` that apply to our offering: 4me's webhooks take the app offerings
    * they apply to (appOfferingReferences; none means every offering of the account).
    */
   private hooksFor(event: string) {
     const reference = this.offering().reference;
-    return this.store.webhooks
-      .inAccount(this.providerAccount)
-      .filter((w) => w.event === event && !w.disabled)
-      .filter((w) => !w.appOfferingReferences?.length || w.appOfferingReferences.includes(reference));
+    return (
+      this.store.webhooks
+        .inAccount(this.providerAccount)
+        // An unverified webhook is inactive: 4me delivers to it only once its webhook.verify callback was called.
+        .filter((w) => w.event === event && !w.disabled && w.verified)
+        .filter((w) => !w.appOfferingReferences?.length || w.appOfferingReferences.includes(reference))
+    );
   }
 
   private installation(customer: string): Installation {

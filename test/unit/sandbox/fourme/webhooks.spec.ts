@@ -254,6 +254,36 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     expect(receiver.received.slice(count).map((r) => r.data.event)).to.include("webhook.verify");
   });
 
+  it("keeps a webhook whose verification failed inactive, and verifies it again when it is updated", async () => {
+    const provider = await clientFor(sim, sim.provider.account);
+    const policyId = sim.accounts.webhooks.inAccount(sim.provider.account).find((w) => w.verified)!.webhookPolicyId;
+    receiver.status = 503; // the server is not up yet
+    receiver.followVerify = false;
+    const created = await provider.data(
+      `mutation($uri: String!, $p: ID!) { webhookCreate(input: { event: "app_instance.update", uri: $uri, webhookPolicyId: $p }) { webhook { id } } }`,
+      { uri: `${receiver.url}?third`, p: policyId },
+    );
+    await sim.idle();
+    receiver.status = 200;
+    const id = created.webhookCreate.webhook.id;
+    expect(sim.accounts.webhooks.get(id)!.verified).to.equal(false);
+    const sent = await sim.setInstanceState("acme", { suspended: false });
+    expect(sent.map((d) => d.webhookId)).to.not.include(id);
+
+    receiver.followVerify = true;
+    try {
+      const update = `mutation($id: ID!) { webhookUpdate(input: { id: $id, name: "again" }) { webhook { id } } }`;
+      await provider.data(update, { id });
+      await sim.idle();
+    } finally {
+      receiver.followVerify = false;
+    }
+    expect(sim.accounts.webhooks.get(id)!.verified).to.equal(true);
+    const now = await sim.setInstanceState("acme", { suspended: false });
+    expect(now.map((d) => d.webhookId)).to.include(id);
+    sim.accounts.webhooks.update(sim.accounts.webhooks.get(id)!, { disabled: true });
+  });
+
   it("signs automation-rule webhooks with the customer's policy, issued by the customer account", async () => {
     const { installation } = await sim.installApp("globex");
     const d = await sim.sendAutomationRuleWebhook("globex", { note_id: 5 });
