@@ -42,6 +42,8 @@ export const Field = {
   alertsAutoResolve: "alerts_auto_resolve",
 
   // Written by the connector (read-only in the form).
+  /** Which service instance, team and request template the alert settings name (alert-references.ts). */
+  alertsReferences: "alerts_references",
   fleetBreakdown: "fleet_breakdown",
   unlinkedCis: "alerts_unlinked_cis",
   syncStartAt: "sync_start_at",

@@ -12,7 +12,9 @@ import type { JobHandler, JobQueue } from "../jobs/types.js";
 import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import { isRunnable } from "./handlers/payload.js";
-import type { AppInstanceReader } from "./types.js";
+import type { AppInstanceInfo, AppInstanceReader } from "./types.js";
+import { resolveAlertReferences, type ReferenceLookup } from "../app-instance/alert-references.js";
+import { Field } from "../app-instance/fields.js";
 
 export interface RefreshInstanceDeps {
   config: Pick<Config, "sync"> & { fourme: Pick<Config["fourme"], "offeringReference"> };
@@ -20,6 +22,11 @@ export interface RefreshInstanceDeps {
   queue: JobQueue;
   appInstances: AppInstanceReader;
   logger: Logger;
+  /** Resolves the alert settings' references in the customer account, and shows the result in the form. */
+  alertReferences?: {
+    lookup(account: string): ReferenceLookup;
+    writeStatus(appInstanceId: string, status: string): Promise<unknown>;
+  };
 }
 
 export type RefreshOutcome =
@@ -48,7 +55,7 @@ export async function refreshInstance(
 
   const fieldsAvailable = info.customFields.length > 0;
   const settings: InstanceSettings | undefined = fieldsAvailable
-    ? parseSettings(info.customFields, deps.config.sync)
+    ? await withReferences(account, info, parseSettings(info.customFields, deps.config.sync), deps)
     : before.settings;
   const flags = { disabled: info.disabled, suspended: info.suspended, enabledByCustomer: info.enabledByCustomer };
   const runnable = isRunnable(flags);
@@ -73,6 +80,24 @@ export async function refreshInstance(
   if (runnable && settingsChanged) await deps.queue.enqueue("sync", { account, trigger }, { singletonKey: account });
   log.info({ tenantsChanged, runnable, settingsChanged }, "app instance refreshed");
   return { tenantsChanged, runnable, settingsChanged };
+}
+
+/** The settings with the alert references resolved (never the text typed, which 4me would refuse as an id). */
+async function withReferences(
+  account: string,
+  info: AppInstanceInfo,
+  settings: InstanceSettings,
+  deps: RefreshInstanceDeps,
+): Promise<InstanceSettings> {
+  if (!deps.alertReferences) return settings;
+  const { alerts, problem, status } = await resolveAlertReferences(
+    settings.alerts,
+    deps.alertReferences.lookup(account),
+  );
+  // Written only when it changed: 4me echoes the write as app_instance.update, which refreshes again.
+  const shown = info.customFields.find((f) => f.id === Field.alertsReferences)?.value ?? "";
+  if (status !== shown) await deps.alertReferences.writeStatus(info.id, status);
+  return { ...settings, alerts: problem ? { ...alerts, referenceProblem: problem } : alerts };
 }
 
 export function createRefreshInstanceJob(deps: RefreshInstanceDeps): JobHandler {

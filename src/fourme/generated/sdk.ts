@@ -1575,6 +1575,35 @@ export type ProductsForReuseQueryVariables = Exact<{
 
 export type ProductsForReuseQuery = { ours: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null }, byBrandModel: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
 
+export type ReferenceNodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReferenceNodeQuery = { node:
+    | { __typename: 'Account', id: string }
+    | { __typename: 'AppInstance', id: string }
+    | { __typename: 'AppOffering', id: string }
+    | { __typename: 'AppOfferingAutomationRule', id: string }
+    | { __typename: 'AppOfferingScope', id: string }
+    | { __typename: 'AsyncQuery', id: string }
+    | { __typename: 'ConfigurationItem', id: string }
+    | { __typename: 'Note', id: string }
+    | { __typename: 'Person', id: string }
+    | { __typename: 'Product', id: string }
+    | { __typename: 'ProductCategory', id: string }
+    | { __typename: 'Request', id: string }
+    | { __typename: 'RequestTemplate', subject: string | null, disabled: boolean | null, id: string }
+    | { __typename: 'Service', id: string }
+    | { __typename: 'ServiceInstance', name: string | null, id: string }
+    | { __typename: 'Team', name: string | null, disabled: boolean | null, id: string }
+    | { __typename: 'UiExtension', id: string }
+    | { __typename: 'UiExtensionVersion', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookPolicy', id: string }
+    | { __typename: 'WebhookPolicyCreateResponse', id: string }
+   | null };
+
 export type RequestCreateMutationVariables = Exact<{
   input: RequestCreateInput;
 }>;
@@ -3451,6 +3480,25 @@ export const ProductsForReuseDocument = new TypedDocumentString(`
     id
   }
 }`);
+export const ReferenceNodeDocument = new TypedDocumentString(`
+    query ReferenceNode($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on ServiceInstance {
+      name
+    }
+    ... on Team {
+      name
+      disabled
+    }
+    ... on RequestTemplate {
+      subject
+      disabled
+    }
+  }
+}
+    `);
 export const RequestCreateDocument = new TypedDocumentString(`
     mutation RequestCreate($input: RequestCreateInput!) {
   requestCreate(input: $input) {
@@ -3931,6 +3979,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ProductsForReuse(variables: ProductsForReuseQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsForReuseQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductsForReuseQuery>({ document: ProductsForReuseDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsForReuse', 'query', variables);
+    },
+    ReferenceNode(variables: ReferenceNodeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ReferenceNodeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ReferenceNodeQuery>({ document: ReferenceNodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReferenceNode', 'query', variables);
     },
     RequestCreate(variables: RequestCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RequestCreateMutation>({ document: RequestCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestCreate', 'mutation', variables);

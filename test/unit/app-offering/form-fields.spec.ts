@@ -26,6 +26,7 @@ const tenantIds = (slot: number) => [
 const ALL_IDS = [...Object.values(Field), ...Array.from({ length: TENANT_SLOTS }, (_, i) => tenantIds(i + 1)).flat()];
 const WRITE_BACK = new Set<string>([
   ...Array.from({ length: TENANT_SLOTS }, (_, i) => [tenantField.status(i + 1), tenantField.consentUrl(i + 1)]).flat(),
+  Field.alertsReferences,
   Field.fleetBreakdown,
   Field.unlinkedCis,
   Field.syncStartAt,
