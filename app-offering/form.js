@@ -4,7 +4,7 @@
 // (ITRP.$ and ITRP.hooks.register('after-prefill', …)). Without ITRP (outside 4me) it does nothing, so the form
 // still shows and saves every field; only the live extras are missing. It never changes a field that the
 // connector writes: readable text is shown next to the stored value.
-(function (root, container) {
+(function (root, container, bareItrp) {
   "use strict";
 
   var PLATFORMS = ["windows", "android", "ios", "macos", "other"];
@@ -247,7 +247,7 @@
 
   // ---------------------------------------------------------------- DOM part
 
-  var ITRP = root && root.ITRP;
+  var ITRP = bareItrp || (root && root.ITRP);
   if (!ITRP || typeof ITRP.$ !== "function") return;
   var $ = ITRP.$;
   var $form = container && container.nodeType === 1 ? $(container) : $("#intune_form").parent();
@@ -454,4 +454,10 @@
   } else {
     init();
   }
-})(typeof window !== "undefined" ? window : this, this);
+})(
+  typeof window !== "undefined" ? window : this,
+  this,
+  // 4me's documentation calls the API by its bare name; it need not be a property of window (a global `const`, or a
+  // function scope 4me runs the script in), so the name is looked up here, outside this function's own `ITRP`.
+  typeof ITRP !== "undefined" ? ITRP : undefined,
+);

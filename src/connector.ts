@@ -10,6 +10,7 @@ import { refreshBreakdown } from "./intune/breakdown-refresh.js";
 import { consentStateKeys } from "./intune/consent-state.js";
 import { createConsentRouter } from "./server/consent-routes.js";
 import { createApp } from "./server/app.js";
+import { ownPersonOf } from "./webhooks/own-person.js";
 import { createMetrics, type ConnectorMetrics } from "./server/metrics.js";
 import { InProcessQueue } from "./jobs/in-process-queue.js";
 import { PgBossQueue, type PgBossQueueOptions } from "./jobs/pg-boss-queue.js";
@@ -19,7 +20,10 @@ import type { Logger } from "./logger.js";
 import { openStore } from "./store/open-store.js";
 import { loadSealingKeys } from "./store/seal.js";
 import type { InstanceStore } from "./store/types.js";
-import { createRefreshInstanceJob } from "./webhooks/refresh-instance.js";
+import { createRefreshInstanceJob, type RefreshInstanceDeps } from "./webhooks/refresh-instance.js";
+import { lookupThrough } from "./app-instance/alert-references.js";
+import { Field } from "./app-instance/fields.js";
+import { skipOnReferenceProblem } from "./alerts/reference-guard.js";
 import { runSync, type RunSyncDeps, type RunSyncResult } from "./sync/run-sync.js";
 import { renderCiExtension } from "./extension/render.js";
 import { FourMeCredentialsError } from "./fourme/token-cache.js";
@@ -126,7 +130,10 @@ export async function buildConnector(
     // Compliance alerts run after the writes when the instance switched them on (issue 7).
     afterWrite:
       options.afterWrite ??
-      createAlertsHook({ store, intuneClient, writer: provider, microsoft: config.microsoft, logger }),
+      skipOnReferenceProblem(
+        createAlertsHook({ store, intuneClient, writer: provider, microsoft: config.microsoft, logger }),
+        store,
+      ),
     onProgress: options.onProgress,
   };
 
@@ -147,11 +154,26 @@ export async function buildConnector(
     if (results.some((r) => r.status === "connected")) await refreshBreakdown(account, connection);
   };
 
+  // The alert settings name records by name or id: each refresh finds them in the customer account (issue 14).
+  const alertReferences: RefreshInstanceDeps["alertReferences"] = {
+    lookup: (account) => lookupThrough(() => fourme.customer(account)),
+    writeStatus: (id, status) =>
+      provider.updateAppInstance(id, { customFields: [{ id: Field.alertsReferences, value: status }] }),
+  };
+
   // The CLI's one-off sync takes no jobs: in PostgreSQL mode it would otherwise work for the cluster until it exits.
   if (options.workers !== false) {
     await queue.work(
       "refresh-instance",
-      createRefreshInstanceJob({ config, store, queue, appInstances: provider, writer: provider, logger }),
+      createRefreshInstanceJob({
+        config,
+        store,
+        queue,
+        appInstances: provider,
+        writer: provider,
+        logger,
+        alertReferences,
+      }),
     );
     await queue.work("validate-tenants", async (job) => validateTenants(job.account));
     await queue.work("sync", async (job, context) => {
@@ -189,6 +211,7 @@ export async function buildConnector(
     logger,
     queue,
     appInstances: provider,
+    ownPerson: ownPersonOf(() => provider.ownPersonId()),
     middleware: [metrics.webhookTiming],
     routers: [consentRouter, ...(options.routers ?? [])],
   });

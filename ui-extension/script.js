@@ -1,9 +1,10 @@
 // Intune connector: behaviour of the CI UI extension.
 // The connector writes raw values (ISO dates, true/false, numbers, "Unknown"). This script shows each one in a
 // readable form next to its field and leaves the stored value untouched, so a save in 4me never rewrites what the
-// connector wrote. It uses only the documented ITRP API (ITRP.$, ITRP.hooks). Without ITRP (outside 4me) it
-// does nothing and the raw values stay visible. The pure formatter is exposed as IntuneCiExtension for tests.
-(function (root, container) {
+// connector wrote. It uses only the documented ITRP API (ITRP.$, ITRP.hooks), found by its bare name as 4me's
+// documentation writes it (or as window.ITRP). Without ITRP (outside 4me) it does nothing and the raw values stay
+// visible. The pure formatter is exposed as IntuneCiExtension for tests.
+(function (root, container, bareItrp) {
   "use strict";
 
   var ALL_ZERO_ID = "00000000-0000-0000-0000-000000000000";
@@ -113,7 +114,7 @@
   var api = { formatValue: formatValue, formatField: formatField, parseBool: parseBool, isUnknown: isUnknown };
   if (root) root.IntuneCiExtension = api;
 
-  var ITRP = root && root.ITRP;
+  var ITRP = bareItrp || (root && root.ITRP);
   if (!ITRP || typeof ITRP.$ !== "function") return;
   var $ = ITRP.$;
   var $extension = container && container.nodeType === 1 ? $(container) : $(".intune-ci").parent();
@@ -139,9 +140,16 @@
     });
   }
 
+  // A CI shown in view mode already holds its values, and 4me documents after-prefill only for forms it fills in
+  // (edit mode): format now, and again after a prefill. showValues replaces what it showed before.
+  showValues();
   if (ITRP.hooks && typeof ITRP.hooks.register === "function") {
     ITRP.hooks.register("after-prefill", showValues);
-  } else {
-    showValues();
   }
-})(typeof window !== "undefined" ? window : this, this);
+})(
+  typeof window !== "undefined" ? window : this,
+  this,
+  // 4me's documentation calls the API by its bare name; it need not be a property of window (a global `const`, or a
+  // function scope 4me runs the script in), so the name is looked up here, outside this function's own `ITRP`.
+  typeof ITRP !== "undefined" ? ITRP : undefined,
+);

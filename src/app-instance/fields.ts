@@ -44,6 +44,8 @@ export const Field = {
   // Written by the connector (read-only in the form).
   /** The clouds this deployment has an Entra app registration for, comma-separated; the form offers only those. */
   offeredClouds: "offered_clouds",
+  /** Which service instance, team and request template the alert settings name (alert-references.ts). */
+  alertsReferences: "alerts_references",
   fleetBreakdown: "fleet_breakdown",
   unlinkedCis: "alerts_unlinked_cis",
   syncStartAt: "sync_start_at",

@@ -32,6 +32,11 @@ export interface AlertSettings {
   templateId?: string;
   duringGracePeriod: boolean;
   autoResolve: boolean;
+  /**
+   * Set by the refresh when a reference above was not found in 4me (alert-references.ts): the ids above are then
+   * only those found, and no request goes out until the form is fixed.
+   */
+  referenceProblem?: string;
 }
 
 export interface InstanceSettings {

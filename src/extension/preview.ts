@@ -32,6 +32,11 @@ export interface PreviewPageOptions {
   record?: PreviewRecord;
   /** A line above the card, e.g. where in 4me this form lives. */
   breadcrumb?: string;
+  /**
+   * `edit` (default): the script runs, then 4me fills the values and runs the after-prefill hooks. `view`: a record
+   * shown, not edited: the values are in place before the script runs, and no hook runs.
+   */
+  mode?: "edit" | "view";
 }
 
 const PREVIEW_DIR = fileURLToPath(new URL("./preview/", import.meta.url));
@@ -87,13 +92,16 @@ ${relations}
 <script>${escapeScript(standinJs)}</script>
 <script type="application/json" id="standin_values">${escapeJson(options.values)}</script>
 <script>
-window.ITRP_STANDIN.run(
-  document.getElementById("ui_extension"),
-  function () {
+(function (ITRP) {
+  window.ITRP_STANDIN.run(
+    document.getElementById("ui_extension"),
+    function () {
 ${escapeScript(options.extension.javascript)}
-  },
-  JSON.parse(document.getElementById("standin_values").textContent)
-);
+    },
+    JSON.parse(document.getElementById("standin_values").textContent),
+    ${JSON.stringify(options.mode ?? "edit")}
+  );
+})(window.ITRP_STANDIN.itrp);
 </script>
 </body>
 </html>

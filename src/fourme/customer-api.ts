@@ -6,6 +6,7 @@ import {
   createRequest,
   findOpenRequestsBySource,
   findRequestsBySource,
+  findReferencedRecord,
   findServiceInstances,
   findTeams,
 } from "./customer-requests.js";
@@ -176,6 +177,9 @@ export class CustomerApi {
   }
   findTeams(names: string[]): Promise<T.Team[]> {
     return findTeams(this.client, names);
+  }
+  findReferencedRecord(id: string): Promise<T.ReferencedRecord | undefined> {
+    return findReferencedRecord(this.client, id);
   }
 
   // The CI UI extension

@@ -3,7 +3,15 @@ import { UpstreamError } from "../errors.js";
 import { toRequest, toServiceInstance } from "./convert.js";
 import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
 import { unique } from "./customer-cis.js";
-import type { Request, RequestCompletionReason, RequestCreate, RequestStatus, ServiceInstance, Team } from "./types.js";
+import type {
+  ReferencedRecord,
+  Request,
+  RequestCompletionReason,
+  RequestCreate,
+  RequestStatus,
+  ServiceInstance,
+  Team,
+} from "./types.js";
 
 /** Statuses after which a request is closed for our purposes. */
 export const CLOSED_REQUEST_STATUSES: readonly RequestStatus[] = ["completed", "declined"];
@@ -88,4 +96,32 @@ export async function findTeams(client: FourMeGraphQLClient, names: string[]): P
     }
   }
   return out;
+}
+
+const REFERENCE_TYPES = new Set(["ServiceInstance", "Team", "RequestTemplate"]);
+
+/**
+ * A service instance, team or request template by node id; undefined when 4me shows no such record to this
+ * account (or the id is of another type). 4me answers an id it cannot parse with a GraphQL error: not found too.
+ */
+export async function findReferencedRecord(
+  client: FourMeGraphQLClient,
+  id: string,
+): Promise<ReferencedRecord | undefined> {
+  let node;
+  try {
+    node = (await client.sdk.ReferenceNode({ id })).node;
+  } catch (err) {
+    if (err instanceof UpstreamError && /invalid|not found|couldn't find|could not find/i.test(err.message))
+      return undefined;
+    throw err;
+  }
+  if (!node || !REFERENCE_TYPES.has(node.__typename)) return undefined;
+  const named = node as { name?: string | null; subject?: string | null; disabled?: boolean | null };
+  return {
+    type: node.__typename as ReferencedRecord["type"],
+    id: node.id,
+    name: (named.name ?? named.subject) || undefined,
+    disabled: named.disabled ?? false,
+  };
 }

@@ -18,7 +18,7 @@ import type {
   WebhookPolicy,
   WebhookPolicyInput,
 } from "./types.js";
-import { appOfferingChanges, ruleKey, scopeKey, webhookChanges } from "./publish-diff.js";
+import { appOfferingChanges, ruleKey, sameAlgorithm, scopeKey, webhookChanges } from "./publish-diff.js";
 import { findUiExtension, upsertUiExtension } from "./ui-extensions.js";
 
 /** What the administrator reads in 4me when the customer's app credentials stopped working. */
@@ -37,6 +37,11 @@ export class ProviderApi {
   ) {}
 
   // ------------------------------------------------------------------ app instances
+
+  /** Node id of the person the provider token acts as (`me`); undefined when 4me names none. */
+  async ownPersonId(): Promise<string | undefined> {
+    return (await this.client.sdk.Me()).me?.id ?? undefined;
+  }
 
   /** Our offering's instance in that customer account; undefined when 4me shows none (yet). */
   async getAppInstance(customerAccount: string): Promise<AppInstance | undefined> {
@@ -120,7 +125,9 @@ export class ProviderApi {
     knownId?: string,
   ): Promise<{ policy: WebhookPolicy; publicKeyPem?: string; action: UpsertAction }> {
     const existing = knownId ? (await this.listWebhookPolicies()).find((p) => p.id === knownId) : undefined;
-    if (!existing) {
+    // Another algorithm means another key pair, and 4me shows a policy's public key only when it creates the policy:
+    // updating jwtAlg would leave us without the key that signs the webhooks. So a new policy it is.
+    if (!existing || !sameAlgorithm(existing, input)) {
       const { publicKeyPem, ...policy } = await this.createWebhookPolicy(input);
       return { policy, publicKeyPem, action: "created" };
     }
@@ -147,8 +154,15 @@ export class ProviderApi {
     );
   }
 
-  /** Creates the webhook or brings it in line with `input` (URI, policy, name, enabled). */
-  async upsertWebhook(input: WebhookInput, known?: Webhook[]): Promise<{ webhook: Webhook; action: UpsertAction }> {
+  /**
+   * Creates the webhook or brings it in line with `input` (URI, policy, name, enabled). `rewrite`: update it even
+   * when nothing readable differs (a write-only field such as appOfferingReferences may).
+   */
+  async upsertWebhook(
+    input: WebhookInput,
+    known?: Webhook[],
+    rewrite = false,
+  ): Promise<{ webhook: Webhook; action: UpsertAction }> {
     const existing = this.findWebhook(known ?? (await this.listWebhooks()), input);
     if (!existing) {
       const data = await this.client.sdk.WebhookCreate({ input });
@@ -156,7 +170,7 @@ export class ProviderApi {
       if (!webhook) throw new UpstreamError("webhookCreate returned no webhook");
       return { webhook: toWebhook(webhook), action: "created" };
     }
-    if (webhookChanges(existing, input).length === 0) return { webhook: existing, action: "unchanged" };
+    if (!rewrite && webhookChanges(existing, input).length === 0) return { webhook: existing, action: "unchanged" };
     const data = await this.client.sdk.WebhookUpdate({ input: { id: existing.id, disabled: false, ...input } });
     const webhook = data.webhookUpdate?.webhook;
     if (!webhook) throw new UpstreamError("webhookUpdate returned no webhook");

@@ -57,6 +57,11 @@ export interface WebhookInput {
   webhookPolicyId?: string;
   mailExceptionsTo?: string;
   disabled?: boolean;
+  /**
+   * The app offerings whose events the webhook delivers (none: every offering of the account). Write-only here:
+   * the Webhook type of our reference schema (SDK 2025-06) has no such field to read back.
+   */
+  appOfferingReferences?: string[];
 }
 
 export interface UiExtension {

@@ -6,7 +6,14 @@ import type {
   AutomationRule,
   Webhook,
   WebhookInput,
+  WebhookPolicy,
+  WebhookPolicyInput,
 } from "./types.js";
+
+/** Whether a policy signs with the algorithm `input` asks for (4me answers the enum in lower case). */
+export function sameAlgorithm(policy: WebhookPolicy, input: WebhookPolicyInput): boolean {
+  return (policy.jwtAlg ?? "").toLowerCase() === input.jwtAlg.toLowerCase();
+}
 
 /** Fields of `input` whose value differs from the webhook's. */
 export function webhookChanges(existing: Webhook, input: WebhookInput): string[] {

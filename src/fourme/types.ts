@@ -273,5 +273,13 @@ export interface Team {
   disabled: boolean;
 }
 
+/** A record found by node id for a reference in the settings; `name` is a template's subject. */
+export interface ReferencedRecord {
+  type: "ServiceInstance" | "Team" | "RequestTemplate";
+  id: string;
+  name?: string;
+  disabled: boolean;
+}
+
 /** Whether a change was written. */
 export type UpsertAction = "created" | "updated" | "unchanged";

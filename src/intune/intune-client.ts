@@ -63,13 +63,27 @@ export const DEVICE_READ_ROLES = [
   "DeviceManagementManagedDevices.ReadWrite.All",
 ];
 
+/** Any of these lets it read the devices' compliance policy states (compliance alerts). */
+export const COMPLIANCE_READ_ROLES = [
+  "DeviceManagementConfiguration.Read.All",
+  "DeviceManagementConfiguration.ReadWrite.All",
+];
+
 export type AccessCheck =
   | { ok: true; roles: string[] }
   | { ok: false; kind: "consent" | "credentials" | "tenant" | "permission" | "transient"; reason: string };
 
+const missing = (role: string, needed: string): AccessCheck => ({
+  ok: false,
+  kind: "permission",
+  reason: `permission missing (${role}, ${needed}): an Entra admin must consent again`,
+});
+
 /**
- * Proves the connector can read the tenant's devices: an app-only token (its `roles` must hold a device-read
- * permission when the token says), then one small Graph read. `attempts` > 1 waits out consent propagation.
+ * Proves the connector can read the tenant's devices and their compliance states: an app-only token (its `roles`
+ * must hold both permissions when the token names any), then one small Graph read of each. So a tenant missing
+ * the compliance permission shows it when it connects, not at its first compliance alert. `attempts` > 1 waits
+ * out consent propagation.
  */
 export async function checkTenantAccess(
   tenant: TenantRef,
@@ -95,19 +109,34 @@ export async function checkTenantAccess(
     }
   }
   if (roles.length > 0 && !roles.some((r) => DEVICE_READ_ROLES.includes(r))) {
-    return {
-      ok: false,
-      kind: "permission",
-      reason: `permission missing (${DEVICE_READ_ROLES[0]}): an Entra admin must consent again`,
-    };
+    return missing(DEVICE_READ_ROLES[0], "to import devices");
   }
+  if (roles.length > 0 && !roles.some((r) => COMPLIANCE_READ_ROLES.includes(r))) {
+    return missing(COMPLIANCE_READ_ROLES[0], "for compliance alerts");
+  }
+  const http = graphHttpFor(tenant, deps);
+  let step: "devices" | "compliance" = "devices";
   try {
-    const http = graphHttpFor(tenant, deps);
-    await http.getJson("devices", "/v1.0/deviceManagement/managedDevices?$select=id&$top=1");
+    const page = await http.getJson<{ value?: { id?: string }[] }>(
+      "devices",
+      "/v1.0/deviceManagement/managedDevices?$select=id&$top=1",
+    );
+    // The compliance reader's own path (compliance-reader.ts), on one device: a token without a roles claim is
+    // proved here. A tenant without devices has nothing to read yet, and its token's roles were checked above.
+    const id = page.value?.[0]?.id;
+    if (id) {
+      step = "compliance";
+      await http.getJson(
+        "compliance",
+        `/beta/deviceManagement/managedDevices/${encodeURIComponent(id)}/deviceCompliancePolicyStates`,
+      );
+    }
     return { ok: true, roles };
   } catch (err) {
     if (err instanceof AuthorizationError) {
-      return { ok: false, kind: "permission", reason: `consent revoked or permission missing: ${err.message}` };
+      const which =
+        step === "compliance" ? ` (${COMPLIANCE_READ_ROLES[0]}, for compliance alerts)` : ` (${DEVICE_READ_ROLES[0]})`;
+      return { ok: false, kind: "permission", reason: `consent revoked or permission missing${which}: ${err.message}` };
     }
     return { ok: false, kind: "transient", reason: (err as Error).message };
   }

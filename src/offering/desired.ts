@@ -31,6 +31,8 @@ export function desiredPublish(
       uri,
       name: `${offering.name}: ${event}`,
       description: `Delivers ${event} of the ${offering.name} app offering to the connector.`,
+      // Only our offering's events (and its customers' secrets): a provider account may sell other apps.
+      appOfferingReferences: [config.fourme.offeringReference],
     })),
     formExtension: {
       source: offering.form.source,

@@ -5,9 +5,12 @@ import { dirname, join, resolve } from "node:path";
 import { readConfig, type Config } from "../config.js";
 import { createFourMeClients, type FourMeClientsOptions } from "../fourme/index.js";
 import { findServiceInstances } from "../fourme/customer-requests.js";
-import { desiredPublish } from "./desired.js";
+import { desiredPublish, PROVIDER_POLICY_ALG } from "./desired.js";
 import { publish, type PublishDeps, type PublishOutcome } from "./publish.js";
 import { describePlan, type PublishRecord } from "./publish-plan.js";
+import { silentLogger } from "../logger.js";
+import { openStore } from "../store/open-store.js";
+import { readPolicyKey, recordPolicyKey, verifiedWebhooks } from "../store/provider-records.js";
 
 export const RECORD_FILE_NAME = "provider-webhook-policy.json";
 
@@ -40,6 +43,8 @@ export interface PublishCommandOptions {
   config?: Config;
   clients?: FourMeClientsOptions;
   print?: (line: string) => void;
+  /** How long to wait for the server to verify the webhooks 4me just asked it to. Default 15 s. */
+  verifyWaitMs?: number;
 }
 
 export async function publishOffering(options: PublishCommandOptions): Promise<PublishOutcome> {
@@ -53,17 +58,42 @@ export async function publishOffering(options: PublishCommandOptions): Promise<P
     clientSecret: config.fourme.providerClientSecret!,
   });
   const path = recordPath(config);
-  const outcome = await publish(
-    {
-      api,
-      async findServiceInstanceId(name) {
-        return (await findServiceInstances(providerClient, [name])).find((si) => si.name === name)?.id;
+  // The store the server reads: the policy key goes there too (sealed), and the server records there which webhooks
+  // it verified. See store/provider-records.ts.
+  const store = await openStore(config, silentLogger);
+  let outcome: PublishOutcome;
+  try {
+    const file = fileRecordStore(path);
+    const desired = desiredPublish(config);
+    const recordKey = async (record: PublishRecord) => {
+      if (!record.webhookPolicyId || !record.publicKeyPem) return;
+      const algorithm = desired.webhookPolicy.jwtAlg.toUpperCase();
+      await recordPolicyKey(store, { policyId: record.webhookPolicyId, algorithm, publicKeyPem: record.publicKeyPem });
+    };
+    if (!options.dryRun) {
+      // A key recorded before the store held it (an older release): the server finds it there from now on.
+      const older = await file.readRecord();
+      if (older.publicKeyPem && !(await readPolicyKey(store))) await recordKey(older);
+    }
+    outcome = await publish(
+      {
+        api,
+        async findServiceInstanceId(name) {
+          return (await findServiceInstances(providerClient, [name])).find((si) => si.name === name)?.id;
+        },
+        readRecord: file.readRecord,
+        async saveRecord(record) {
+          await file.saveRecord(record);
+          await recordKey(record);
+        },
+        verification: { verifiedWebhooks: () => verifiedWebhooks(store), waitMs: options.verifyWaitMs },
       },
-      ...fileRecordStore(path),
-    },
-    desiredPublish(config),
-    { dryRun: options.dryRun },
-  );
+      desired,
+      { dryRun: options.dryRun },
+    );
+  } finally {
+    await store.close();
+  }
 
   if (options.dryRun) {
     print(`Plan for ${config.fourme.providerAccount} (dry run: nothing written):`);
@@ -77,11 +107,44 @@ export async function publishOffering(options: PublishCommandOptions): Promise<P
       : "Nothing to change: the provider account is up to date.",
   );
   for (const r of outcome.results) print(`  ${r.action.padEnd(9)} ${r.target} ${r.name}`);
+  printVerification(outcome, print);
   if (outcome.newPublicKeyPem) {
     print("");
-    print(`A new webhook policy was created. 4me shows its public key only once; it is saved in ${path}.`);
-    print("Configure the server with it (FOURME_WEBHOOK_PUBLIC_KEY, \\n escapes allowed):");
+    const replaced = outcome.replacedPolicy;
+    if (replaced) {
+      print(
+        `The webhook policy ${replaced.id} signs with ${String(replaced.jwtAlg).toUpperCase()}; the connector's ` +
+          `policy signs with ${PROVIDER_POLICY_ALG.toUpperCase()}. 4me shows a key only when it creates a policy, ` +
+          "so a new policy was created " +
+          "and the webhooks moved to it: the old key no longer verifies them.",
+      );
+    }
+    print(
+      `A new webhook policy was created. 4me shows its public key only once; it is saved in ${path} and, sealed, ` +
+        "in the store (DATABASE_URL), where a server without FOURME_WEBHOOK_PUBLIC_KEY reads it.",
+    );
+    print(
+      "FOURME_WEBHOOK_PUBLIC_KEY wins over the recorded key: leave it unset, or set it to this key " +
+        "(\\n escapes allowed):",
+    );
     print(outcome.newPublicKeyPem.trim());
   }
   return outcome;
+}
+
+function printVerification(outcome: PublishOutcome, print: (line: string) => void): void {
+  const states = outcome.verification ?? [];
+  if (states.length === 0) return;
+  print("");
+  print("Webhook verification (4me delivers only to verified webhooks):");
+  for (const v of states) {
+    const state = v.verified ? "verified" : "NOT verified";
+    print(`  ${state.padEnd(12)} ${v.event}${v.resent ? " (verification sent again)" : ""}`);
+  }
+  if (states.some((v) => !v.verified)) {
+    print(
+      "The server did not answer 4me's webhook.verify for these: start it (npm start) on this store and PUBLIC_URL, " +
+        "then run offering:publish again; it has 4me send the verification again.",
+    );
+  }
 }

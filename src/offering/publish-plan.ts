@@ -1,6 +1,6 @@
 // What `npm run offering:publish` wants the provider account to hold, and the steps that get it there from what
 // it holds now. Pure: values in, a plan out; publish.ts applies it and --dry-run prints it.
-import { appOfferingChanges, ruleKey, scopeKey, webhookChanges } from "../fourme/publish-diff.js";
+import { appOfferingChanges, ruleKey, sameAlgorithm, scopeKey, webhookChanges } from "../fourme/publish-diff.js";
 import type {
   AppOffering,
   AppOfferingInput,
@@ -26,6 +26,11 @@ export const PROVIDER_WEBHOOK_EVENTS = [
 export interface PublishRecord {
   webhookPolicyId?: string;
   publicKeyPem?: string;
+  /**
+   * Webhooks this tool wrote with appOfferingReferences (our offering only). 4me takes the field but our reference
+   * schema gives no way to read it back, so a webhook not listed here is rewritten once.
+   */
+  scopedWebhookIds?: string[];
 }
 
 /** The provider account as it stands. */
@@ -95,14 +100,20 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
 
   // 1. The webhook policy. Without its public key the server cannot verify a webhook, so a policy whose key we
   //    did not record is of no use: a new one is created and the webhooks move to it.
-  const policy = ownPolicy(state, record);
+  const recorded = ownPolicy(state, record);
+  // A policy of another algorithm is replaced, not updated: see ProviderApi.findOrCreateWebhookPolicy.
+  const policy = recorded && sameAlgorithm(recorded, desired.webhookPolicy) ? recorded : undefined;
   let policyId = policy?.id ?? NEW_ID;
   if (!policy) {
     const why = !record.webhookPolicyId
       ? "no policy recorded yet"
       : !record.publicKeyPem
         ? `the public key of policy ${record.webhookPolicyId} was not recorded`
-        : `policy ${record.webhookPolicyId} no longer exists`;
+        : recorded
+          ? `policy ${recorded.id} signs with ${String(recorded.jwtAlg).toUpperCase()}, not ` +
+            `${desired.webhookPolicy.jwtAlg.toUpperCase()}, and a new algorithm needs a new key, which 4me shows only ` +
+            "when it creates a policy"
+          : `policy ${record.webhookPolicyId} no longer exists`;
     steps.push({
       target: "webhook-policy",
       name: "provider webhook policy",
@@ -130,6 +141,7 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
       continue;
     }
     const changes = webhookChanges(existing, input);
+    if (needsScope(record, existing.id, wanted)) changes.push("appOfferingReferences");
     steps.push({ target: "webhook", name: wanted.event, action: changes.length ? "update" : "keep", changes });
   }
 
@@ -193,6 +205,15 @@ export function planPublish(state: ProviderState, record: PublishRecord, desired
   }
 
   return { steps, problems };
+}
+
+/** Whether a webhook must be written to limit it to our offering: the record does not show it was. */
+export function needsScope(
+  record: PublishRecord,
+  webhookId: string,
+  wanted: Pick<WebhookInput, "appOfferingReferences">,
+) {
+  return !!wanted.appOfferingReferences?.length && !record.scopedWebhookIds?.includes(webhookId);
 }
 
 function policyChanges(existing: WebhookPolicy, input: WebhookPolicyInput): string[] {

@@ -15,13 +15,21 @@ import type {
   WebhookPolicyInput,
 } from "../fourme/index.js";
 import {
+  findOwnWebhook,
   NEW_ID,
+  needsScope,
   ownPolicy,
   planPublish,
   type DesiredPublish,
   type PublishPlan,
   type PublishRecord,
 } from "./publish-plan.js";
+import {
+  settleVerification,
+  type VerificationDeps,
+  type WebhookVerification,
+  type WrittenWebhook,
+} from "./webhook-verification.js";
 
 /** The provider-account operations publishing needs; ProviderApi (src/fourme/provider-api.ts) provides them. */
 export interface PublishPort {
@@ -31,7 +39,11 @@ export interface PublishPort {
     knownId?: string,
   ): Promise<{ policy: WebhookPolicy; publicKeyPem?: string; action: UpsertAction }>;
   listWebhooks(): Promise<Webhook[]>;
-  upsertWebhook(input: WebhookInput, known?: Webhook[]): Promise<{ webhook: Webhook; action: UpsertAction }>;
+  upsertWebhook(
+    input: WebhookInput,
+    known?: Webhook[],
+    rewrite?: boolean,
+  ): Promise<{ webhook: Webhook; action: UpsertAction }>;
   findUiExtension(source: string, sourceID: string): Promise<UiExtension | undefined>;
   upsertUiExtension(input: UiExtensionInput): Promise<{ uiExtension: UiExtension; action: UpsertAction }>;
   findAppOfferings(reference?: string): Promise<AppOffering[]>;
@@ -49,6 +61,8 @@ export interface PublishDeps {
   readRecord(): Promise<PublishRecord>;
   /** Called as soon as a policy is created, before anything else is written: its key is shown only once. */
   saveRecord(record: PublishRecord): Promise<void>;
+  /** Which provider webhooks the server verified; without it, verification is not reported. */
+  verification?: VerificationDeps;
 }
 
 export interface PublishResult {
@@ -63,7 +77,11 @@ export interface PublishOutcome {
   results: PublishResult[];
   /** The public key of a policy created in this run: configure the server with it (FOURME_WEBHOOK_PUBLIC_KEY). */
   newPublicKeyPem?: string;
+  /** The recorded policy that the new one replaces (its algorithm differed); its key no longer verifies webhooks. */
+  replacedPolicy?: { id: string; jwtAlg?: string };
   offeringId?: string;
+  /** Where each provider webhook stands after this run: 4me delivers only to verified ones. */
+  verification?: WebhookVerification[];
 }
 
 export class PublishError extends Error {
@@ -93,19 +111,35 @@ export async function publish(
   if (plan.problems.length > 0) throw new PublishError(plan.problems);
 
   const results: PublishResult[] = [];
+  let current: PublishRecord = record;
 
   // 1. Policy. A policy without a recorded key is useless to the server, so only a recorded one is reused.
   const known = ownPolicy(state, record)?.id;
   const policy = await api.findOrCreateWebhookPolicy(desired.webhookPolicy, known);
   if (policy.publicKeyPem) {
-    await deps.saveRecord({ webhookPolicyId: policy.policy.id, publicKeyPem: policy.publicKeyPem });
+    current = { ...current, webhookPolicyId: policy.policy.id, publicKeyPem: policy.publicKeyPem };
+    await deps.saveRecord(current);
   }
   results.push({ target: "webhook-policy", name: "provider webhook policy", action: policy.action });
 
-  // 2. Webhooks, signed with that policy.
+  // 2. Webhooks, signed with that policy and limited to our offering.
+  const scoped = new Set(current.scopedWebhookIds ?? []);
+  const written: WrittenWebhook[] = [];
   for (const wanted of desired.webhooks) {
-    const { action } = await api.upsertWebhook({ ...wanted, webhookPolicyId: policy.policy.id }, webhooks);
+    const input = { ...wanted, webhookPolicyId: policy.policy.id };
+    const existing = findOwnWebhook(webhooks, wanted);
+    const { webhook, action } = await api.upsertWebhook(
+      input,
+      webhooks,
+      !!existing && needsScope(current, existing.id, wanted),
+    );
     results.push({ target: "webhook", name: wanted.event, action });
+    written.push({ event: wanted.event, webhook, input, written: action !== "unchanged" });
+    if (wanted.appOfferingReferences?.length) scoped.add(webhook.id);
+  }
+  if ([...scoped].some((id) => !current.scopedWebhookIds?.includes(id))) {
+    current = { ...current, scopedWebhookIds: [...scoped] };
+    await deps.saveRecord(current);
   }
 
   // 3. The configuration form; the offering points at its active version.
@@ -129,5 +163,22 @@ export async function publish(
     results.push({ target: "automation-rule", name: rule.name, action });
   }
 
-  return { plan, results, newPublicKeyPem: policy.publicKeyPem, offeringId: offering.offering.id };
+  // 6. Verification: 4me delivers nothing to a webhook until the server answered its webhook.verify.
+  const verification =
+    deps.verification &&
+    (await settleVerification(written, (i, k, r) => api.upsertWebhook(i, k, r), deps.verification));
+
+  const before = known ? webhookPolicies.find((p) => p.id === known) : undefined;
+  const replacedPolicy =
+    before && policy.publicKeyPem && before.id !== policy.policy.id
+      ? { id: before.id, jwtAlg: before.jwtAlg }
+      : undefined;
+  return {
+    plan,
+    results,
+    newPublicKeyPem: policy.publicKeyPem,
+    replacedPolicy,
+    offeringId: offering.offering.id,
+    verification,
+  };
 }

@@ -46,6 +46,11 @@ export interface SandboxOptions {
   port?: number;
   fourme?: FourMeSimulatorOptions;
   microsoft?: Omit<MicrosoftSimulatorOptions, "fleet">;
+  /**
+   * Point the simulator's ready-made (verified) provider webhooks at the connector. Default true; false leaves the
+   * provider account without webhooks, for offering:publish to create them as in a real deployment.
+   */
+  providerWebhooks?: boolean;
 }
 
 export interface TenantInput {
@@ -228,7 +233,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     });
     started.push({ close: () => connector.stop() });
     route.handler = connector.app;
-    fourme.setConnectorWebhookUrl(`${server.url}/webhooks/4me`);
+    if (options.providerWebhooks !== false) fourme.setConnectorWebhookUrl(`${server.url}/webhooks/4me`);
 
     const idle = async () => {
       const queue = connector.queue;

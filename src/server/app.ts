@@ -6,6 +6,8 @@ import type { JobQueue } from "../jobs/types.js";
 import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import { createWebhookRouter, PROVIDER_WEBHOOK_PATH } from "../webhooks/middleware.js";
+import { recordedKeySource } from "../store/provider-records.js";
+import type { OwnPerson } from "../webhooks/own-person.js";
 import type { AppInstanceReader } from "../webhooks/types.js";
 import { createHealthRouter } from "./health.js";
 import { refusedRequestLimiter } from "./rate-limits.js";
@@ -23,6 +25,8 @@ export interface AppDeps {
   queue: JobQueue;
   /** The provider API (ProviderApi); the webhook handlers only read app instances through it. */
   appInstances: AppInstanceReader;
+  /** Recognises the app_instance.update echoes of the connector's own writes (webhooks/own-person.ts). */
+  ownPerson?: OwnPerson;
   /** Middleware run before every route (the metrics' webhook timing). */
   middleware?: express.RequestHandler[];
   /** Extra routers, mounted after the built-in routes (consent callback, metrics, the demo page). */
@@ -59,6 +63,8 @@ export function createApp(deps: AppDeps): express.Express {
       fetch: deps.fetch ?? globalThis.fetch,
       now: deps.now ?? (() => new Date()),
       verifyCallbackTimeoutMs: deps.verifyCallbackTimeoutMs ?? VERIFY_CALLBACK_TIMEOUT_MS,
+      ownPerson: deps.ownPerson,
+      recordedKey: recordedKeySource(deps.store),
     }),
   );
   for (const router of deps.routers ?? []) app.use(router);

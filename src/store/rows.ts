@@ -26,6 +26,7 @@ export interface InstanceRow {
   suspended: Bool;
   enabled_by_customer: Bool;
   settings: Nullable<Json>;
+  settings_fingerprint?: Nullable<string>;
   breakdown: Nullable<string>;
   created_at: Time;
   updated_at: Time;
@@ -119,6 +120,7 @@ export function toInstance(r: InstanceRow): InstanceRecord {
     suspended: bool(r.suspended),
     enabledByCustomer: bool(r.enabled_by_customer),
     settings: r.settings === null ? undefined : json<InstanceRecord["settings"]>(r.settings),
+    settingsFingerprint: opt(r.settings_fingerprint ?? null),
     breakdown: opt(r.breakdown),
     createdAt: time(r.created_at),
     updatedAt: time(r.updated_at),

@@ -31,6 +31,12 @@ export interface InstanceRecord {
   suspended: boolean;
   enabledByCustomer: boolean;
   settings?: InstanceSettings;
+  /**
+   * Fingerprint of the customer-owned settings (and whether the instance may run) that the last refresh saw
+   * (app-instance/settings-fingerprint.ts). A refresh queues a sync only when it changes, so the connector's own
+   * writes to the app instance, which 4me echoes as app_instance.update, never start a sync.
+   */
+  settingsFingerprint?: string;
   /** Compact JSON of the fleet breakdown last computed (see sync/breakdown.ts). */
   breakdown?: string;
   createdAt: string;

@@ -51,12 +51,28 @@ export function createWebhookReceiver(deps: HandlerDeps): WebhookReceiver {
   async function policyFor(source: WebhookSource, account: string, token: string): Promise<Policy | ReceiveOutcome> {
     const base = { clockToleranceSeconds: webhook.clockToleranceSeconds };
     if (source === "provider") {
-      if (!webhook.publicKeyPem) return { status: 401, outcome: "no provider webhook public key configured" };
+      const issuers = accountUrls(deps.config.fourme, account);
+      if (webhook.publicKeyPem) {
+        const { publicKeyPem, algorithms, audience } = webhook;
+        return { ...base, publicKeyPem, algorithms, issuers, audience };
+      }
+      // No key configured: the one offering:publish recorded, with the one algorithm of its policy.
+      let recorded;
+      try {
+        recorded = await deps.recordedKey?.();
+      } catch (err) {
+        return { status: 500, outcome: "store unavailable", detail: asAppError(err).message };
+      }
+      if (!recorded) return { status: 401, outcome: "no provider webhook public key configured or recorded" };
+      const algorithm = recorded.algorithm.toUpperCase();
+      if (!webhook.algorithms.includes(algorithm)) {
+        return { status: 401, outcome: `policy algorithm ${algorithm.slice(0, 10)} not allowed` };
+      }
       return {
         ...base,
-        publicKeyPem: webhook.publicKeyPem,
-        algorithms: webhook.algorithms,
-        issuers: accountUrls(deps.config.fourme, account),
+        publicKeyPem: recorded.publicKeyPem,
+        algorithms: [algorithm],
+        issuers,
         audience: webhook.audience,
       };
     }

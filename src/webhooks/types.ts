@@ -5,6 +5,8 @@ import type { Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import type { JobQueue } from "../jobs/types.js";
 import type { CustomFieldValue } from "../app-instance/settings.js";
+import type { OwnPerson } from "./own-person.js";
+import type { RecordedPolicyKey } from "../store/provider-records.js";
 
 /** Which endpoint a webhook came in on, and so which key verified it. */
 export type WebhookSource = "provider" | "customer";
@@ -69,6 +71,13 @@ export interface HandlerDeps {
   now: () => Date;
   /** How long the webhook.verify callback GET may take. */
   verifyCallbackTimeoutMs: number;
+  /** Recognises the connector's own changes to an app instance; without it every change is the customer's. */
+  ownPerson?: OwnPerson;
+  /**
+   * The provider policy key offering:publish recorded in the store (store/provider-records.ts), used when
+   * FOURME_WEBHOOK_PUBLIC_KEY is not set: the server can then run before the first publish.
+   */
+  recordedKey?: () => Promise<RecordedPolicyKey | undefined>;
 }
 
 /** One verified delivery, as a handler sees it. Handlers never see req/res. */

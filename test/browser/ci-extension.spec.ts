@@ -8,6 +8,19 @@ import { screenshotPath } from "./harness/screenshot-path.js";
 
 const SCREENSHOT = screenshotPath("ci-extension.png");
 
+/** Serves the CI page in `mode`, opens it and waits until the extension ran, without script errors. */
+async function openCiPage(mode: "edit" | "view"): Promise<{ browser: Browser; server: PageServer; page: Page }> {
+  const server = await servePages({ "/ci": ciExtensionPage(mode) });
+  const browser = await launchBrowser();
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto(server.url("/ci"));
+  await page.waitForSelector("html[data-extension-ready=true]");
+  expect(errors, "script errors on the page").to.deep.equal([]);
+  return { browser, server, page };
+}
+
 describe("CI UI extension in a browser", function () {
   let browser: Browser | undefined;
   let server: PageServer | undefined;
@@ -15,14 +28,7 @@ describe("CI UI extension in a browser", function () {
 
   before(async function () {
     if (!chromiumAvailable()) return this.skip();
-    server = await servePages({ "/ci": ciExtensionPage() });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    await page.goto(server.url("/ci"));
-    await page.waitForSelector("html[data-extension-ready=true]");
-    expect(errors, "script errors on the page").to.deep.equal([]);
+    ({ browser, server, page } = await openCiPage("edit"));
   });
 
   after(async () => {
@@ -95,5 +101,29 @@ describe("CI UI extension in a browser", function () {
 
   it("saves a screenshot for the README", async () => {
     await page.locator(".standin-page").screenshot({ path: SCREENSHOT });
+  });
+});
+
+describe("CI UI extension in a browser, in view mode", function () {
+  let browser: Browser | undefined;
+  let server: PageServer | undefined;
+  let page: Page;
+
+  before(async function () {
+    if (!chromiumAvailable()) return this.skip();
+    ({ browser, server, page } = await openCiPage("view"));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("formats the values 4me shows without running after-prefill, with ITRP only in scope by name", async () => {
+    expect(await page.evaluate(() => typeof (window as unknown as { ITRP?: unknown }).ITRP)).to.equal("undefined");
+    expect(await page.locator("#intune_enrolled_at ~ .intune-value").innerText()).to.equal("May 17, 2022");
+    expect(await page.locator("#intune_compliance ~ .intune-value").innerText()).to.equal("Noncompliant");
+    expect(await page.locator("#intune_imei ~ .intune-value").innerText()).to.equal("Not reported");
+    expect(await page.locator(".intune-value").count()).to.equal(UI_FIELD_IDS.length);
   });
 });

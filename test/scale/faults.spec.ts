@@ -2,6 +2,7 @@
 // Retry-After) on 30% of its requests. Runs still complete, within their retry bounds, to the same CMDB as one
 // embedded connector without faults. Loopback only; PostgreSQL only.
 import { expect } from "chai";
+import { Field } from "../../src/app-instance/fields.js";
 import { requirePostgres } from "../helpers/pg.js";
 import { World, cmdbView, duplicatesIn, inBatches, referenceView } from "./world.js";
 
@@ -41,7 +42,8 @@ describe("scale: upstream faults over 2 replicas (PostgreSQL, child processes)",
           Object.keys(last.counts).filter((k) => k.startsWith("skipped:") && k !== "skipped:4me_error"),
           a,
         ).to.deep.equal([]);
-        await w.saveForm(a);
+        // A changed setting starts the next run (a save that changes nothing starts none, issue 14).
+        await w.saveForm(a, [{ id: Field.syncIntervalMinutes, value: 61 + round }]);
       }
       await w.settle(120_000);
     }

@@ -215,7 +215,11 @@ export class World {
     if (opts.save !== false) await this.saveForm(account);
   }
 
-  async saveForm(account: string): Promise<void> {
+  /**
+   * The administrator saves the form. A sync starts only when the save changes a setting (issue 14): `extra` fields
+   * make a repeated save change one.
+   */
+  async saveForm(account: string, extra: { id: string; value: unknown }[] = []): Promise<void> {
     const instance = this.fourme.inspect.serviceInstances(account).find((s) => s.name === SERVICE_INSTANCE);
     this.nextReplica();
     const deliveries = await this.fourme.saveForm(account, [
@@ -227,6 +231,7 @@ export class World {
             { id: Field.alertsServiceInstance, value: instance?.id ?? "" },
           ]
         : []),
+      ...extra,
     ]);
     const bad = deliveries.filter((d) => d.status < 200 || d.status >= 300);
     if (bad.length) throw new Error(`form save of ${account}: deliveries answered ${bad.map((d) => d.status)}`);

@@ -2,7 +2,10 @@
 // A stand-in for 4me's UI-extension runtime, for the demo page and the browser tests: ITRP.$ is jQuery, the
 // after-prefill hook and 4me's jQuery plugins (.required, .readonly) exist, and stored values are prefilled the
 // way 4me fills custom fields. It follows the documented order: the extension's JavaScript runs with `this` bound
-// to the extension container, then 4me fills the stored values, then it runs the after-prefill hooks.
+// to the extension container, then 4me fills the stored values, then it runs the after-prefill hooks. In view mode
+// (a record shown, not edited) the values are in place before the script runs and no hook runs.
+// The API is not set as window.ITRP: 4me's documentation only ever calls it by its bare name, so the page hands it
+// to the extension as a name in scope (preview.ts), and an extension that reads only window.ITRP finds nothing.
 (function () {
   "use strict";
   var $ = window.jQuery;
@@ -15,7 +18,7 @@
     return this.prop("disabled", flag !== false);
   };
 
-  window.ITRP = {
+  var itrp = {
     $: $,
     context: "full_ui",
     record: { new: false },
@@ -43,13 +46,22 @@
   }
 
   window.ITRP_STANDIN = {
-    /** Runs an extension the way 4me does: script, then stored values, then the after-prefill hooks. */
-    run: function (container, extensionScript, values) {
-      extensionScript.call(container);
-      prefill(container, values || {});
-      (hooks["after-prefill"] || []).forEach(function (fn) {
-        fn.call(container);
-      });
+    itrp: itrp,
+    /**
+     * Runs an extension the way 4me does. Edit mode: script, then stored values, then the after-prefill hooks.
+     * View mode: stored values, then the script.
+     */
+    run: function (container, extensionScript, values, mode) {
+      if (mode === "view") {
+        prefill(container, values || {});
+        extensionScript.call(container);
+      } else {
+        extensionScript.call(container);
+        prefill(container, values || {});
+        (hooks["after-prefill"] || []).forEach(function (fn) {
+          fn.call(container);
+        });
+      }
       document.documentElement.setAttribute("data-extension-ready", "true");
     },
   };

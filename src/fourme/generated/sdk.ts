@@ -1412,6 +1412,11 @@ export type DiscoveredConfigurationItemsMutationVariables = Exact<{
 
 export type DiscoveredConfigurationItemsMutation = { discoveredConfigurationItems: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, asyncQuery: { id: string, status: AsyncQueryStatus | null, resultUrl: string | null, errorCount: number | null, resultCount: number | null } | null, configurationItems: Array<{ id: string, sourceID: string | null, serialNr: string | null, status: CiStatus | null, product: { id: string } | null }> | null } | null };
 
+export type MeQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MeQuery = { me: { id: string } | null };
+
 export type NoteCreateMutationVariables = Exact<{
   input: NoteCreateInput;
 }>;
@@ -1569,6 +1574,35 @@ export type ProductsForReuseQueryVariables = Exact<{
 
 
 export type ProductsForReuseQuery = { ours: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null }, byBrandModel: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
+
+export type ReferenceNodeQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type ReferenceNodeQuery = { node:
+    | { __typename: 'Account', id: string }
+    | { __typename: 'AppInstance', id: string }
+    | { __typename: 'AppOffering', id: string }
+    | { __typename: 'AppOfferingAutomationRule', id: string }
+    | { __typename: 'AppOfferingScope', id: string }
+    | { __typename: 'AsyncQuery', id: string }
+    | { __typename: 'ConfigurationItem', id: string }
+    | { __typename: 'Note', id: string }
+    | { __typename: 'Person', id: string }
+    | { __typename: 'Product', id: string }
+    | { __typename: 'ProductCategory', id: string }
+    | { __typename: 'Request', id: string }
+    | { __typename: 'RequestTemplate', subject: string | null, disabled: boolean | null, id: string }
+    | { __typename: 'Service', id: string }
+    | { __typename: 'ServiceInstance', name: string | null, id: string }
+    | { __typename: 'Team', name: string | null, disabled: boolean | null, id: string }
+    | { __typename: 'UiExtension', id: string }
+    | { __typename: 'UiExtensionVersion', id: string }
+    | { __typename: 'Webhook', id: string }
+    | { __typename: 'WebhookPolicy', id: string }
+    | { __typename: 'WebhookPolicyCreateResponse', id: string }
+   | null };
 
 export type RequestCreateMutationVariables = Exact<{
   input: RequestCreateInput;
@@ -2861,6 +2895,13 @@ export const DiscoveredConfigurationItemsDocument = new TypedDocumentString(`
   }
 }
     `);
+export const MeDocument = new TypedDocumentString(`
+    query Me {
+  me {
+    id
+  }
+}
+    `);
 export const NoteCreateDocument = new TypedDocumentString(`
     mutation NoteCreate($input: NoteCreateInput!) {
   noteCreate(input: $input) {
@@ -3439,6 +3480,25 @@ export const ProductsForReuseDocument = new TypedDocumentString(`
     id
   }
 }`);
+export const ReferenceNodeDocument = new TypedDocumentString(`
+    query ReferenceNode($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on ServiceInstance {
+      name
+    }
+    ... on Team {
+      name
+      disabled
+    }
+    ... on RequestTemplate {
+      subject
+      disabled
+    }
+  }
+}
+    `);
 export const RequestCreateDocument = new TypedDocumentString(`
     mutation RequestCreate($input: RequestCreateInput!) {
   requestCreate(input: $input) {
@@ -3881,6 +3941,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     DiscoveredConfigurationItems(variables: DiscoveredConfigurationItemsMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<DiscoveredConfigurationItemsMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<DiscoveredConfigurationItemsMutation>({ document: DiscoveredConfigurationItemsDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'DiscoveredConfigurationItems', 'mutation', variables);
     },
+    Me(variables?: MeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<MeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<MeQuery>({ document: MeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'Me', 'query', variables);
+    },
     NoteCreate(variables: NoteCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<NoteCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<NoteCreateMutation>({ document: NoteCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'NoteCreate', 'mutation', variables);
     },
@@ -3916,6 +3979,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     ProductsForReuse(variables: ProductsForReuseQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsForReuseQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductsForReuseQuery>({ document: ProductsForReuseDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsForReuse', 'query', variables);
+    },
+    ReferenceNode(variables: ReferenceNodeQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ReferenceNodeQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ReferenceNodeQuery>({ document: ReferenceNodeDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ReferenceNode', 'query', variables);
     },
     RequestCreate(variables: RequestCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RequestCreateMutation>({ document: RequestCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestCreate', 'mutation', variables);

@@ -45,7 +45,7 @@ export class AppLifecycle {
     instance?: AppInstanceRec,
     person?: PersonRec,
   ): Promise<Delivery[]> {
-    const hooks = this.store.webhooks.inAccount(this.providerAccount).filter((w) => w.event === event && !w.disabled);
+    const hooks = this.hooksFor(event);
     if (hooks.length === 0)
       throw new Error(
         `no enabled webhook for ${event} in ${this.providerAccount}; set the connector's webhook URL first`,
@@ -53,6 +53,30 @@ export class AppLifecycle {
     const out: Delivery[] = [];
     for (const w of hooks) out.push(await this.sender.send(w, event, payload, { object: instance, person }));
     return out;
+  }
+
+  /**
+   * app_instance.update after a change through the API (appInstanceUpdate), by `person`: the provider's own API
+   * person when the connector wrote its run summary. Sent only where a webhook subscribes to it.
+   */
+  async announceUpdate(instance: AppInstanceRec, person?: PersonRec): Promise<Delivery[]> {
+    if (!this.hooksFor("app_instance.update").length) return [];
+    return this.sendWebhook("app_instance.update", this.lifecyclePayload(instance), instance, person);
+  }
+
+  /**
+   * The provider's enabled, verified webhooks for `event` that apply to our offering: 4me's webhooks take the app offerings
+   * they apply to (appOfferingReferences; none means every offering of the account).
+   */
+  private hooksFor(event: string) {
+    const reference = this.offering().reference;
+    return (
+      this.store.webhooks
+        .inAccount(this.providerAccount)
+        // An unverified webhook is inactive: 4me delivers to it only once its webhook.verify callback was called.
+        .filter((w) => w.event === event && !w.disabled && w.verified)
+        .filter((w) => !w.appOfferingReferences?.length || w.appOfferingReferences.includes(reference))
+    );
   }
 
   private installation(customer: string): Installation {

@@ -90,21 +90,23 @@ export async function startRuntime(o: FourMeSimulatorOptions = {}): Promise<Runt
   const sender = new WebhookSender(store, clock, template, o.webhooks?.brand ?? "4me");
   const verifier = new WebhookVerifier(store, clock, sender, template);
   const pending = new Set<Promise<unknown>>();
-  const hooks: SimHooks = {
-    webhookNeedsVerification: (webhook) => {
-      // 4me verifies in the background; close() waits for what is still in flight.
-      const p: Promise<unknown> = verifier
-        .start(webhook)
-        .catch(() => undefined)
-        .finally(() => pending.delete(p));
-      pending.add(p);
-    },
-    newPolicyKeys: generatePolicyKeys,
+  // 4me delivers in the background; idle() and close() wait for what is still in flight.
+  const inBackground = (work: () => Promise<unknown>) => {
+    const p: Promise<unknown> = work()
+      .catch(() => undefined)
+      .finally(() => pending.delete(p));
+    pending.add(p);
   };
   const provider = await bootstrapProvider(store, oauth, o);
   const lifecycle = new AppLifecycle(store, oauth, sender, provider.account, () =>
     store.appOfferings.get(provider.offeringId)!,
   );
+  const hooks: SimHooks = {
+    webhookNeedsVerification: (webhook) => inBackground(() => verifier.start(webhook)),
+    newPolicyKeys: generatePolicyKeys,
+    appInstanceUpdated: (instance, personId) =>
+      inBackground(() => lifecycle.announceUpdate(instance, store.people.get(personId))),
+  };
   const inspector = new Inspector(store);
 
   const app = express();

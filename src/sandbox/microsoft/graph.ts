@@ -46,7 +46,8 @@ const DEVICES =
   /^\/deviceManagement\/managedDevices(?:\/([^/]+))?(?:\/(deviceCompliancePolicyStates)(?:\/([^/]+)(?:\/(settingStates))?)?)?\/?$/;
 const NEEDS: Record<string, string> = {
   "graph.devices": "DeviceManagementManagedDevices",
-  "graph.policyStates": "DeviceManagementConfiguration",
+  // A prefix: the policy-state list and a single policy state alike.
+  "graph.policyState": "DeviceManagementConfiguration",
   "graph.settingStates": "DeviceManagementConfiguration",
 };
 

@@ -91,9 +91,9 @@ export class PostgresStore implements InstanceStore {
       // Absent fields keep their stored value (COALESCE), so a partial update never clears what it did not name.
       const result = await this.pool.query<InstanceRow>(
         `INSERT INTO instances (account, app_instance_id, offering_reference, disabled, suspended,
-           enabled_by_customer, settings, breakdown, created_at, updated_at)
+           enabled_by_customer, settings, breakdown, created_at, updated_at, settings_fingerprint)
          VALUES ($1, $2, $3, COALESCE($4::boolean, false), COALESCE($5::boolean, false),
-           COALESCE($6::boolean, true), $7::jsonb, $8, $9, $9)
+           COALESCE($6::boolean, true), $7::jsonb, $8, $9, $9, $10)
          ON CONFLICT (account) DO UPDATE SET
            app_instance_id = COALESCE($2, instances.app_instance_id),
            offering_reference = $3,
@@ -102,6 +102,7 @@ export class PostgresStore implements InstanceStore {
            enabled_by_customer = COALESCE($6::boolean, instances.enabled_by_customer),
            settings = COALESCE($7::jsonb, instances.settings),
            breakdown = COALESCE($8, instances.breakdown),
+           settings_fingerprint = COALESCE($10, instances.settings_fingerprint),
            updated_at = $9
          RETURNING *`,
         [
@@ -114,6 +115,7 @@ export class PostgresStore implements InstanceStore {
           record.settings === undefined ? null : JSON.stringify(record.settings),
           record.breakdown ?? null,
           this.now(),
+          record.settingsFingerprint ?? null,
         ],
       );
       return toInstance(result.rows[0]);

@@ -120,4 +120,10 @@ GROUP BY lower(t.tenant_id)
 HAVING COUNT(DISTINCT t.account) = 1;
 `,
   },
+  {
+    version: 4,
+    name: "instance settings fingerprint",
+    // Which customer settings the last refresh saw: a sync starts only when they change (issue 14).
+    sql: `ALTER TABLE instances ADD COLUMN settings_fingerprint text;`,
+  },
 ];

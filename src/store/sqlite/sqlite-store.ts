@@ -130,9 +130,9 @@ export class SqliteStore implements InstanceStore {
       const row = prepared(
         this.db,
         `INSERT INTO instances (account, app_instance_id, offering_reference, disabled, suspended,
-             enabled_by_customer, settings, breakdown, created_at, updated_at)
+             enabled_by_customer, settings, settings_fingerprint, breakdown, created_at, updated_at)
            VALUES (@account, @appInstanceId, @offeringReference, COALESCE(@disabled, 0), COALESCE(@suspended, 0),
-             COALESCE(@enabledByCustomer, 1), @settings, @breakdown, @now, @now)
+             COALESCE(@enabledByCustomer, 1), @settings, @settingsFingerprint, @breakdown, @now, @now)
            ON CONFLICT (account) DO UPDATE SET
              app_instance_id = COALESCE(@appInstanceId, app_instance_id),
              offering_reference = @offeringReference,
@@ -140,6 +140,7 @@ export class SqliteStore implements InstanceStore {
              suspended = COALESCE(@suspended, suspended),
              enabled_by_customer = COALESCE(@enabledByCustomer, enabled_by_customer),
              settings = COALESCE(@settings, settings),
+             settings_fingerprint = COALESCE(@settingsFingerprint, settings_fingerprint),
              breakdown = COALESCE(@breakdown, breakdown),
              updated_at = @now
            RETURNING *`,
@@ -151,6 +152,7 @@ export class SqliteStore implements InstanceStore {
         suspended: bit(record.suspended),
         enabledByCustomer: bit(record.enabledByCustomer),
         settings: record.settings === undefined ? null : JSON.stringify(record.settings),
+        settingsFingerprint: record.settingsFingerprint ?? null,
         breakdown: record.breakdown ?? null,
         now: this.iso(),
       }) as InstanceRow;

@@ -35,8 +35,10 @@ export const SURFACE_PRO_4_VALUES: Record<string, unknown> = {
   intune_primary_user: "anders.ravnholt@uphill.example",
 };
 
-export function ciExtensionPage(): string {
+/** The Surface Pro 4 CI; `view`: shown, not edited (values in place before the script, no after-prefill). */
+export function ciExtensionPage(mode: "edit" | "view" = "edit"): string {
   return renderPreviewPage({
+    mode,
     title: "COMPUTERS00015 - Uphill-Surface-Pro4",
     breadcrumb: "Records › Configuration Items › COMPUTERS00015",
     extensionTitle: CI_UI_EXTENSION.title,

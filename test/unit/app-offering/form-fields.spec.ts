@@ -27,6 +27,7 @@ const ALL_IDS = [...Object.values(Field), ...Array.from({ length: TENANT_SLOTS }
 const WRITE_BACK = new Set<string>([
   ...Array.from({ length: TENANT_SLOTS }, (_, i) => [tenantField.status(i + 1), tenantField.consentUrl(i + 1)]).flat(),
   Field.offeredClouds,
+  Field.alertsReferences,
   Field.fleetBreakdown,
   Field.unlinkedCis,
   Field.syncStartAt,

@@ -16,7 +16,11 @@ const config = readConfig({ FOURME_PROVIDER_ACCOUNT: "wdc", PUBLIC_URL: "https:/
 const desired: DesiredPublish = desiredPublish(config);
 
 const EMPTY: ProviderState = { webhookPolicies: [], webhooks: [], offerings: [], serviceInstanceId: "si-1" };
-const RECORD = { webhookPolicyId: "pol-1", publicKeyPem: "-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----" };
+const RECORD = {
+  webhookPolicyId: "pol-1",
+  publicKeyPem: "-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----",
+  scopedWebhookIds: PROVIDER_WEBHOOK_EVENTS.map((_e, i) => `wh-${i}`),
+};
 
 /** The provider account as it stands after a successful publish of `d`. */
 function published(d: DesiredPublish): ProviderState {
@@ -73,6 +77,17 @@ describe("planPublish", () => {
     expect(plan.steps.filter((s) => s.action !== "keep")).to.deep.equal([]);
   });
 
+  it("limits the webhooks to our offering, and rewrites once a webhook the record does not show limited", () => {
+    for (const w of desired.webhooks) expect(w.appOfferingReferences).to.deep.equal([config.fourme.offeringReference]);
+    const plan = planPublish(published(desired), { ...RECORD, scopedWebhookIds: ["wh-0"] }, desired);
+    expect(plan.steps.filter((s) => s.target === "webhook").map((s) => [s.action, s.changes])).to.deep.equal([
+      ["keep", []],
+      ["update", ["appOfferingReferences"]],
+      ["update", ["appOfferingReferences"]],
+      ["update", ["appOfferingReferences"]],
+    ]);
+  });
+
   it("points the webhooks at our public URL for the four app-instance events", () => {
     expect(desired.webhooks.map((w) => w.event)).to.deep.equal([
       "app_instance.secrets-update",
@@ -84,9 +99,24 @@ describe("planPublish", () => {
   });
 
   it("creates a new policy and moves the webhooks to it when the recorded public key is lost", () => {
-    const plan = planPublish(published(desired), { webhookPolicyId: "pol-1" }, desired);
+    const plan = planPublish(
+      published(desired),
+      { webhookPolicyId: "pol-1", scopedWebhookIds: RECORD.scopedWebhookIds },
+      desired,
+    );
     expect(step(plan.steps, "webhook-policy")).to.deep.include({ action: "create" });
     expect(step(plan.steps, "webhook-policy").note).to.match(/public key of policy pol-1 was not recorded/);
+    for (const e of PROVIDER_WEBHOOK_EVENTS) {
+      expect(step(plan.steps, "webhook", e)).to.deep.include({ action: "update", changes: ["webhookPolicyId"] });
+    }
+  });
+
+  it("creates a new policy, rather than update the algorithm, when the recorded one signs with another", () => {
+    const state = published(desired);
+    state.webhookPolicies = [{ ...state.webhookPolicies[0], jwtAlg: "es256" }];
+    const plan = planPublish(state, RECORD, desired);
+    expect(step(plan.steps, "webhook-policy")).to.deep.include({ action: "create" });
+    expect(step(plan.steps, "webhook-policy").note).to.match(/pol-1 signs with ES256, not ES512/);
     for (const e of PROVIDER_WEBHOOK_EVENTS) {
       expect(step(plan.steps, "webhook", e)).to.deep.include({ action: "update", changes: ["webhookPolicyId"] });
     }

@@ -7,7 +7,10 @@ describe("renderPreviewPage", () => {
   it("inlines jQuery, the ITRP stand-in, the extension and its stored values in one page", () => {
     const page = renderPreviewPage({ title: "T", extensionTitle: "Ext", extension, values: { a: 1 } });
     expect(page).to.contain(loadJquerySource().slice(0, 200));
-    expect(page).to.contain("window.ITRP = {");
+    expect(page).to.contain("window.ITRP_STANDIN = {");
+    // 4me's documentation calls the API by its bare name: the page hands it over as a name in scope, not on window.
+    expect(page).to.contain("(function (ITRP) {");
+    expect(page).to.not.contain("window.ITRP =");
     expect(page).to.contain('<div id="x"></div>');
     expect(page).to.contain('<script type="application/json" id="standin_values">{"a":1}</script>');
   });

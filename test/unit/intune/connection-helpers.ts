@@ -143,11 +143,19 @@ export function unknownDomain(cloud: Cloud, domain: string) {
 }
 
 /** The access probe: one device id from v1.0. */
-export function probe(cloud: Cloud, status = 200) {
-  return nock(GRAPH[cloud])
+/** The access check's Graph reads: one device, then that device's compliance policy states. */
+export function probe(cloud: Cloud, status = 200, complianceStatus = 200) {
+  const forbidden = { error: { code: "Forbidden", message: "no" } };
+  const scope = nock(GRAPH[cloud])
     .get("/v1.0/deviceManagement/managedDevices")
     .query({ $select: "id", $top: "1" })
-    .reply(status, status === 200 ? { value: [{ id: "d1" }] } : { error: { code: "Forbidden", message: "no" } });
+    .reply(status, status === 200 ? { value: [{ id: "d1" }] } : forbidden);
+  if (status === 200) {
+    scope
+      .get("/beta/deviceManagement/managedDevices/d1/deviceCompliancePolicyStates")
+      .reply(complianceStatus, complianceStatus === 200 ? { value: [] } : forbidden);
+  }
+  return scope;
 }
 
 /** A verified administrator's sign-in bound these tenants to the account (as sign-in-answer.ts does). */

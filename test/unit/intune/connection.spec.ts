@@ -118,6 +118,28 @@ describe("connectTenants", () => {
     expect(r.status).to.equal("pending_consent");
   });
 
+  it("does not call a tenant connected when its token lacks the compliance permission", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    discovery("global", "contoso.com", CONTOSO);
+    w.tokens.roles = ["DeviceManagementManagedDevices.Read.All"];
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(r.status).to.equal("pending_consent");
+  });
+
+  it("does not call a tenant connected when Graph refuses its compliance states (token without roles)", async () => {
+    const w = await world([{ domain: "contoso.com" }]);
+    discovery("global", "contoso.com", CONTOSO);
+    w.tokens.roles = [];
+    const graph = probe("global", 200, 403);
+
+    const [r] = await connectTenants(ACCOUNT, w.deps);
+
+    expect(graph.isDone()).to.equal(true);
+    expect(r.status).to.equal("pending_consent");
+  });
+
   it("forgets a tenant the administrator removed from the form and clears its fields", async () => {
     const w = await world([{ domain: "contoso.com" }]);
     await w.store.upsertTenant({

@@ -152,6 +152,14 @@ export function runStoreContract(name: string, factory: () => Promise<TestDataba
         expect((await store.getInstance("widget"))?.settings).to.deep.equal(settings);
       });
 
+      it("keeps the settings fingerprint until a new one is given", async function () {
+        const base = { account: "widget", offeringReference: "microsoft_intune" };
+        await store.upsertInstance({ ...base, settingsFingerprint: "fp-1" });
+        expect((await store.upsertInstance({ ...base, suspended: true })).settingsFingerprint).to.equal("fp-1");
+        await store.upsertInstance({ ...base, settingsFingerprint: "fp-2" });
+        expect((await store.getInstance("widget"))?.settingsFingerprint).to.equal("fp-2");
+      });
+
       it("lists all instances in account order, or only the runnable ones", async function () {
         const base = { offeringReference: "microsoft_intune" };
         await store.upsertInstance({ ...base, account: "d-off", disabled: true });

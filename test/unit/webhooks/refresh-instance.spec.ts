@@ -44,7 +44,7 @@ describe("refreshInstance", () => {
   it("stores the parsed settings and flags, and queues tenant validation and a sync", async () => {
     appInstances.instances.set("widget", info());
     const outcome = await refreshInstance("widget", "app_instance.create", deps());
-    expect(outcome).to.deep.equal({ tenantsChanged: true, runnable: true });
+    expect(outcome).to.deep.equal({ tenantsChanged: true, runnable: true, settingsChanged: true });
     const stored = store.instances.get("widget")!;
     expect(stored.appInstanceId).to.equal("NG1lLmNvbS9BcHBJbnN0YW5jZS8xMg");
     expect(stored.settings?.tenants).to.deep.equal([{ slot: 1, domain: "contoso.onmicrosoft.com", cloud: "global" }]);
@@ -67,9 +67,39 @@ describe("refreshInstance", () => {
     expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
       tenantsChanged: false,
       runnable: true,
+      settingsChanged: true,
     });
     expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
     expect(store.instances.get("widget")?.settings?.filters.ios).to.equal(true);
+  });
+
+  it("queues no sync when only the fields the connector writes changed (its own writes, echoed by 4me)", async () => {
+    appInstances.instances.set("widget", info());
+    await refreshInstance("widget", "app_instance.create", deps());
+    queue.jobs.length = 0;
+    const written = [
+      { id: tenantField.status(1), value: "connected" },
+      { id: Field.syncSummary, value: "12 devices, 3 created" },
+      { id: Field.syncStartAt, value: "2026-01-05T09:00:00Z" },
+    ];
+    appInstances.instances.set("widget", info({ customFields: [...info().customFields, ...written] }));
+    expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
+      tenantsChanged: false,
+      runnable: true,
+      settingsChanged: false,
+    });
+    expect(queue.jobs).to.deep.equal([]);
+  });
+
+  it("queues a sync when the customer enables the instance again, even with the same settings", async () => {
+    appInstances.instances.set("widget", info());
+    await refreshInstance("widget", "app_instance.create", deps());
+    appInstances.instances.set("widget", info({ enabledByCustomer: false }));
+    await refreshInstance("widget", "app_instance.update", deps());
+    queue.jobs.length = 0;
+    appInstances.instances.set("widget", info());
+    expect(await refreshInstance("widget", "app_instance.update", deps())).to.include({ settingsChanged: true });
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
   });
 
   it("queues tenant validation but no sync for a suspended or disabled instance", async () => {
@@ -77,6 +107,7 @@ describe("refreshInstance", () => {
     expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
       tenantsChanged: true,
       runnable: false,
+      settingsChanged: true,
     });
     expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants"]);
     expect(store.instances.get("widget")?.suspended).to.equal(true);
@@ -91,7 +122,9 @@ describe("refreshInstance", () => {
     expect(await refreshInstance("widget", "app_instance.update", deps())).to.deep.equal({
       tenantsChanged: false,
       runnable: true,
+      settingsChanged: false,
     });
+    expect(queue.jobs).to.deep.equal([]);
     expect(store.instances.get("widget")!.settings).to.deep.equal(before);
   });
 

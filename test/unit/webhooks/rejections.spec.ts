@@ -145,11 +145,15 @@ describe("webhook receiver: rejections", () => {
     expect(r.store.isEmpty()).to.equal(true);
   });
 
-  it("refuses every webhook while no provider key is configured: 401", async () => {
+  it("refuses every webhook while no provider key is configured or recorded: 401", async () => {
     await r.close();
     r = await startReceiver({ env: { FOURME_WEBHOOK_PUBLIC_KEY: "" } });
     const token = await r.sign(secrets());
-    await expectRefused(() => r.post(PATH, { jwt: token }), 401, "no provider webhook public key configured");
+    await expectRefused(
+      () => r.post(PATH, { jwt: token }),
+      401,
+      "no provider webhook public key configured or recorded",
+    );
   });
 
   it("never writes the token or the body to the log", async () => {

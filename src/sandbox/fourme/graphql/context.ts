@@ -1,6 +1,6 @@
 // What every resolver receives: the store, the account named by the account header, and the caller's identity.
 import type { PolicyKeys } from "../webhooks/keys.js";
-import type { WebhookRec } from "../store/records.js";
+import type { AppInstanceRec, WebhookRec } from "../store/records.js";
 import type { FourMeStore } from "../store/store.js";
 
 export interface SimSettings {
@@ -17,6 +17,11 @@ export interface SimHooks {
   /** A webhook was created or its URI changed: 4me sends it a webhook.verify delivery. */
   webhookNeedsVerification(webhook: WebhookRec): void;
   newPolicyKeys(jwtAlg: string): Promise<PolicyKeys>;
+  /**
+   * An appInstanceUpdate changed an app instance: 4me sends app_instance.update to the provider's webhooks, naming
+   * the person who made the change (the caller's OAuth person: the provider's own API person included).
+   */
+  appInstanceUpdated(instance: AppInstanceRec, personId: string | undefined): void;
 }
 
 export interface GqlContext {

@@ -95,6 +95,7 @@ function updateInstance(input: InstanceInput, ctx: GqlContext) {
   // Only a change of `disabled` touches the application token: writing form fields must not re-enable an
   // OAuth application the customer (or a test) disabled.
   if (input.disabled !== undefined) syncClientWithInstance(ctx.store, updated);
+  ctx.hooks.appInstanceUpdated(updated, ctx.personId);
   return payload("appInstance", [], updated, input.clientMutationId);
 }
 

@@ -93,10 +93,12 @@ export const webhookResolvers: ResolverMap = {
           null,
         );
       }
+      // A new URI must be verified again; an update of a webhook still unverified sends webhook.verify again with a
+      // fresh code (developer.xurrent.com/v1/webhooks, "Verification").
       const uriChanged = input.uri !== undefined && input.uri !== webhook.uri;
       const fields = Object.fromEntries(WEBHOOK_FIELDS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
       ctx.store.webhooks.update(webhook, { ...fields, ...(uriChanged ? { verified: false } : {}) });
-      if (uriChanged) ctx.hooks.webhookNeedsVerification(webhook);
+      if (uriChanged || !webhook.verified) ctx.hooks.webhookNeedsVerification(webhook);
       return payload("webhook", [], webhook, input.clientMutationId);
     },
     webhookPolicyCreate: async (_s, { input }: { input: PolicyInput }, ctx) => {

@@ -31,6 +31,19 @@ describe("4me simulator requests and notes", () => {
   });
   after(() => sim.close());
 
+  it("refuses a service instance, team or request template given by name or unknown id, as 4me does", async () => {
+    const base = { subject: "x", category: "incident", requestedForId: ids.jane };
+    for (const [key, value] of [
+      ["serviceInstanceId", "Laptops"],
+      ["teamId", "Service Desk"],
+      ["templateId", "NG1lLmNvbS9SZXF1ZXN0VGVtcGxhdGUvOTk"],
+    ] as const) {
+      const p = (await acme.data(CREATE, { input: { ...base, [key]: value } })).requestCreate;
+      expect(p.request, key).to.equal(null);
+      expect(p.errors.map((e: { path: string[] }) => e.path.join("."))).to.deep.equal([key]);
+    }
+  });
+
   it("creates a request with a CI, a note, and the team of its service instance", async () => {
     const input = {
       subject: "LAPTOP-1 is noncompliant",

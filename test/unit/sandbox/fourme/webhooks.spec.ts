@@ -153,6 +153,48 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     await sim.setInstanceState("acme", { suspended: false });
   });
 
+  it("sends app_instance.update for the provider's own appInstanceUpdate, naming the provider's API person", async () => {
+    const provider = await clientFor(sim, sim.provider.account);
+    const { appInstanceId: id } = sim.installation("acme")!;
+    const before = sim.deliveries().length;
+    const write = `mutation($input: AppInstanceUpdateInput!) { appInstanceUpdate(input: $input) { errors { message } } }`;
+    await provider.data(write, { input: { id, customFields: [{ id: "sync_summary", value: "done" }] } });
+    await sim.idle();
+    const [echo] = sim.deliveries().slice(before);
+    const me = await provider.data("{ me { id name } }", {});
+    expect(echo.event).to.equal("app_instance.update");
+    expect(echo.data).to.deep.include({ person_nodeID: me.me.id, person_name: me.me.name, object_nodeID: id });
+    const { payload } = await verify(echo.jwt);
+    expect((payload.data as Json).event).to.equal("app_instance.update");
+  });
+
+  it("delivers an event only to webhooks whose app offering filter names its offering (or that have none)", async () => {
+    const provider = sim.provider.account;
+    const base = { event: "app_instance.update", uri: receiver.url, disabled: false, verified: true };
+    const policyId = sim.accounts.webhooks
+      .inAccount(provider)
+      .find((w) => w.event === "app_instance.update")!.webhookPolicyId;
+    const ours = sim.accounts.webhooks.insert(provider, {
+      ...base,
+      webhookPolicyId: policyId,
+      appOfferingReferences: [sim.offeringReference],
+    });
+    const theirs = sim.accounts.webhooks.insert(provider, {
+      ...base,
+      webhookPolicyId: policyId,
+      appOfferingReferences: ["another_app"],
+    });
+    try {
+      const sent = await sim.setInstanceState("acme", { suspended: false });
+      const to = sent.map((d) => d.webhookId);
+      expect(to).to.include(ours.id);
+      expect(to).to.not.include(theirs.id);
+    } finally {
+      sim.accounts.webhooks.update(ours, { disabled: true });
+      sim.accounts.webhooks.update(theirs, { disabled: true });
+    }
+  });
+
   it("rotates the customer's secret: secrets-update carries only the application, and the old secret stops working", async () => {
     const before = { ...sim.installation("acme")! };
     const [d] = await sim.rotateClientSecret("acme");
@@ -210,6 +252,36 @@ describe("4me simulator webhooks and the app instance lifecycle", () => {
     );
     await sim.idle();
     expect(receiver.received.slice(count).map((r) => r.data.event)).to.include("webhook.verify");
+  });
+
+  it("keeps a webhook whose verification failed inactive, and verifies it again when it is updated", async () => {
+    const provider = await clientFor(sim, sim.provider.account);
+    const policyId = sim.accounts.webhooks.inAccount(sim.provider.account).find((w) => w.verified)!.webhookPolicyId;
+    receiver.status = 503; // the server is not up yet
+    receiver.followVerify = false;
+    const created = await provider.data(
+      `mutation($uri: String!, $p: ID!) { webhookCreate(input: { event: "app_instance.update", uri: $uri, webhookPolicyId: $p }) { webhook { id } } }`,
+      { uri: `${receiver.url}?third`, p: policyId },
+    );
+    await sim.idle();
+    receiver.status = 200;
+    const id = created.webhookCreate.webhook.id;
+    expect(sim.accounts.webhooks.get(id)!.verified).to.equal(false);
+    const sent = await sim.setInstanceState("acme", { suspended: false });
+    expect(sent.map((d) => d.webhookId)).to.not.include(id);
+
+    receiver.followVerify = true;
+    try {
+      const update = `mutation($id: ID!) { webhookUpdate(input: { id: $id, name: "again" }) { webhook { id } } }`;
+      await provider.data(update, { id });
+      await sim.idle();
+    } finally {
+      receiver.followVerify = false;
+    }
+    expect(sim.accounts.webhooks.get(id)!.verified).to.equal(true);
+    const now = await sim.setInstanceState("acme", { suspended: false });
+    expect(now.map((d) => d.webhookId)).to.include(id);
+    sim.accounts.webhooks.update(sim.accounts.webhooks.get(id)!, { disabled: true });
   });
 
   it("signs automation-rule webhooks with the customer's policy, issued by the customer account", async () => {

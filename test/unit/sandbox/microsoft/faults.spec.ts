@@ -154,6 +154,12 @@ describe("Microsoft simulator: failures", () => {
     expect(
       (await graphGet(sim, limited, `/beta/deviceManagement/managedDevices/${id}/deviceCompliancePolicyStates`)).status,
     ).to.equal(403);
+    const policyId = sim.fleet.tenants[0]!.devices.flatMap((d) => {
+      const states = d["deviceCompliancePolicyStates"] as { id?: string }[] | undefined;
+      return states?.[0]?.id ? [`${d["id"]}/deviceCompliancePolicyStates/${states[0].id}`] : [];
+    })[0];
+    const one = `/beta/deviceManagement/managedDevices/${policyId ?? `${id}/deviceCompliancePolicyStates/p1`}`;
+    expect((await graphGet(sim, limited, one)).status).to.equal(403);
   });
 
   it("makes /beta fail on demand while v1.0 keeps working", async () => {

@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import {
+  resolveAlertReferences,
+  type FoundRecord,
+  type ReferenceLookup,
+} from "../../../src/app-instance/alert-references.js";
+import type { AlertSettings } from "../../../src/app-instance/settings.js";
+
+const BASE: AlertSettings = {
+  enabled: true,
+  category: "incident",
+  impact: "low",
+  duringGracePeriod: false,
+  autoResolve: true,
+};
+const SI_ID = "NG1lLmNvbS9TZXJ2aWNlSW5zdGFuY2UvMQ";
+const TEMPLATE_ID = "NG1lLmNvbS9SZXF1ZXN0VGVtcGxhdGUvNw";
+
+function lookup(over: Partial<Record<keyof ReferenceLookup, unknown>> = {}): ReferenceLookup {
+  const sis: FoundRecord[] = [{ id: SI_ID, name: "Endpoints" }];
+  const teams: FoundRecord[] = [
+    { id: "team-1", name: "Desk" },
+    { id: "team-2", name: "Twice" },
+    { id: "team-3", name: "Twice" },
+    { id: "team-4", name: "Old", disabled: true },
+  ];
+  const base: ReferenceLookup = {
+    serviceInstancesByName: async (n) => sis.filter((r) => r.name === n),
+    teamsByName: async (n) => teams.filter((r) => r.name === n),
+    byId: async (id) =>
+      id === SI_ID
+        ? { ...sis[0]!, type: "ServiceInstance" }
+        : id === TEMPLATE_ID
+          ? { id, name: "Laptop noncompliant", type: "RequestTemplate" }
+          : undefined,
+  };
+  return { ...base, ...(over as Partial<ReferenceLookup>) };
+}
+
+describe("resolveAlertReferences", () => {
+  it("finds a service instance and a team by name, a template by node id, and shows each", async () => {
+    const r = await resolveAlertReferences(
+      { ...BASE, serviceInstanceId: "Endpoints", teamId: "Desk", templateId: TEMPLATE_ID },
+      lookup(),
+    );
+    expect(r.alerts).to.include({ serviceInstanceId: SI_ID, teamId: "team-1", templateId: TEMPLATE_ID });
+    expect(r.problem).to.equal(undefined);
+    expect(r.status).to.equal(
+      "Service instance: Endpoints (found)\nTeam: Desk (found)\nRequest template: Laptop noncompliant (found)",
+    );
+  });
+
+  it("accepts a node id where a name was expected, and checks that it is a record of the right type", async () => {
+    expect(
+      (await resolveAlertReferences({ ...BASE, serviceInstanceId: SI_ID }, lookup())).alerts.serviceInstanceId,
+    ).to.equal(SI_ID);
+    const wrongType = await resolveAlertReferences({ ...BASE, teamId: SI_ID }, lookup());
+    expect(wrongType.alerts.teamId).to.equal(undefined);
+    expect(wrongType.problem).to.contain("Team: no team has the name or id");
+  });
+
+  it("never keeps the typed text as an id: not found, ambiguous, disabled, or not checked", async () => {
+    const cases: [Partial<AlertSettings>, RegExp][] = [
+      [{ teamId: "Nobody" }, /Team: no team has the name or id "Nobody"/],
+      [{ teamId: "Twice" }, /2 records have the name "Twice"/],
+      [{ teamId: "Old" }, /"Old" is disabled in 4me/],
+      [{ templateId: "Laptop noncompliant" }, /give the template's node id/],
+    ];
+    for (const [settings, why] of cases) {
+      const r = await resolveAlertReferences({ ...BASE, ...settings }, lookup());
+      expect(r.alerts.teamId ?? r.alerts.templateId, JSON.stringify(settings)).to.equal(undefined);
+      expect(r.problem).to.match(why);
+      expect(r.status).to.contain("not found");
+    }
+    const down = lookup({ teamsByName: async () => Promise.reject(new Error("4me down")) });
+    const r = await resolveAlertReferences({ ...BASE, teamId: "Desk" }, down);
+    expect(r.alerts.teamId).to.equal(undefined);
+    expect(r.problem).to.contain("could not be checked (4me down)");
+  });
+
+  it("shows nothing and finds no problem when no reference is set", async () => {
+    expect(await resolveAlertReferences(BASE, lookup())).to.deep.equal({
+      alerts: BASE,
+      problem: undefined,
+      status: "",
+    });
+  });
+});
