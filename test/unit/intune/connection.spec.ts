@@ -120,6 +120,7 @@ describe("connectTenants", () => {
 
   it("does not call a tenant connected when its token lacks the compliance permission", async () => {
     const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO]);
     discovery("global", "contoso.com", CONTOSO);
     w.tokens.roles = ["DeviceManagementManagedDevices.Read.All"];
 
@@ -130,6 +131,7 @@ describe("connectTenants", () => {
 
   it("does not call a tenant connected when Graph refuses its compliance states (token without roles)", async () => {
     const w = await world([{ domain: "contoso.com" }]);
+    await bindToAccount(w, [CONTOSO]);
     discovery("global", "contoso.com", CONTOSO);
     w.tokens.roles = [];
     const graph = probe("global", 200, 403);

@@ -181,7 +181,7 @@ describe("refreshInstance", () => {
     queue.jobs.length = 0;
     await refreshInstance("widget", "app_instance.update", { ...deps(), config: withApps, writer });
     expect(writer.calls).to.have.length(1);
-    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["sync"]);
+    expect(queue.jobs.map((j) => j.name), "the echo of our own write changes no customer setting").to.deep.equal([]);
   });
 
   it("checks the tenants again when the deployment's clouds changed, though the form's tenants did not", async () => {
@@ -199,6 +199,7 @@ describe("refreshInstance", () => {
     await refreshInstance("widget", "app_instance.update", { ...deps(), config: globalOnly, writer });
 
     expect(writer.calls.map((c) => c.fields)).to.deep.equal([[{ id: Field.offeredClouds, value: "global" }]]);
-    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants", "sync"]);
+    // The tenants are checked again; the customer's settings did not change, so no sync is queued for it.
+    expect(queue.jobs.map((j) => j.name)).to.deep.equal(["validate-tenants"]);
   });
 });
