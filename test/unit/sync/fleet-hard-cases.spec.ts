@@ -200,6 +200,7 @@ describe("the pure core on the sandbox fleet's hard cases", () => {
       impact: "low" as const,
       duringGracePeriod: false,
       autoResolve: true,
+      maxNewPerRun: 100,
     };
     const first = planAlerts({ account: "widget", compliance, devices, alertLedger: [], settings, gone: [], now: NOW });
     const creates = first.actions.filter((a) => a.kind === "create");
