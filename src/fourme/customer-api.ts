@@ -112,6 +112,14 @@ export class CustomerApi {
     );
   }
 
+  /**
+   * Why this run should stop writing now, or undefined: the token's request or cost budget, as 4me's response headers
+   * report it, is down to its reserve. What was not written is written by a later run.
+   */
+  budgetNearlySpent(): string | undefined {
+    return this.client.budgetNearlySpent();
+  }
+
   // Products and categories
   /** Products of any of these models, whatever their brand. */
   findProductsByModels(models: string[]): Promise<T.Product[]> {

@@ -51,6 +51,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 
   for (const batch of plan.batches) {
+    if (postponedForBudget(batch.length, deps, count, result)) continue;
     try {
       const { writable, matched } = await resolveNewCis(batch, serials, deps, count, result);
       const aligned = await alignLinkedCis(writable, deps, count, result);
@@ -71,7 +72,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
     rethrowFatal(err);
     result.errors.push(`users not linked: ${(err as Error).message}`);
   }
-  await retire(plan, deps, count, result);
+  if (!postponedForBudget(plan.toRetire.length, deps, count, result)) await retire(plan, deps, count, result);
   if (plan.superseded.length) await deps.store.putLedger(plan.superseded);
   return result;
 }
@@ -485,6 +486,22 @@ async function retire(
       result.errors.push(`retire: ${done.length} CIs retired in 4me, not recorded: ${(err as Error).message}`);
     }
   }
+}
+
+export const BUDGET_ERROR = "4me budget nearly spent";
+
+/**
+ * The token's hourly budget is down to its reserve: these writes wait for the next run (their devices stay changed
+ * in the ledger, so the next run plans them again). Said once in the errors, counted as postponed:budget.
+ */
+function postponedForBudget(n: number, deps: ApplyDeps, count: (k: string, n?: number) => void, result: ApplyResult) {
+  if (n === 0) return false;
+  const why = deps.api.budgetNearlySpent();
+  if (!why) return false;
+  count("postponed:budget", n);
+  if (!result.errors.some((e) => e.startsWith(BUDGET_ERROR)))
+    result.errors.push(`${BUDGET_ERROR} (${why}): writes postponed to the next run`);
+  return true;
 }
 
 /** The batch's items with their full CIs (the same order): compact records are loaded from the run's store. */
