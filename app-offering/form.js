@@ -114,25 +114,34 @@
     }, 0);
   }
 
-  /** What the form says about the requests alerts raise now, with the per-sync limit; null without a count. */
+  /**
+   * What the form says about the requests alerts raise now, with the per-sync limit; null without a count. Once
+   * alerts are on, some of those devices have their request already: the text then says so instead of a forecast.
+   */
   function alertsForecast(breakdown, count, limit, enabled) {
     if (!breakdown) return null;
     var max = Math.floor(Number(limit));
     if (!isFinite(max) || max < 1) max = DEFAULT_MAX_NEW_ALERTS;
     if (count === 0) return "No imported device fails a compliance policy now: alerts would raise no request.";
+    var devices = count === 1 ? "1 imported device fails" : formatNumber(count) + " imported devices fail";
+    if (enabled) {
+      return (
+        devices +
+        " a compliance policy now; each has or gets its own request" +
+        (count > max ? ", at most " + formatNumber(max) + " new ones per sync." : ".")
+      );
+    }
     var head =
-      (count === 1 ? "1 imported device fails" : formatNumber(count) + " imported devices fail") +
-      " a compliance policy now: " +
-      (enabled ? "alerts raise " : "switching alerts on raises ") +
+      devices +
+      " a compliance policy now: switching alerts on raises " +
       (count === 1 ? "1 request" : formatNumber(count) + " requests");
     if (count <= max) return head + ".";
-    var syncs = Math.ceil(count / max);
     return (
       head +
       ", " +
       formatNumber(max) +
       " per sync over " +
-      formatNumber(syncs) +
+      formatNumber(Math.ceil(count / max)) +
       " syncs, and one summary request lists the devices still waiting."
     );
   }

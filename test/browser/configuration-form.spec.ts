@@ -169,17 +169,28 @@ describe("configuration form in a browser", function () {
   it("says how many requests alerts would raise now, and over how many syncs past the per-sync limit", async () => {
     await open("/form");
     const forecast = page.locator("[data-role=alerts-forecast]");
-    // Windows and iOS are imported (personally owned computers not): 236 + 18 noncompliant.
+    const setAlerts = (on: boolean) =>
+      page.locator(`#${Field.alertsEnabled}`).evaluate((el, checked) => {
+        (el as HTMLInputElement).checked = checked;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      }, on);
+    // Windows and iOS are imported (personally owned computers not): 236 + 18 noncompliant. Alerts are on here.
     expect(await forecast.innerText()).to.equal(
-      "254 imported devices fail a compliance policy now: alerts raise 254 requests, 100 per sync over 3 syncs, " +
-        "and one summary request lists the devices still waiting.",
+      "254 imported devices fail a compliance policy now; each has or gets its own request, at most 100 new ones per sync.",
     );
+    await setAlerts(false);
+    expect(await forecast.innerText()).to.equal(
+      "254 imported devices fail a compliance policy now: switching alerts on raises 254 requests, 100 per sync " +
+        "over 3 syncs, and one summary request lists the devices still waiting.",
+    );
+    // The alert settings show while alerts are on: the grace switch adds the 15 in grace, a limit of 500 covers all.
+    await setAlerts(true);
     await page.check(`#${Field.alertsDuringGracePeriod}`);
-    expect(await forecast.innerText()).to.match(/^269 imported devices/);
     await page.fill(`#${Field.alertsMaxNewPerRun}`, "500");
     await page.locator(`#${Field.alertsMaxNewPerRun}`).dispatchEvent("change");
+    await setAlerts(false);
     expect(await forecast.innerText()).to.equal(
-      "269 imported devices fail a compliance policy now: alerts raise 269 requests.",
+      "269 imported devices fail a compliance policy now: switching alerts on raises 269 requests.",
     );
   });
 

@@ -79,9 +79,13 @@ describe("configuration form live count", () => {
     expect(form.alertsForecast(breakdown, 40, 100, false)).to.equal(
       "40 imported devices fail a compliance policy now: switching alerts on raises 40 requests.",
     );
+    expect(form.alertsForecast(breakdown, 2000, "100", false)).to.equal(
+      "2,000 imported devices fail a compliance policy now: switching alerts on raises 2,000 requests, 100 per sync " +
+        "over 20 syncs, and one summary request lists the devices still waiting.",
+    );
+    // Once on, some have their request already: no forecast of new ones.
     expect(form.alertsForecast(breakdown, 2000, "100", true)).to.equal(
-      "2,000 imported devices fail a compliance policy now: alerts raise 2,000 requests, 100 per sync over 20 syncs, " +
-        "and one summary request lists the devices still waiting.",
+      "2,000 imported devices fail a compliance policy now; each has or gets its own request, at most 100 new ones per sync.",
     );
     // A blank or bad limit is the default of 100, as in the settings parser.
     expect(form.alertsForecast(breakdown, 250, "", false)).to.include("100 per sync over 3 syncs");
