@@ -208,7 +208,8 @@ export async function runAlerts(
     const why = api.budgetNearlySpent();
     if (why) {
       // The rest is planned again next run, from the ledger: nothing is lost, nothing doubled.
-      add("postponed:budget", actions.length - i);
+      // Listed with the run's other postponed writes ("Postponed to the next run: alerts budget N").
+      counts["postponed:alerts_budget"] = actions.length - i;
       log.warn({ budget: why, postponed: actions.length - i }, "4me budget nearly spent; alert writes postponed");
       break;
     }
