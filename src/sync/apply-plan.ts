@@ -31,6 +31,8 @@ export interface ApplyDeps {
   onBatch?: (written: number, total: number) => void;
   /** The full CIs of compact records (FleetRead.cis), loaded per batch just before its upload. */
   loadCis?: (devices: readonly FleetDevice[]) => MappedCi[];
+  /** Every device read this run: a product moves to the category most of its devices are in, not one changed one's. */
+  fleet?: readonly Pick<FleetDevice, "product">[];
 }
 
 export interface ApplyResult {

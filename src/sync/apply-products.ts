@@ -19,11 +19,17 @@ export async function reuseExistingProducts(
   const specs = new Map<string, { spec: ProductSpec; votes: Map<string, number> }>();
   for (const i of items) {
     const spec = productFor(i.ci.product);
-    const entry = specs.get(spec.sourceID) ?? { spec, votes: new Map<string, number>() };
-    entry.votes.set(spec.categoryReference, (entry.votes.get(spec.categoryReference) ?? 0) + 1);
-    specs.set(spec.sourceID, entry);
+    if (!specs.has(spec.sourceID)) specs.set(spec.sourceID, { spec, votes: new Map<string, number>() });
   }
   if (specs.size === 0) return new Map<string, string>();
+  // The category each product's devices are in: all devices read this run (the written ones alone otherwise).
+  const specOf = new Map<string, ProductSpec>(); // a fleet has few makes and models: each is worked out once
+  for (const { product: p } of deps.fleet ?? items.map((i) => i.ci)) {
+    const k = `${p.brand}\u0000${p.model}\u0000${p.category}`;
+    const spec = specOf.get(k) ?? specOf.set(k, productFor(p)).get(k)!;
+    const votes = specs.get(spec.sourceID)?.votes;
+    votes?.set(spec.categoryReference, (votes.get(spec.categoryReference) ?? 0) + 1);
+  }
   try {
     const found = await deps.api.findProductsForReuse(
       [...specs.keys()],

@@ -80,8 +80,8 @@ export function planProductReuse(
         ourKeyNow = true;
       }
     }
-    const target = majority(votes) ?? spec.categoryReference;
     const from = product?.categoryReference;
+    const target = majority(votes, from) ?? spec.categoryReference;
     // Only a product that is ours now and sits in one of the connector's categories moves: a product the customer
     // filed in a category of their own stays where they put it.
     if (product && ourKeyNow && from && from !== target && CONNECTOR_CATEGORY_REFERENCES.has(from)) {
@@ -105,9 +105,10 @@ function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function majority(votes: ReadonlyMap<string, number>): string | undefined {
+/** The category most devices want; on a tie the product's current one, so a split fleet does not move it to and fro. */
+function majority(votes: ReadonlyMap<string, number>, current?: string): string | undefined {
   let best: string | undefined;
   let n = 0;
   for (const [k, v] of votes) if (v > n || (v === n && best !== undefined && k < best)) [best, n] = [k, v];
-  return best;
+  return current !== undefined && votes.get(current) === n ? current : best;
 }

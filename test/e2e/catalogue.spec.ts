@@ -190,6 +190,20 @@ describe("the product catalogue as a whole (issue 15)", function () {
     expect(new Set(names).size).to.equal(names.length);
   });
 
+  it("moves a product of ours when its devices' category changes, not when one device of several disagrees", async () => {
+    const tenant = sandbox.microsoft.controls.tenant(sandbox.fleet.tenants[0].domain);
+    const deviceOf = (manufacturer: string, model: string) =>
+      tenant.devices.find((d) => d["manufacturer"] === manufacturer && d["model"] === model)!;
+    deviceOf("Panasonic Corporation", "FZ-55")["chassisType"] = "tablet";
+    deviceOf("Dell", "Latitude 7440")["chassisType"] = "tablet";
+    await sandbox.sync("catalogue-chassis");
+    const productOf = (brand: string, model: string) =>
+      products().find((p) => keyOf(p.brand, p.model) === keyOf(brand, model))!;
+    expect(productOf("Panasonic", "FZ-55").category?.reference).to.equal("tablet");
+    // One Latitude 7440 of two says tablet: the product stays a laptop.
+    expect(productOf("Dell", "Latitude 7440").category?.reference).to.equal("laptop");
+  });
+
   it("makes no product write on a second sync with nothing changed", async () => {
     sandbox.fourme.resetStats();
     await sandbox.sync("catalogue-unchanged");
