@@ -15,6 +15,7 @@
   /** The cloud choices of each tenant, as in src/intune/clouds.ts. */
   var CLOUDS = ["global", "usgov", "usgov-dod", "china"];
   var MIN_INTERVAL_MINUTES = 15;
+  var DEFAULT_MAX_NEW_ALERTS = 100;
 
   /** Filter name (as in ImportFilters) → form field id (as in src/app-instance/fields.ts). */
   var FILTER_FIELDS = {
@@ -84,7 +85,67 @@
       sum += count;
     });
     var total = typeof data.total === "number" && isFinite(data.total) && data.total >= sum ? data.total : sum;
-    return { total: total, rows: rows };
+    var alerts = [];
+    (Array.isArray(data.alerts) ? data.alerts : []).forEach(function (row) {
+      if (!Array.isArray(row) || row.length !== 5) return;
+      if (PLATFORMS.indexOf(row[0]) < 0 || OWNERSHIPS.indexOf(row[1]) < 0 || USER_STATES.indexOf(row[2]) < 0) return;
+      if (!isCount(row[3]) || !isCount(row[4])) return;
+      alerts.push({ platform: row[0], ownership: row[1], userState: row[2], noncompliant: row[3], inGrace: row[4] });
+    });
+    return { total: total, rows: rows, alerts: alerts };
+  }
+
+  function isCount(v) {
+    return typeof v === "number" && isFinite(v) && v >= 0 && Math.floor(v) === v;
+  }
+
+  /**
+   * Requests switching alerts on would raise now: the failing devices the filters import (as if the import were
+   * active), those in their grace period too when alerts are raised during it. Same rule as countAlerts in
+   * src/intune/breakdown.ts.
+   */
+  function countAlerts(breakdown, filters, duringGracePeriod) {
+    if (!breakdown || !breakdown.alerts) return 0;
+    var trial = {};
+    Object.keys(FILTER_FIELDS).forEach(function (name) {
+      trial[name] = !!filters[name];
+    });
+    trial.active = true;
+    return breakdown.alerts.reduce(function (n, row) {
+      return isImported(row, trial) ? n + row.noncompliant + (duringGracePeriod ? row.inGrace : 0) : n;
+    }, 0);
+  }
+
+  /**
+   * What the form says about the requests alerts raise now, with the per-sync limit; null without a count. Once
+   * alerts are on, some of those devices have their request already: the text then says so instead of a forecast.
+   */
+  function alertsForecast(breakdown, count, limit, enabled) {
+    if (!breakdown) return null;
+    var max = Math.floor(Number(limit));
+    if (!isFinite(max) || max < 1) max = DEFAULT_MAX_NEW_ALERTS;
+    if (count === 0) return "No imported device fails a compliance policy now: alerts would raise no request.";
+    var devices = count === 1 ? "1 imported device fails" : formatNumber(count) + " imported devices fail";
+    if (enabled) {
+      return (
+        devices +
+        " a compliance policy now; each has or gets its own request" +
+        (count > max ? ", at most " + formatNumber(max) + " new ones per sync." : ".")
+      );
+    }
+    var head =
+      devices +
+      " a compliance policy now: switching alerts on raises " +
+      (count === 1 ? "1 request" : formatNumber(count) + " requests");
+    if (count <= max) return head + ".";
+    return (
+      head +
+      ", " +
+      formatNumber(max) +
+      " per sync over " +
+      formatNumber(Math.ceil(count / max)) +
+      " syncs, and one summary request lists the devices still waiting."
+    );
   }
 
   /** How many devices of a parsed breakdown the sync imports with these filters (0 while not active). */
@@ -235,6 +296,8 @@
     isImported: isImported,
     parseBreakdown: parseBreakdown,
     countImported: countImported,
+    countAlerts: countAlerts,
+    alertsForecast: alertsForecast,
     summarize: summarize,
     describeStatus: describeStatus,
     visibleTenantSlots: visibleTenantSlots,
@@ -404,6 +467,18 @@
     // .required is 4me's jQuery plugin; the class is its visible effect when the plugin is absent.
     if (typeof $instance.required === "function") $instance.required(needsDefault);
     else $instance.toggleClass("required", needsDefault);
+    var breakdown = parseBreakdown(field("fleet_breakdown").val());
+    var during = field("alerts_during_grace_period").prop("checked") === true;
+    var forecast = alertsForecast(
+      breakdown,
+      countAlerts(breakdown, readFilters(), during),
+      field("alerts_max_new_per_run").val(),
+      enabled,
+    );
+    $form
+      .find("[data-role=alerts-forecast]")
+      .text(forecast || "")
+      .toggleClass("hide", !forecast);
   }
 
   // Schedule and last sync ------------------------------------------------------
@@ -448,6 +523,7 @@
     showAlerts();
   });
   $form.on("change", "#sync_interval_minutes", keepIntervalValid);
+  $form.on("change input", "#alerts_max_new_per_run", showAlerts);
 
   if (ITRP.hooks && typeof ITRP.hooks.register === "function") {
     ITRP.hooks.register("after-prefill", init);

@@ -19,6 +19,7 @@ import {
   type FailureDetail,
   type NoteDevice,
 } from "./render-note.js";
+import { graceEnd, verdictOf, type Verdict } from "./verdict.js";
 
 export interface AlertDevice {
   tenantId: string;
@@ -109,7 +110,11 @@ export type AlertAction =
   | (Key & { kind: "resolve"; requestId: string; note: string; completionReason: "solved"; entry: AlertEntry })
   | (Key & { kind: "noteDeviceGone"; requestId: string; note: string; entry: AlertEntry })
   /** Ledger only; nothing is written to 4me. */
-  | (Key & { kind: "ledger"; entry: AlertEntry; why: "closed_by_person" | "compliant_after_close" })
+  | (Key & {
+      kind: "ledger";
+      entry: AlertEntry;
+      why: "closed_by_person" | "compliant_after_close" | "no_longer_waiting";
+    })
   /**
    * A create may have happened before a crash: look for an open request with `source`/`sourceID`; store it as
    * open if found, else store the entry as resolved with nothing to follow.
@@ -135,8 +140,6 @@ export function alertSourceId(tenantId: string, deviceId: string): string {
 
 const CLOSED_STATUSES = new Set(["completed", "declined"]);
 const key = (k: Key) => `${k.tenantId}\u0000${k.deviceId}`;
-
-type Verdict = "failing" | "grace" | "compliant" | "indeterminate";
 
 interface Ctx {
   input: PlanAlertsInput;
@@ -291,6 +294,16 @@ function planClosed(ctx: Ctx, seen: Observation, entry: AlertEntry | undefined):
     return pushCreate(ctx, seen, entry, false);
   }
   if (verdict === "grace") return ctx.skip(k, "in_grace_period");
+  if (verdict === "compliant" && entry?.state === "waiting") {
+    // It complies before its turn came: it no longer waits (nor keeps its place for a later violation).
+    ctx.plan.actions.push({
+      ...k,
+      kind: "ledger",
+      entry: ctx.touch(entry, { state: "resolved" }),
+      why: "no_longer_waiting",
+    });
+    return ctx.count("no_longer_waiting");
+  }
   if (verdict === "compliant" && entry?.state === "closed_by_person" && entry.detailHash !== COMPLIANT_HASH) {
     // So that failing again later, even the same way, opens a new request.
     ctx.plan.actions.push({
@@ -326,28 +339,6 @@ function pushCreate(ctx: Ctx, seen: Observation, previous: AlertEntry | undefine
   if (!create) return ctx.skip(seen.k, "no_ci");
   ctx.plan.actions.push(create);
   ctx.count("create");
-}
-
-function verdictOf(state: string, graceUntil: string | undefined, duringGrace: boolean): Verdict {
-  switch ((state ?? "").toLowerCase()) {
-    case "noncompliant":
-      return "failing";
-    case "ingraceperiod":
-      // graceUntil is only set while the grace period runs; once it has ended the device is simply noncompliant.
-      return !graceUntil || duringGrace ? "failing" : "grace";
-    case "compliant":
-      return "compliant";
-    default:
-      // unknown, error, conflict, configManager: not a confirmed violation and not proof of compliance.
-      return "indeterminate";
-  }
-}
-
-/** The end of a running grace period, or undefined when there is none (9999-12-31) or it has passed. */
-function graceEnd(expires: string | null | undefined, now: Date): string | undefined {
-  const ms = typeof expires === "string" ? Date.parse(expires) : NaN;
-  if (Number.isNaN(ms) || new Date(ms).getUTCFullYear() >= 9999 || ms <= now.getTime()) return undefined;
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function createAction(

@@ -5,11 +5,9 @@
 import { Field } from "../app-instance/fields.js";
 import type { AlertSettings } from "../app-instance/settings.js";
 import type { CustomerApi } from "../fourme/customer-api.js";
-import type { Request } from "../fourme/types.js";
 import { cloudEndpoints, type CloudOverrides } from "../intune/clouds.js";
 import type { IntuneClient } from "../intune/intune-client.js";
 import type { AppInstanceWriter } from "../intune/tenant-fields.js";
-import type { DeviceCompliance } from "../intune/types.js";
 import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
@@ -18,13 +16,26 @@ import { notHeldElsewhere } from "../intune/tenant-ownership.js";
 import { removedTenantIds } from "../sync/plan.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
 import {
-  alertSourceId,
-  GONE_HASH_PREFIX,
-  planAlerts,
-  type AlertAction,
-  type AlertDevice,
-  type GoneDevice,
-} from "./plan-alerts.js";
+  complianceOfCi,
+  goneDevices,
+  namedRemoved,
+  personOf,
+  readCompliance,
+  requestsOf,
+  serviceInstancesOf,
+} from "./alert-reads.js";
+import {
+  isSummaryEntry,
+  planSummary,
+  queueCreates,
+  SUMMARY_SOURCE_ID,
+  takeTurns,
+  waitingEntries,
+  type Candidate,
+} from "./alert-queue.js";
+import { carryOut } from "./carry-out.js";
+import { planAlerts, type AlertAction, type AlertDevice } from "./plan-alerts.js";
+import { graceEnd, verdictOf } from "./verdict.js";
 
 export interface RunAlertsDeps {
   store: InstanceStore;
@@ -83,8 +94,25 @@ export async function runAlerts(
   let serviceInstances = new Map<string, string | undefined>();
 
   const troubled = new Map(fleet.troubled.map((t) => [key(t.tenantId, t.id), t]));
+  // The summary request's entry is the account's, not a device's: it is planned apart (alert-queue.ts).
+  const allAlerts = await deps.store.getAlerts(account);
+  const summaryEntry = allAlerts.find(isSummaryEntry);
+  const alertLedger = allAlerts.filter((a) => !isSummaryEntry(a));
+  const alertsByKey = new Map(alertLedger.map((e) => [key(e.tenantId, e.deviceId), e]));
+
+  // No request storm: of the devices due a new request, only the oldest violations up to the limit are planned (and
+  // their detail read) this run; the others wait, listed in the summary request.
+  const turns = takeTurns(
+    dueNewRequest(inScope, troubled, alertsByKey, deps.settings, now),
+    alertsByKey,
+    deps.settings,
+    now,
+  );
+  const later = new Set(turns.later.map((w) => key(w.tenantId, w.deviceId)));
+  const planned = later.size ? inScope.filter(({ ci }) => !later.has(key(ci.tenantId, ci.deviceId))) : inScope;
+
   const devicesWith = (people: (ci: FleetDevice) => string | undefined): AlertDevice[] =>
-    inScope.map(({ ci, entry }) => {
+    planned.map(({ ci, entry }) => {
       const t = troubled.get(key(ci.tenantId, ci.deviceId));
       const tenant = tenantById.get(ci.tenantId);
       const serviceInstanceId = serviceInstances.get(entry.ciId!);
@@ -106,8 +134,7 @@ export async function runAlerts(
       };
     });
 
-  const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
-  const alertLedger = await deps.store.getAlerts(account);
+  const compliance = await readCompliance(planned, troubled, tenantById, deps, log, add);
   const gone = await namedRemoved(
     api,
     goneDevices(
@@ -167,12 +194,32 @@ export async function runAlerts(
   add("unchanged", plan.counts["unchanged"] ?? 0);
   for (const [k, v] of Object.entries(plan.counts)) if (k.startsWith("skipped:")) add(k, v);
 
-  for (const action of plan.actions) {
+  // At most maxNewPerRun new requests (a last guard: retried creates may add to the planned ones).
+  const devices = new Map(devicesWith(() => undefined).map((d) => [key(d.tenantId, d.deviceId), d]));
+  const queued = queueCreates(plan.actions, alertsByKey, devices, deps.settings, now);
+  const waiting = [...queued.waiting, ...turns.later].sort((x, y) => x.since.localeCompare(y.since));
+  if (waiting.length) add("waiting", waiting.length);
+  // Written once, when a device starts waiting: updatedAt keeps its place in the queue.
+  for (const entry of [...queued.newlyWaiting, ...waitingEntries(account, turns.later, alertsByKey)])
+    await deps.store.putAlert(entry);
+  const summary = await summaryAction(account, api, waiting, summaryEntry, deps.settings, now);
+
+  const actions = [...queued.actions, ...(summary ? [summary] : [])];
+  for (const [i, action] of actions.entries()) {
+    const why = api.budgetNearlySpent();
+    if (why) {
+      // The rest is planned again next run, from the ledger: nothing is lost, nothing doubled.
+      // Listed with the run's other postponed writes ("Postponed to the next run: alerts budget N").
+      counts["postponed:alerts_budget"] = actions.length - i;
+      log.warn({ budget: why, postponed: actions.length - i }, "4me budget nearly spent; alert writes postponed");
+      break;
+    }
+    const isSummary = action === summary;
     try {
-      await carryOut(action, api, deps.store, add);
+      await carryOut(action, api, deps.store, isSummary ? (k, n) => add(`summary_${k}`, n) : add);
     } catch (err) {
       // The ledger holds what was done; this device is planned again next run.
-      add("failed");
+      add(isSummary ? "summary_failed" : "failed");
       log.warn(
         { tenantId: action.tenantId, deviceId: action.deviceId, kind: action.kind, err: (err as Error).message },
         "alert action failed",
@@ -183,204 +230,50 @@ export async function runAlerts(
   return counts;
 }
 
-async function carryOut(
-  action: AlertAction,
-  api: CustomerApi,
-  store: InstanceStore,
-  add: (k: string, n?: number) => void,
-): Promise<void> {
-  switch (action.kind) {
-    case "create": {
-      if (action.findExistingFirst) {
-        // A pending entry: the create may have reached 4me before the crash.
-        const found = await openRequestOf(api, action.request.sourceID, action.entry.previousRequestId);
-        if (found) {
-          await store.putAlert({ ...action.entry, state: "open", requestId: found.id });
-          add("recovered");
-          return;
-        }
-      }
-      await store.putAlert(action.entry);
-      const { source: _source, ...fields } = action.request;
-      const request = await api.createRequest(fields);
-      await store.putAlert({ ...action.entry, state: "open", requestId: request.id });
-      add("created");
-      return;
-    }
-    case "addNote":
-      await api.addNote(action.requestId, action.note);
-      await store.putAlert(action.entry);
-      add("noted");
-      return;
-    case "resolve":
-      await api.completeRequest(action.requestId, action.note, action.completionReason);
-      await store.putAlert(action.entry);
-      add("resolved");
-      return;
-    case "noteDeviceGone":
-      await api.addNote(action.requestId, action.note);
-      await store.putAlert(action.entry);
-      add("gone_noted");
-      return;
-    case "ledger":
-      await store.putAlert(action.entry);
-      add(action.why);
-      return;
-    case "settlePending": {
-      const found = await openRequestOf(api, action.sourceID, action.entry.previousRequestId);
-      const entry: AlertEntry = found
-        ? { ...action.entry, state: "open", requestId: found.id }
-        : { ...action.entry, state: "resolved" };
-      await store.putAlert(entry);
-      add(found ? "recovered" : "settled");
-      return;
-    }
-  }
-}
-
-/** The newest open request of a device other than its previous one. */
-async function openRequestOf(api: CustomerApi, sourceID: string, previousId?: string): Promise<Request | undefined> {
-  const open = (await api.findOpenRequestsBySource([sourceID])).filter(
-    (r) => r.sourceID === sourceID && r.id !== previousId,
-  );
-  return open.sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))[0];
-}
-
 /**
- * The person of the device's current primary user (e-mail, then UPN), looked up only for devices that get a new
- * request (the sync's lookups are cached in the CustomerApi). The ledger's userId is not used: it may still name a
- * previous user.
+ * The devices in scope due a new request if their turn comes: failing now (as Intune's list says) with no request
+ * open, pending, or closed by a person (those need their detail read to be planned).
  */
-async function personOf(
-  api: CustomerApi,
-  devices: { ci: FleetDevice }[],
-): Promise<(ci: FleetDevice) => string | undefined> {
-  const addresses = (ci: FleetDevice) =>
-    [ci.primaryUser?.email, ci.primaryUser?.upn].filter((a): a is string => !!a).map((a) => a.toLowerCase());
-  const wanted = devices.flatMap(({ ci }) => addresses(ci));
-  const found = wanted.length > 0 ? await api.findPeopleByEmails(wanted) : new Map<string, string>();
-  return (ci) =>
-    addresses(ci)
-      .map((a) => found.get(a))
-      .find((id) => id !== undefined);
-}
-
-/** CI id → its first service instance. */
-async function serviceInstancesOf(api: CustomerApi, ciIds: string[]): Promise<Map<string, string | undefined>> {
-  const out = new Map<string, string | undefined>();
-  if (ciIds.length === 0) return out;
-  for (const ci of await api.findCisByIds(ciIds)) out.set(ci.id, ci.serviceInstanceIds[0]);
-  return out;
-}
-
-/** The mapper writes the state as a label; only "Compliant" matters here (it resolves an open request). */
-function complianceOfCi(ci: FleetDevice): string | null {
-  return ci.compliance === "Compliant" ? "compliant" : null;
-}
-
-async function readCompliance(
-  inScope: { ci: FleetDevice }[],
-  troubled: Map<string, TroubledDevice>,
-  tenantById: Map<string, TenantRecord>,
-  deps: RunAlertsDeps,
-  log: Logger,
-  add: (k: string, n?: number) => void,
-): Promise<DeviceCompliance[]> {
-  const byTenant = new Map<string, { id: string; complianceState: string | null }[]>();
-  for (const { ci } of inScope) {
-    const t = troubled.get(key(ci.tenantId, ci.deviceId));
-    if (!t) continue;
-    const list = byTenant.get(ci.tenantId) ?? [];
-    list.push({ id: t.id, complianceState: t.complianceState });
-    byTenant.set(ci.tenantId, list);
-  }
-  const out: DeviceCompliance[] = [];
-  for (const [tenantId, list] of byTenant) {
-    const tenant = tenantById.get(tenantId);
-    if (!tenant) continue;
-    try {
-      out.push(
-        ...(await deps.intuneClient(tenant).readCompliance(list, {
-          onError: (deviceId, reason) => {
-            add("detail_unread");
-            log.warn({ tenantId, deviceId, reason }, "compliance detail not read");
-          },
-        })),
-      );
-    } catch (err) {
-      // Devices without detail wait for the next run (the planner never acts on half the story).
-      add("detail_unread", list.length);
-      log.warn({ tenant: tenant.domain, err: (err as Error).message }, "compliance detail not read");
-    }
-  }
-  return out;
-}
-
-/** Open alerts whose device left Intune (tenant read completely) or is no longer imported. */
-function goneDevices(
-  alerts: AlertEntry[],
-  mapped: Map<string, FleetDevice>,
-  inScope: Set<string>,
-  completeTenants: Set<string>,
-  removedTenants: Set<string>,
-): GoneDevice[] {
-  const out: GoneDevice[] = [];
-  for (const a of alerts) {
-    if (a.state !== "open") continue;
-    const k = key(a.tenantId, a.deviceId);
-    if (inScope.has(k)) continue;
-    const ci = mapped.get(k);
-    if (ci) out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "filtered", name: ci.name });
-    else if (removedTenants.has(a.tenantId))
-      out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "tenant_removed" });
-    else if (completeTenants.has(a.tenantId))
-      out.push({ tenantId: a.tenantId, deviceId: a.deviceId, reason: "removed" });
-  }
-  return out;
-}
-
-/**
- * A device removed from Intune is no longer read, so its note would name it by id: read the names of the CIs of the
- * removed devices about to get their note (not those noted already, so later runs read nothing).
- */
-async function namedRemoved(
-  api: CustomerApi,
-  gone: GoneDevice[],
-  alerts: AlertEntry[],
-  deviceLedger: LedgerEntry[],
-  log: Logger,
-): Promise<GoneDevice[]> {
-  // Devices whose note for this very reason was added already: their names are not read again.
-  const noted = new Set(alerts.map((a) => `${key(a.tenantId, a.deviceId)}\u0000${a.detailHash}`));
-  const ciOf = new Map(deviceLedger.filter((e) => e.ciId).map((e) => [key(e.tenantId, e.deviceId), e.ciId!]));
-  const ciIds = gone
-    .filter((g) => !g.name && !noted.has(`${key(g.tenantId, g.deviceId)}\u0000${GONE_HASH_PREFIX}${g.reason}`))
-    .flatMap((g) => ciOf.get(key(g.tenantId, g.deviceId)) ?? []);
-  if (ciIds.length === 0) return gone;
-  const names = new Map<string, string>();
-  try {
-    for (const ci of await api.findCisByIds(ciIds)) if (ci.name) names.set(ci.id, ci.name);
-  } catch (err) {
-    log.warn({ err: (err as Error).message }, "names of removed devices not read; their notes name them by id");
-  }
-  return gone.map((g) => {
-    const name = g.name ?? names.get(ciOf.get(key(g.tenantId, g.deviceId)) ?? "");
-    return name ? { ...g, name } : g;
+function dueNewRequest(
+  inScope: readonly { ci: FleetDevice }[],
+  troubled: ReadonlyMap<string, TroubledDevice>,
+  alerts: ReadonlyMap<string, AlertEntry>,
+  settings: AlertSettings,
+  now: Date,
+): Candidate[] {
+  return inScope.flatMap(({ ci }) => {
+    const k = key(ci.tenantId, ci.deviceId);
+    const t = troubled.get(k);
+    const state = alerts.get(k)?.state;
+    if (!t?.complianceState || (state && state !== "resolved" && state !== "waiting")) return [];
+    const grace = graceEnd(t.complianceGracePeriodExpirationDateTime, now);
+    if (verdictOf(t.complianceState, grace, settings.duringGracePeriod) !== "failing") return [];
+    return [
+      {
+        tenantId: ci.tenantId,
+        deviceId: ci.deviceId,
+        name: ci.name,
+        graceExpiresAt: t.complianceGracePeriodExpirationDateTime,
+      },
+    ];
   });
 }
 
-/** Status and number of these requests of our devices, found by their devices' source/sourceID. */
-async function requestsOf(api: CustomerApi, wanted: { tenantId: string; deviceId: string; requestId: string }[]) {
-  const statuses: Record<string, string> = {};
-  const numbers: Record<string, string> = {};
-  if (wanted.length === 0) return { statuses, numbers };
-  const ids = new Set(wanted.map((w) => w.requestId));
-  for (const r of await api.findRequestsBySource(wanted.map((w) => alertSourceId(w.tenantId, w.deviceId)))) {
-    if (!ids.has(r.id)) continue;
-    if (r.status) statuses[r.id] = r.status;
-    if (r.requestId) numbers[r.id] = r.requestId;
+/** The summary request's action this run; its status is read only when one is open (a person may have closed it). */
+async function summaryAction(
+  account: string,
+  api: CustomerApi,
+  waiting: Parameters<typeof planSummary>[0]["waiting"],
+  entry: AlertEntry | undefined,
+  settings: AlertSettings,
+  now: Date,
+): Promise<AlertAction | undefined> {
+  let closedInFourMe = false;
+  if (entry?.state === "open" && entry.requestId) {
+    const found = (await api.findRequestsBySource([SUMMARY_SOURCE_ID])).find((r) => r.id === entry.requestId);
+    closedInFourMe = !found || found.status === "completed" || found.status === "declined";
   }
-  return { statuses, numbers };
+  return planSummary({ account, waiting, ...(entry ? { entry } : {}), closedInFourMe, settings, now });
 }
 
 /** The afterWrite hook of the sync when alerts are on in the instance's settings. */

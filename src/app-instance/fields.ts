@@ -40,6 +40,8 @@ export const Field = {
   alertsTemplate: "alerts_template",
   alertsDuringGracePeriod: "alerts_during_grace_period",
   alertsAutoResolve: "alerts_auto_resolve",
+  /** New alert requests one sync raises at most; the rest wait, listed in one summary request (issue 15). */
+  alertsMaxNewPerRun: "alerts_max_new_per_run",
 
   // Written by the connector (read-only in the form).
   /** The clouds this deployment has an Entra app registration for, comma-separated; the form offers only those. */

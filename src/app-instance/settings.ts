@@ -37,7 +37,12 @@ export interface AlertSettings {
    * only those found, and no request goes out until the form is fixed.
    */
   referenceProblem?: string;
+  /** New requests a run raises at most (1–10,000, default 100); past it one summary request lists the rest. */
+  maxNewPerRun: number;
 }
+
+export const DEFAULT_MAX_NEW_ALERTS_PER_RUN = 100;
+export const MAX_NEW_ALERTS_PER_RUN = 10_000;
 
 export interface InstanceSettings {
   tenants: TenantSetting[];
@@ -113,8 +118,21 @@ export function parseSettings(fields: CustomFieldValue[], limits: SettingsLimits
       templateId: str(Field.alertsTemplate),
       duringGracePeriod: bool(Field.alertsDuringGracePeriod, false),
       autoResolve: bool(Field.alertsAutoResolve, true),
+      maxNewPerRun: boundedInt(
+        str(Field.alertsMaxNewPerRun),
+        1,
+        MAX_NEW_ALERTS_PER_RUN,
+        DEFAULT_MAX_NEW_ALERTS_PER_RUN,
+      ),
     },
   };
+}
+
+/** A whole number within [min, max]; anything else (empty, text, a fraction) is the default. */
+function boundedInt(value: string | undefined, min: number, max: number, dflt: number): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n)) return dflt;
+  return Math.min(max, Math.max(min, n));
 }
 
 export function toBool(value: unknown, dflt: boolean): boolean {

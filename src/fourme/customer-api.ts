@@ -28,7 +28,7 @@ import {
   createCategory,
   createProduct,
   findCategories,
-  findProductsByBrandModel,
+  findProductsByModels,
   findProductsBySource,
   findProductsForReuse,
   updateProduct,
@@ -113,19 +113,28 @@ export class CustomerApi {
     );
   }
 
+  /**
+   * Why this run should stop writing now, or undefined: the token's request or cost budget, as 4me's response headers
+   * report it, is down to its reserve. What was not written is written by a later run.
+   */
+  budgetNearlySpent(): string | undefined {
+    return this.client.budgetNearlySpent();
+  }
+
   // Products and categories
-  findProducts(pairs: { brand: string; model: string }[]): Promise<T.Product[]> {
-    return findProductsByBrandModel(this.client, pairs);
+  /** Products of any of these models, whatever their brand. */
+  findProductsByModels(models: string[]): Promise<T.Product[]> {
+    return findProductsByModels(this.client, models);
   }
   findProductsBySource(sourceIDs: string[]): Promise<T.Product[]> {
     return findProductsBySource(this.client, this.source, sourceIDs);
   }
-  /** Our products by sourceID and the products of these brands and models, in one request where they fit. */
+  /** Our products by sourceID and the products of these model spellings, in one request where they fit. */
   findProductsForReuse(
     sourceIDs: string[],
-    pairs: { brand: string; model: string }[],
-  ): Promise<{ ours: T.Product[]; byBrandModel: T.Product[] }> {
-    return findProductsForReuse(this.client, this.source, sourceIDs, pairs);
+    modelSpellings: string[],
+  ): Promise<{ ours: T.Product[]; byModel: T.Product[] }> {
+    return findProductsForReuse(this.client, this.source, sourceIDs, modelSpellings);
   }
   createProduct(input: T.ProductCreate): Promise<T.Product> {
     return createProduct(this.client, { source: this.source, ...input });

@@ -6,60 +6,42 @@ import { groupVariables, updateInGroups, type BatchOutcome } from "./customer-ba
 import { unique } from "./customer-cis.js";
 import type { Product, ProductCategory, ProductCategoryCreate, ProductCreate, ProductFields } from "./types.js";
 
-const norm = (s: string | undefined) => (s ?? "").trim().toLowerCase();
-
 /**
- * Products matching any of the brand/model pairs, compared trimmed and case-insensitively. One query per hundred
- * brands and hundred models (their cross product, filtered here to the pairs asked), so a fleet of a few dozen
- * models costs one call and its pages.
+ * Products of any of these models, whatever their brand (one vendor is spelt many ways, so the caller compares makes
+ * and models itself). One query per hundred models, and its pages.
  */
-export async function findProductsByBrandModel(
-  client: FourMeGraphQLClient,
-  pairs: { brand: string; model: string }[],
-): Promise<Product[]> {
-  const wanted = new Set(pairs.map((p) => `${norm(p.brand)}\u0000${norm(p.model)}`));
+export async function findProductsByModels(client: FourMeGraphQLClient, models: string[]): Promise<Product[]> {
   const found = new Map<string, Product>();
-  for (const brands of chunk(unique(pairs.map((p) => p.brand)))) {
-    for (const models of chunk(unique(pairs.map((p) => p.model)))) {
-      const nodes = await collectPages(
-        async (after) => (await client.sdk.ProductsByBrandModel({ brands, models, after })).products,
-      );
-      for (const node of nodes) {
-        const product = toProduct(node);
-        if (wanted.has(`${norm(product.brand)}\u0000${norm(product.model)}`)) found.set(product.id, product);
-      }
-    }
+  for (const part of chunk(unique(models))) {
+    const nodes = await collectPages(
+      async (after) => (await client.sdk.ProductsByModel({ models: part, after })).products,
+    );
+    for (const node of nodes) found.set(node.id, toProduct(node));
   }
   return [...found.values()];
 }
 
 /**
- * What a run needs to reuse products: our products by sourceID, and the products matching the brand/model pairs
- * (as findProductsByBrandModel). One request when each list fits in 100 values; more values, or a full page, are
- * read with the single lookups.
+ * What a run needs to reuse products: our products by sourceID, and the products of the given model spellings
+ * (as findProductsByModels). One request when each list fits in 100 values; more values, or a full page, are read
+ * with the single lookups.
  */
 export async function findProductsForReuse(
   client: FourMeGraphQLClient,
   source: string,
   sourceIDs: string[],
-  pairs: { brand: string; model: string }[],
-): Promise<{ ours: Product[]; byBrandModel: Product[] }> {
+  modelSpellings: string[],
+): Promise<{ ours: Product[]; byModel: Product[] }> {
   const ids = unique(sourceIDs);
-  const brands = unique(pairs.map((p) => p.brand));
-  const models = unique(pairs.map((p) => p.model));
+  const models = unique(modelSpellings);
   // An empty list would match records without a value: those lookups are left out (and need no request).
-  if (
-    ids.length === 0 ||
-    brands.length === 0 ||
-    models.length === 0 ||
-    Math.max(ids.length, brands.length, models.length) > 100
-  ) {
+  if (ids.length === 0 || models.length === 0 || Math.max(ids.length, models.length) > 100) {
     return {
       ours: ids.length ? await findProductsBySource(client, source, ids) : [],
-      byBrandModel: brands.length && models.length ? await findProductsByBrandModel(client, pairs) : [],
+      byModel: models.length ? await findProductsByModels(client, models) : [],
     };
   }
-  const data = await client.sdk.ProductsForReuse({ source, sourceIDs: ids, brands, models });
+  const data = await client.sdk.ProductsForReuse({ source, sourceIDs: ids, models });
   const rest = async <N>(first: Connection<N>, next: (after: string) => Promise<Connection<N>>): Promise<N[]> => {
     const nodes = (first.nodes ?? []).filter((n): n is N => n !== null);
     const after = first.pageInfo.endCursor;
@@ -71,14 +53,10 @@ export async function findProductsForReuse(
     async (after) => (await client.sdk.ProductsBySource({ source, sourceIDs: ids, after })).products,
   );
   const others = await rest(
-    data.byBrandModel,
-    async (after) => (await client.sdk.ProductsByBrandModel({ brands, models, after })).products,
+    data.byModel,
+    async (after) => (await client.sdk.ProductsByModel({ models, after })).products,
   );
-  const wanted = new Set(pairs.map((p) => `${norm(p.brand)}\u0000${norm(p.model)}`));
-  return {
-    ours: ours.map(toProduct),
-    byBrandModel: others.map(toProduct).filter((p) => wanted.has(`${norm(p.brand)}\u0000${norm(p.model)}`)),
-  };
+  return { ours: ours.map(toProduct), byModel: others.map(toProduct) };
 }
 
 export async function findProductsBySource(

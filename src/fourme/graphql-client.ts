@@ -104,6 +104,11 @@ export class FourMeGraphQLClient {
     );
   }
 
+  /** Why writes should stop for now: the token's hourly budget (from 4me's headers) is down to its reserve. */
+  budgetNearlySpent(): string | undefined {
+    return this.limiter.nearlySpent();
+  }
+
   /** True when `credentials` carry another secret than this client's (a rotated token): the client is replaced. */
   credentialsDiffer(credentials: ClientCredentials): boolean {
     return credentials.clientSecret !== this.options.credentials.clientSecret;

@@ -16,6 +16,11 @@ export interface RateLimits {
   requestsPerHour: number;
   /** Below this share of a budget left, requests are spread until the reset. Default 0.1. */
   lowWaterShare: number;
+  /**
+   * At or below this share of a budget left (as the headers say), a run stops writing and leaves the rest to its
+   * next run, keeping what is left for reads and for the account's other integrations (issue 15). Default 0.1.
+   */
+  writeReserveShare: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -24,6 +29,7 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   concurrency: 4,
   requestsPerHour: 3600,
   lowWaterShare: 0.1,
+  writeReserveShare: 0.1,
 };
 
 interface Budget {
@@ -95,6 +101,22 @@ export class RateLimiter {
       if (this.recent.length >= this.limits.requestsPerHour) wait = Math.max(wait, this.recent[0] + HOUR_MS - now);
     }
     return wait;
+  }
+
+  /**
+   * Why writes should stop now (a budget from the headers is down to its reserve, before its reset), or undefined.
+   * Reads still run, spread by delayBeforeNext.
+   */
+  nearlySpent(): string | undefined {
+    const now = this.clock.now();
+    const low = (b: Budget | undefined) =>
+      !!b && b.resetAt > now && b.limit !== undefined && b.remaining <= b.limit * this.limits.writeReserveShare;
+    const until = (b: Budget) => new Date(b.resetAt).toISOString().replace(/\.\d{3}Z$/, "Z");
+    if (low(this.requests))
+      return `${this.requests!.remaining} of ${this.requests!.limit} requests left until ${until(this.requests!)}`;
+    if (low(this.cost))
+      return `${this.cost!.remaining} of ${this.cost!.limit} cost points left until ${until(this.cost!)}`;
+    return undefined;
   }
 
   /** True while the burst window is full: further requests wait for p-queue's next interval. */

@@ -18,21 +18,41 @@ import { exclusionReason, isImported, type ExclusionReason, type ImportFilters }
 import type { IntuneDevice } from "./types.js";
 
 export type BreakdownRow = [Platform, Ownership, UserState, number];
+/** Devices of a class that fail a compliance policy now: noncompliant, and in their grace period (issue 15). */
+export type AlertRow = [Platform, Ownership, UserState, number, number];
 
 export interface FleetBreakdown {
   v: 1;
   total: number;
   /** Non-zero combinations only, in PLATFORMS × OWNERSHIPS × USER_STATES order. */
   rows: BreakdownRow[];
+  /**
+   * The failing devices per class, from the complianceState the device list carries, so the form can say how many
+   * requests alerts would raise before they are switched on. Absent when none fails (a v1 reader ignores it).
+   */
+  alerts?: AlertRow[];
 }
 
 export class BreakdownAccumulator {
   private readonly counts = new Map<string, number>();
+  private readonly failing = new Map<string, [number, number]>();
   private total = 0;
 
   add(devices: Iterable<IntuneDevice>): this {
-    for (const d of devices) this.addClass(classify(d));
+    for (const d of devices) {
+      const c = classify(d);
+      this.addClass(c);
+      const state = (d.complianceState ?? "").toLowerCase();
+      if (state === "noncompliant") this.addFailing(c, 1, 0);
+      else if (state === "ingraceperiod") this.addFailing(c, 0, 1);
+    }
     return this;
+  }
+
+  private addFailing(c: DeviceClass, noncompliant: number, inGrace: number): void {
+    const key = `${c.platform}|${c.ownership}|${c.userState}`;
+    const [n, g] = this.failing.get(key) ?? [0, 0];
+    this.failing.set(key, [n + noncompliant, g + inGrace]);
   }
 
   addClass(c: DeviceClass, n = 1): this {
@@ -45,18 +65,23 @@ export class BreakdownAccumulator {
   /** Folds another breakdown in, e.g. a second tenant of the same account. */
   merge(b: FleetBreakdown): this {
     for (const [platform, ownership, userState, n] of b.rows) this.addClass({ platform, ownership, userState }, n);
+    for (const [platform, ownership, userState, n, g] of b.alerts ?? [])
+      this.addFailing({ platform, ownership, userState }, n, g);
     return this;
   }
 
   result(): FleetBreakdown {
     const rows: BreakdownRow[] = [];
+    const alerts: AlertRow[] = [];
     for (const p of PLATFORMS)
       for (const o of OWNERSHIPS)
         for (const u of USER_STATES) {
           const n = this.counts.get(`${p}|${o}|${u}`);
           if (n) rows.push([p, o, u, n]);
+          const f = this.failing.get(`${p}|${o}|${u}`);
+          if (f) alerts.push([p, o, u, f[0], f[1]]);
         }
-    return { v: 1, total: this.total, rows };
+    return { v: 1, total: this.total, rows, ...(alerts.length ? { alerts } : {}) };
   }
 }
 
@@ -80,17 +105,32 @@ export function parseBreakdown(json: string | null | undefined): FleetBreakdown 
   }
   const b = raw as Partial<FleetBreakdown>;
   if (b?.v !== 1 || !Array.isArray(b.rows) || typeof b.total !== "number") return undefined;
-  const ok = b.rows.every(
-    (r) =>
-      Array.isArray(r) &&
-      r.length === 4 &&
-      (PLATFORMS as readonly unknown[]).includes(r[0]) &&
-      (OWNERSHIPS as readonly unknown[]).includes(r[1]) &&
-      (USER_STATES as readonly unknown[]).includes(r[2]) &&
-      Number.isInteger(r[3]) &&
-      r[3] >= 0,
-  );
-  return ok ? (b as FleetBreakdown) : undefined;
+  const isClass = (r: unknown[]) =>
+    (PLATFORMS as readonly unknown[]).includes(r[0]) &&
+    (OWNERSHIPS as readonly unknown[]).includes(r[1]) &&
+    (USER_STATES as readonly unknown[]).includes(r[2]);
+  const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  const ok = b.rows.every((r) => Array.isArray(r) && r.length === 4 && isClass(r) && isCount(r[3]));
+  if (!ok) return undefined;
+  // A malformed alerts part loses only the alerts count, never the breakdown.
+  const alertsOk =
+    Array.isArray(b.alerts) &&
+    b.alerts.every((r) => Array.isArray(r) && r.length === 5 && isClass(r) && isCount(r[3]) && isCount(r[4]));
+  const { alerts: _alerts, ...rest } = b as FleetBreakdown;
+  return alertsOk ? (b as FleetBreakdown) : rest;
+}
+
+/**
+ * Requests switching alerts on would raise now: the failing devices these filters import (as if the import were
+ * active), in their grace period too when the form alerts during it. app-offering/form.js counts the same.
+ */
+export function countAlerts(b: FleetBreakdown, filters: ImportFilters, duringGracePeriod: boolean): number {
+  let n = 0;
+  for (const [platform, ownership, userState, noncompliant, inGrace] of b.alerts ?? []) {
+    if (isImported({ platform, ownership, userState }, { ...filters, active: true }))
+      n += noncompliant + (duringGracePeriod ? inGrace : 0);
+  }
+  return n;
 }
 
 /** How many devices of the breakdown the filters import (the same rule as the sync: isImported). */

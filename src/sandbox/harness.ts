@@ -187,6 +187,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const started: { close(): Promise<void> }[] = [];
   try {
     const fourme = await startFourMeSimulator({
+      ...(clock ? { rateLimitClock: clock } : {}),
       ...options.fourme,
       offering: { formHtml: defaultFormHtml(), ...options.fourme?.offering },
     });

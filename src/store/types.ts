@@ -106,7 +106,8 @@ export interface LedgerEntry {
   userId?: string;
 }
 
-export type AlertState = "open" | "resolved" | "closed_by_person" | "pending";
+/** waiting: failing, but past the run's limit of new requests; updatedAt is when it started waiting (issue 15). */
+export type AlertState = "open" | "resolved" | "closed_by_person" | "pending" | "waiting";
 
 export interface AlertEntry {
   account: string;

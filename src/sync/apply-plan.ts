@@ -15,10 +15,10 @@ import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
 import { serialKey } from "./serial.js";
 import type { FleetDevice, MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
-import { productFor } from "./products.js";
+import { reuseExistingProducts, updateProducts } from "./apply-products.js";
 
 /** A planned write as the plan holds it: its device is a full CI or a run's compact record. */
-type Item = WriteItem<PlanDevice>;
+export type Item = WriteItem<PlanDevice>;
 
 export interface ApplyDeps {
   account: string;
@@ -31,6 +31,8 @@ export interface ApplyDeps {
   onBatch?: (written: number, total: number) => void;
   /** The full CIs of compact records (FleetRead.cis), loaded per batch just before its upload. */
   loadCis?: (devices: readonly FleetDevice[]) => MappedCi[];
+  /** Every device read this run: a product moves to the category most of its devices are in, not one changed one's. */
+  fleet?: readonly Pick<FleetDevice, "product">[];
 }
 
 export interface ApplyResult {
@@ -51,6 +53,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 
   for (const batch of plan.batches) {
+    if (postponedForBudget(batch.length, deps, count, result)) continue;
     try {
       const { writable, matched } = await resolveNewCis(batch, serials, deps, count, result);
       const aligned = await alignLinkedCis(writable, deps, count, result);
@@ -71,58 +74,9 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
     rethrowFatal(err);
     result.errors.push(`users not linked: ${(err as Error).message}`);
   }
-  await retire(plan, deps, count, result);
+  if (!postponedForBudget(plan.toRetire.length, deps, count, result)) await retire(plan, deps, count, result);
   if (plan.superseded.length) await deps.store.putLedger(plan.superseded);
   return result;
-}
-
-/**
- * Reuses products somebody else created for the same brand and model: the bulk upload matches products on
- * productID, so an existing product without one gets our source and sourceID once and is matched on that.
- */
-async function reuseExistingProducts(
-  items: readonly Item[],
-  deps: ApplyDeps,
-  result: ApplyResult,
-  productUpdates: Map<string, ProductFields>,
-) {
-  const productIds = new Map<string, string>();
-  const specs = new Map(
-    items.filter((i) => !i.ledger?.ciId).map((i) => [productFor(i.ci.product).sourceID, productFor(i.ci.product)]),
-  );
-  if (specs.size === 0) return productIds;
-  try {
-    const found = await deps.api.findProductsForReuse(
-      [...specs.keys()],
-      [...specs.values()].map((s) => ({ brand: s.brand, model: s.model })),
-    );
-    const ours = new Set(found.ours.map((p) => p.sourceID));
-    const wanted = [...specs.values()].filter((s) => !ours.has(s.sourceID));
-    const existing = found.byBrandModel;
-    for (const spec of wanted) {
-      const brands = [spec.brand, ...spec.brandAliases].map((b) => b.toLowerCase());
-      const match = existing.find(
-        (p) =>
-          !p.disabled &&
-          brands.includes((p.brand ?? "").toLowerCase()) &&
-          (p.model ?? "").toLowerCase() === spec.model.toLowerCase(),
-      );
-      if (!match) continue;
-      if (match.productID) productIds.set(spec.sourceID, match.productID);
-      else if (!match.source) {
-        // Their product gets our key (and our extension only when it has none: we never replace someone's extension).
-        productUpdates.set(match.id, {
-          source: deps.api.source,
-          sourceID: spec.sourceID,
-          ...(!match.uiExtensionId && deps.uiExtensionId ? { uiExtensionId: deps.uiExtensionId } : {}),
-        });
-      }
-    }
-  } catch (err) {
-    rethrowFatal(err);
-    result.errors.push(`product lookup: ${(err as Error).message}`);
-  }
-  return productIds;
 }
 
 /** What the existing CIs say about each new device with a serial: read once per run, before the first batch. */
@@ -182,13 +136,6 @@ async function findSerialMatches(
       productUpdates.set(product.id, { ...productUpdates.get(product.id), uiExtensionId: deps.uiExtensionId });
   }
   return out;
-}
-
-/** The run's product writes, ten per request. A refused one is an error line; the run goes on. */
-async function updateProducts(updates: Map<string, ProductFields>, deps: ApplyDeps, result: ApplyResult) {
-  if (updates.size === 0) return;
-  const outcomes = await deps.api.updateProducts([...updates].map(([id, patch]) => ({ id, patch })));
-  for (const o of outcomes) if (o.error) result.errors.push(`product ${o.update.id}: ${o.error}`);
 }
 
 /** Our source and sourceID on the run's matched CIs that need them, ten per request, before the first upload. */
@@ -543,6 +490,22 @@ async function retire(
   }
 }
 
+export const BUDGET_ERROR = "4me budget nearly spent";
+
+/**
+ * The token's hourly budget is down to its reserve: these writes wait for the next run (their devices stay changed
+ * in the ledger, so the next run plans them again). Said once in the errors, counted as postponed:budget.
+ */
+function postponedForBudget(n: number, deps: ApplyDeps, count: (k: string, n?: number) => void, result: ApplyResult) {
+  if (n === 0) return false;
+  const why = deps.api.budgetNearlySpent();
+  if (!why) return false;
+  count("postponed:budget", n);
+  if (!result.errors.some((e) => e.startsWith(BUDGET_ERROR)))
+    result.errors.push(`${BUDGET_ERROR} (${why}): writes postponed to the next run`);
+  return true;
+}
+
 /** The batch's items with their full CIs (the same order): compact records are loaded from the run's store. */
 function withFullCis(batch: readonly Item[], deps: ApplyDeps): WriteItem[] {
   const compact = batch.flatMap((i) => ("customFields" in i.ci ? [] : [i.ci]));
@@ -553,6 +516,6 @@ function withFullCis(batch: readonly Item[], deps: ApplyDeps): WriteItem[] {
 }
 
 /** 4me refused the app's credentials: nothing else can work, so the run stops and the instance is suspended. */
-function rethrowFatal(err: unknown): void {
+export function rethrowFatal(err: unknown): void {
   if (err instanceof FourMeCredentialsError) throw err;
 }

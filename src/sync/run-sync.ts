@@ -157,6 +157,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       uiExtensionId,
       supportTeam: settings.supportTeam,
       loadCis: (devices) => fleet.cis.load(devices.map((d) => d.row)),
+      fleet: fleet.mapped,
       onBatch: (done, total) => {
         beat();
         deps.onProgress?.({ phase: "write", done, total });

@@ -43,6 +43,7 @@ const GROUPS: [string, string][] = [
   ["skipped:", "Skipped"],
   ["excluded:", "Excluded by the import filters"],
   ["cleaned:", "Cleaned values"],
+  ["postponed:", "Postponed to the next run"],
 ];
 
 export function renderRunSummary(input: RunSummaryInput, maxChars: number = MAX_SUMMARY_CHARS): RunSummary {

@@ -174,6 +174,34 @@ describe("configuration form in a browser", function () {
     expect(await page.locator(`#${Field.alertsServiceInstance}`).getAttribute("class")).to.contain("required");
   });
 
+  it("says how many requests alerts would raise now, and over how many syncs past the per-sync limit", async () => {
+    await open("/form");
+    const forecast = page.locator("[data-role=alerts-forecast]");
+    const setAlerts = (on: boolean) =>
+      page.locator(`#${Field.alertsEnabled}`).evaluate((el, checked) => {
+        (el as HTMLInputElement).checked = checked;
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      }, on);
+    // Windows and iOS are imported (personally owned computers not): 236 + 18 noncompliant. Alerts are on here.
+    expect(await forecast.innerText()).to.equal(
+      "254 imported devices fail a compliance policy now; each has or gets its own request, at most 100 new ones per sync.",
+    );
+    await setAlerts(false);
+    expect(await forecast.innerText()).to.equal(
+      "254 imported devices fail a compliance policy now: switching alerts on raises 254 requests, 100 per sync " +
+        "over 3 syncs, and one summary request lists the devices still waiting.",
+    );
+    // The alert settings show while alerts are on: the grace switch adds the 15 in grace, a limit of 500 covers all.
+    await setAlerts(true);
+    await page.check(`#${Field.alertsDuringGracePeriod}`);
+    await page.fill(`#${Field.alertsMaxNewPerRun}`, "500");
+    await page.locator(`#${Field.alertsMaxNewPerRun}`).dispatchEvent("change");
+    await setAlerts(false);
+    expect(await forecast.innerText()).to.equal(
+      "269 imported devices fail a compliance policy now: switching alerts on raises 269 requests.",
+    );
+  });
+
   it("starts a new instance with nothing imported, alerts off and auto-resolve on", async () => {
     await open("/form-new");
     for (const id of Object.values(SWITCHES)) expect(await page.isChecked(`#${id}`), id).to.equal(false);
@@ -184,6 +212,7 @@ describe("configuration form in a browser", function () {
     expect(await page.inputValue(`#${Field.retireStatus}`)).to.equal("removed");
     expect(await page.inputValue(`#${Field.alertsCategory}`)).to.equal("incident");
     expect(await page.inputValue(`#${Field.alertsImpact}`)).to.equal("low");
+    expect(await page.inputValue(`#${Field.alertsMaxNewPerRun}`)).to.equal("100");
     expect(await page.locator("[data-role=headline]").innerText()).to.equal("No device count yet");
     expect(await page.locator("#intune_tenant_1").isVisible()).to.equal(true);
     expect(await page.locator("#intune_tenant_2").isVisible()).to.equal(false);

@@ -9,6 +9,7 @@ import { serveDemoPage } from "../../src/sandbox/demo/page.js";
 import { DEMO_FORM_FIELDS, summarizeSandbox } from "../../src/sandbox/demo/run-demo.js";
 import type { Listening } from "../../src/server/listen.js";
 import { UI_SECTIONS } from "../../src/ui-fields.js";
+import { makeModelKey, makeModelOf, repeatsBrand } from "../../src/sync/make-model.js";
 import { chromiumAvailable, launchBrowser, type Browser } from "./harness/browser.js";
 import { screenshotPath } from "./harness/screenshot-path.js";
 
@@ -113,6 +114,20 @@ describe("demo page in a browser", function () {
     expect(await page.locator("#standin_relations").innerText()).to.contain(field(ci.users[0], "name"));
 
     await page.screenshot({ path: screenshot("demo-ci.png"), fullPage: true });
+  });
+
+  it("shows the product catalogue by category: one product per make and model, no brand twice", async () => {
+    const products = sandbox!.fourme.inspect.products(sandbox!.account);
+    await open("/demo/products");
+    expect(await page.locator("table.products tbody tr:not(.group)").count()).to.equal(products.length);
+    const names = await page.locator("table.products td.name").allInnerTexts();
+    for (const name of names) expect(repeatsBrand(name, name.split(" ")[0]!), name).to.equal(false);
+    // The products the import created or reused (our source) are one per make and model.
+    const keys = products.filter((p) => p.source === "Intune").map((p) => makeModelKey(makeModelOf(p.brand, p.model)));
+    expect(new Set(keys).size).to.equal(keys.length);
+    const groups = await page.locator("tr.group th").allInnerTexts();
+    expect(groups.some((g) => g.startsWith("Desktop"))).to.equal(true);
+    await page.screenshot({ path: screenshot("demo-products.png"), fullPage: true });
   });
 
   it("shows the alert requests with their notes", async () => {

@@ -1545,14 +1545,13 @@ export type ProductUpdatesMutationVariables = Exact<{
 
 export type ProductUpdatesMutation = { u0?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u1?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u2?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u3?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u4?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u5?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u6?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u7?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u8?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null, u9?: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, product: { id: string } | null } | null };
 
-export type ProductsByBrandModelQueryVariables = Exact<{
-  brands: Array<string> | string;
+export type ProductsByModelQueryVariables = Exact<{
   models: Array<string> | string;
   after?: string | null | undefined;
 }>;
 
 
-export type ProductsByBrandModelQuery = { products: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
+export type ProductsByModelQuery = { products: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
 
 export type ProductFieldsFragment = { id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null };
 
@@ -1568,12 +1567,11 @@ export type ProductsBySourceQuery = { products: { pageInfo: { hasNextPage: boole
 export type ProductsForReuseQueryVariables = Exact<{
   source: string;
   sourceIDs: Array<string> | string;
-  brands: Array<string> | string;
   models: Array<string> | string;
 }>;
 
 
-export type ProductsForReuseQuery = { ours: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null }, byBrandModel: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
+export type ProductsForReuseQuery = { ours: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null }, byModel: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string | null, brand: string | null, model: string | null, productID: string | null, disabled: boolean | null, source: string | null, sourceID: string | null, productCategory: { id: string, reference: string | null } | null, supportTeam: { id: string } | null, uiExtension: { id: string } | null } | null> | null } };
 
 export type ReferenceNodeQueryVariables = Exact<{
   id: string;
@@ -3357,13 +3355,13 @@ export const ProductUpdatesDocument = new TypedDocumentString(`
   }
 }
     `);
-export const ProductsByBrandModelDocument = new TypedDocumentString(`
-    query ProductsByBrandModel($brands: [String!]!, $models: [String!]!, $after: String) {
+export const ProductsByModelDocument = new TypedDocumentString(`
+    query ProductsByModel($models: [String!]!, $after: String) {
   products(
     first: 100
     after: $after
     view: all
-    filter: {productBrand: {values: $brands}, model: {values: $models}}
+    filter: {model: {values: $models}}
   ) {
     pageInfo {
       hasNextPage
@@ -3432,7 +3430,7 @@ export const ProductsBySourceDocument = new TypedDocumentString(`
   }
 }`);
 export const ProductsForReuseDocument = new TypedDocumentString(`
-    query ProductsForReuse($source: String!, $sourceIDs: [String!]!, $brands: [String!]!, $models: [String!]!) {
+    query ProductsForReuse($source: String!, $sourceIDs: [String!]!, $models: [String!]!) {
   ours: products(
     first: 100
     view: all
@@ -3446,11 +3444,7 @@ export const ProductsForReuseDocument = new TypedDocumentString(`
       ...ProductFields
     }
   }
-  byBrandModel: products(
-    first: 100
-    view: all
-    filter: {productBrand: {values: $brands}, model: {values: $models}}
-  ) {
+  byModel: products(first: 100, view: all, filter: {model: {values: $models}}) {
     pageInfo {
       hasNextPage
       endCursor
@@ -3971,8 +3965,8 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     ProductUpdates(variables: ProductUpdatesMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductUpdatesMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductUpdatesMutation>({ document: ProductUpdatesDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductUpdates', 'mutation', variables);
     },
-    ProductsByBrandModel(variables: ProductsByBrandModelQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsByBrandModelQuery> {
-      return withWrapper((wrappedRequestHeaders) => client.request<ProductsByBrandModelQuery>({ document: ProductsByBrandModelDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsByBrandModel', 'query', variables);
+    ProductsByModel(variables: ProductsByModelQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsByModelQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<ProductsByModelQuery>({ document: ProductsByModelDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsByModel', 'query', variables);
     },
     ProductsBySource(variables: ProductsBySourceQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<ProductsBySourceQuery> {
       return withWrapper((wrappedRequestHeaders) => client.request<ProductsBySourceQuery>({ document: ProductsBySourceDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'ProductsBySource', 'query', variables);

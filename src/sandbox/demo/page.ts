@@ -142,19 +142,36 @@ noncompliant device. Everything here runs on this machine.</p>
 
   router.get("/demo/products", (_req, res) => {
     const products = inspect().products(deps.account);
-    const rows = products
-      .map(
-        (p) =>
+    // By category, then name: the catalogue as an asset manager reads it, one product per make and model.
+    const sorted = [...products].sort(
+      (a, b) => f(a.category, "name").localeCompare(f(b.category, "name")) || a.name.localeCompare(b.name),
+    );
+    const perCategory = new Map<string, number>();
+    for (const p of sorted) perCategory.set(f(p.category, "name"), (perCategory.get(f(p.category, "name")) ?? 0) + 1);
+    let current: string | undefined;
+    const rows = sorted
+      .map((p) => {
+        const cat = f(p.category, "name");
+        const head =
+          cat !== current
+            ? `<tr class="group"><th colspan="5">${esc(cat)} <span class="muted">(${perCategory.get(cat)})</span></th></tr>`
+            : "";
+        current = cat;
+        return (
+          head +
           `<tr><td class="name">${esc(p.name)}</td><td>${esc(p.brand)}</td><td>${esc(p.model)}</td>` +
-          `<td>${esc(f(p.category, "name"))}</td><td>${esc(p.source)}</td>` +
-          `<td>${p.uiExtensionId ? badge("Intune extension") : ""}</td></tr>`,
-      )
+          `<td>${esc(p.source)}</td><td>${p.uiExtensionId ? badge("Intune extension") : ""}</td></tr>`
+        );
+      })
       .join("");
+    const fromIntune = products.filter((p) => p.source === "Intune").length;
     res.type("html").send(
       layout(
         `Products (${products.length})`,
         nav("products"),
-        `<section class="card flush"><table><thead><tr><th>Name</th><th>Brand</th><th>Model</th><th>Category</th>
+        `<p class="lead">${products.length} products in ${perCategory.size} categories; ${fromIntune} carry the
+Intune source (created by the connector, or the account's own product of the same make and model, reused).</p>
+<section class="card flush"><table class="products"><thead><tr><th>Name</th><th>Brand</th><th>Model</th>
 <th>Source</th><th>UI extension</th></tr></thead><tbody>${rows}</tbody></table></section>`,
       ),
     );
@@ -293,6 +310,8 @@ table{border-collapse:collapse;width:100%;font-size:13px}
 th{position:sticky;top:0;background:#f6f8fa;color:#5f6b7a;font-weight:600;text-align:left;white-space:nowrap}
 td,th{padding:7px 12px;border-bottom:1px solid #e6eaef;vertical-align:top}
 tbody tr:hover{background:#f8fafc}
+tr.group th{position:static;background:#eef2f7;color:#1f2d3d}
+.muted{color:#5f6b7a;font-weight:400}
 td.name{max-width:320px;overflow-wrap:anywhere}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap;

@@ -36,6 +36,11 @@ export interface FourMeSimulatorOptions {
   /** How long a discoveredConfigurationItems result stays `{}`. Default 0 (readable at the first poll). */
   discoveryDelayMs?: number;
   rateLimits?: Partial<RateLimitSettings>;
+  /**
+   * The clock of the per-token hourly windows (default `clock`). The harness passes the connector's virtual clock,
+   * so an hour the connector waits through (virtually) is an hour of 4me's window too, as it would be for real.
+   */
+  rateLimitClock?: Clock;
   faults?: Partial<FaultSettings>;
   webhooks?: {
     /** The provider webhook policy's algorithm. Default `es512` (as 4me's own app builder uses). */
@@ -85,7 +90,7 @@ export async function startRuntime(o: FourMeSimulatorOptions = {}): Promise<Runt
   const oauth = new OauthService(store, clock, o.tokenTtlSeconds ?? 3600);
   const stats = new StatsRecorder();
   const faults = new FaultInjector(o.faults);
-  const limiter = new RateLimiter(clock, { ...DEFAULT_RATE_LIMITS, ...o.rateLimits });
+  const limiter = new RateLimiter(o.rateLimitClock ?? clock, { ...DEFAULT_RATE_LIMITS, ...o.rateLimits });
   const template = () => settings.accountUrlTemplate;
   const sender = new WebhookSender(store, clock, template, o.webhooks?.brand ?? "4me");
   const verifier = new WebhookVerifier(store, clock, sender, template);

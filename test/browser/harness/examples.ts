@@ -78,10 +78,19 @@ export const KNOWN_BREAKDOWN_ROWS: [string, string, string, number][] = [
   ["other", "company", "user", 21],
 ];
 
+/** Failing devices per class: noncompliant, in their grace period. */
+export const KNOWN_ALERT_ROWS: [string, string, string, number, number][] = [
+  ["windows", "company", "user", 236, 12],
+  ["windows", "personal", "user", 9, 0],
+  ["ios", "company", "user", 18, 3],
+  ["android", "personal", "user", 7, 1],
+];
+
 export const KNOWN_BREAKDOWN = {
   v: 1,
   total: KNOWN_BREAKDOWN_ROWS.reduce((n, r) => n + r[3], 0),
   rows: KNOWN_BREAKDOWN_ROWS,
+  alerts: KNOWN_ALERT_ROWS,
 };
 
 export const CONSENT_URL =

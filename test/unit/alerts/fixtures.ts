@@ -71,4 +71,5 @@ export const SETTINGS: AlertSettings = {
   serviceInstanceId: "si-default",
   duringGracePeriod: false,
   autoResolve: true,
+  maxNewPerRun: 100,
 };

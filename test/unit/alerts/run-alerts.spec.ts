@@ -37,8 +37,12 @@ class FakeFourMe {
   }
   writes = () => this.calls.filter((c) => ["createRequest", "addNote", "completeRequest"].includes(c.op)).length;
 
+  /** What budgetNearlySpent says (undefined: plenty left). */
+  budget: string | undefined = undefined;
+
   api(): CustomerApi {
     const api = {
+      budgetNearlySpent: () => this.budget,
       countCisWithoutServiceInstance: async (): Promise<number> => {
         this.call("countCisWithoutServiceInstance");
         return this.unlinkedCis;

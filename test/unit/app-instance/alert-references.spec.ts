@@ -12,6 +12,7 @@ const BASE: AlertSettings = {
   impact: "low",
   duringGracePeriod: false,
   autoResolve: true,
+  maxNewPerRun: 100,
 };
 const SI_ID = "NG1lLmNvbS9TZXJ2aWNlSW5zdGFuY2UvMQ";
 const TEMPLATE_ID = "NG1lLmNvbS9SZXF1ZXN0VGVtcGxhdGUvNw";

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { exclusionReason, isImported, type ImportFilters } from "../../../src/sync/filters.js";
 import { OWNERSHIPS, PLATFORMS, USER_STATES, type DeviceClass } from "../../../src/sync/device-class.js";
 import { Field } from "../../../src/app-instance/fields.js";
+import { countAlerts, parseBreakdown } from "../../../src/intune/breakdown.js";
 import { loadFormApi } from "./form-api.js";
 
 const FILTER_NAMES: (keyof ImportFilters)[] = [
@@ -21,7 +22,16 @@ const CLASSES: DeviceClass[] = PLATFORMS.flatMap((platform) =>
   OWNERSHIPS.flatMap((ownership) => USER_STATES.map((userState) => ({ platform, ownership, userState }))),
 );
 const ROWS = CLASSES.map((c, i) => [c.platform, c.ownership, c.userState, 2 ** i] as const);
-const BREAKDOWN_JSON = JSON.stringify({ v: 1, total: ROWS.reduce((n, r) => n + r[3], 0), rows: ROWS });
+// The failing devices per class get other powers of two (noncompliant) and their doubles (in grace).
+const ALERT_ROWS = CLASSES.map(
+  (c, i) => [c.platform, c.ownership, c.userState, 2 ** (i % 24), 2 ** ((i % 24) + 1)] as const,
+);
+const BREAKDOWN_JSON = JSON.stringify({
+  v: 1,
+  total: ROWS.reduce((n, r) => n + r[3], 0),
+  rows: ROWS,
+  alerts: ALERT_ROWS,
+});
 
 function filtersOf(mask: number): ImportFilters {
   return Object.fromEntries(
@@ -48,6 +58,37 @@ describe("configuration form live count", () => {
       );
       expect(form.countImported(breakdown, filters), JSON.stringify(filters)).to.equal(expected);
     }
+  });
+
+  it("counts the requests alerts would raise as the connector does, for every combination", () => {
+    const parsed = parseBreakdown(BREAKDOWN_JSON)!;
+    expect(parsed.alerts).to.have.length(CLASSES.length);
+    for (let mask = 0; mask < 2 ** FILTER_NAMES.length; mask++) {
+      const filters = filtersOf(mask);
+      for (const grace of [false, true]) {
+        expect(form.countAlerts(breakdown, filters, grace), JSON.stringify(filters)).to.equal(
+          countAlerts(parsed, filters, grace),
+        );
+      }
+    }
+  });
+
+  it("says how many requests alerts raise now, and over how many syncs past the limit", () => {
+    expect(form.alertsForecast(null, 0, 100, false)).to.equal(null);
+    expect(form.alertsForecast(breakdown, 0, 100, false)).to.match(/no request/);
+    expect(form.alertsForecast(breakdown, 40, 100, false)).to.equal(
+      "40 imported devices fail a compliance policy now: switching alerts on raises 40 requests.",
+    );
+    expect(form.alertsForecast(breakdown, 2000, "100", false)).to.equal(
+      "2,000 imported devices fail a compliance policy now: switching alerts on raises 2,000 requests, 100 per sync " +
+        "over 20 syncs, and one summary request lists the devices still waiting.",
+    );
+    // Once on, some have their request already: no forecast of new ones.
+    expect(form.alertsForecast(breakdown, 2000, "100", true)).to.equal(
+      "2,000 imported devices fail a compliance policy now; each has or gets its own request, at most 100 new ones per sync.",
+    );
+    // A blank or bad limit is the default of 100, as in the settings parser.
+    expect(form.alertsForecast(breakdown, 250, "", false)).to.include("100 per sync over 3 syncs");
   });
 
   it("gives the sync's exclusion reason for every class and combination", () => {

@@ -14,6 +14,7 @@ export interface BreakdownRowObject {
 export interface ParsedBreakdown {
   total: number;
   rows: BreakdownRowObject[];
+  alerts: { platform: string; ownership: string; userState: string; noncompliant: number; inGrace: number }[];
 }
 /** The form reads the same switches as the sync's ImportFilters. */
 export type FormFilters = Partial<ImportFilters>;
@@ -25,6 +26,8 @@ export interface FormApi {
   isImported(c: { platform: string; ownership: string; userState: string }, f: FormFilters): boolean;
   parseBreakdown(value: unknown): ParsedBreakdown | null;
   countImported(b: ParsedBreakdown | null, f: FormFilters): number;
+  countAlerts(b: ParsedBreakdown | null, f: FormFilters, duringGracePeriod: boolean): number;
+  alertsForecast(b: ParsedBreakdown | null, count: number, limit: unknown, enabled: boolean): string | null;
   summarize(
     b: ParsedBreakdown | null,
     f: FormFilters,

@@ -114,6 +114,7 @@ describe("configuration form fields (app-offering/form.html)", () => {
     expect(checked(Field.alertsEnabled)).to.equal(defaults.alerts.enabled);
     expect(checked(Field.alertsDuringGracePeriod)).to.equal(defaults.alerts.duringGracePeriod);
     expect(checked(Field.alertsAutoResolve)).to.equal(defaults.alerts.autoResolve);
+    expect(Number(control(Field.alertsMaxNewPerRun).attrs.get("value"))).to.equal(defaults.alerts.maxNewPerRun);
     expect(Number(control(Field.syncIntervalMinutes).attrs.get("value"))).to.equal(defaults.syncIntervalMinutes);
     expect(Number(control(Field.syncIntervalMinutes).attrs.get("min"))).to.equal(config.sync.minIntervalMinutes);
   });

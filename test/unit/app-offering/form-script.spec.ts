@@ -7,7 +7,11 @@ describe("configuration form script (pure part)", () => {
   describe("parseBreakdown", () => {
     it("reads the connector's JSON, as text or as an object", () => {
       const data = { v: 1, total: 5, rows: [["windows", "company", "user", 5]] };
-      const expected = { total: 5, rows: [{ platform: "windows", ownership: "company", userState: "user", count: 5 }] };
+      const expected = {
+        total: 5,
+        rows: [{ platform: "windows", ownership: "company", userState: "user", count: 5 }],
+        alerts: [],
+      };
       expect(JSON.parse(JSON.stringify(form.parseBreakdown(JSON.stringify(data))))).to.deep.equal(expected);
       expect(JSON.parse(JSON.stringify(form.parseBreakdown(data)))).to.deep.equal(expected);
     });

@@ -280,20 +280,15 @@ describe("CustomerApi", () => {
         uiExtension: null,
       });
       const { api, server } = await setup({
-        ProductsByBrandModel: () => ({
-          products: page([
-            product("PR1", "Dell", "Latitude 7440"),
-            product("PR2", "Dell", "OptiPlex 7010"),
-            product("PR3", "dell ", "latitude 5540"),
-          ]),
+        ProductsByModel: () => ({
+          products: page([product("PR1", "Dell", "Latitude 7440"), product("PR3", "Dell Inc.", "Latitude 5540")]),
         }),
       });
-      const found = await api.findProducts([
-        { brand: "Dell", model: "Latitude 7440" },
-        { brand: "Dell", model: "Latitude 5540" },
-      ]);
+      const found = await api.findProductsByModels(["Latitude 7440", "Latitude 5540", "Latitude 7440"]);
+      // Any brand: the caller compares makes and models (Dell and Dell Inc. are one).
       expect(found.map((p) => p.id)).to.deep.equal(["PR1", "PR3"]);
-      expect(server.of("ProductsByBrandModel")).to.have.length(1);
+      expect(server.of("ProductsByModel")).to.have.length(1);
+      expect(server.of("ProductsByModel")[0].variables).to.deep.include({ models: ["Latitude 7440", "Latitude 5540"] });
     });
 
     it("leaves out the name lookup when only references are asked, and creates physical-asset categories", async () => {

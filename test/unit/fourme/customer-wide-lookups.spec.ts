@@ -162,27 +162,22 @@ describe("CustomerApi wide lookups", () => {
     const { api, server } = await setup({
       ProductsForReuse: () => ({
         ours: page([product("PR1", "Dell", "Latitude 5440", "Intune")]),
-        byBrandModel: page(
-          [product("PR2", "Dell", "OptiPlex 7010"), product("PR3", "HP", "Latitude 5440")],
-          true,
-          "c1",
-        ),
+        byModel: page([product("PR2", "Dell", "OptiPlex 7010"), product("PR3", "HP", "Latitude 5440")], true, "c1"),
       }),
-      ProductsByBrandModel: () => ({ products: page([product("PR4", "hp ", "elitebook 840")]) }),
+      ProductsByModel: () => ({ products: page([product("PR4", "hp ", "elitebook 840")]) }),
     });
     const found = await api.findProductsForReuse(
       ["Dell_Latitude 5440", "Dell_OptiPlex 7010"],
-      [
-        { brand: "Dell", model: "Latitude 5440" },
-        { brand: "Dell", model: "OptiPlex 7010" },
-        { brand: "HP", model: "EliteBook 840" },
-      ],
+      ["Latitude 5440", "OptiPlex 7010", "EliteBook 840", "Latitude 5440"],
     );
     expect(server.of("ProductsForReuse")).to.have.length(1);
-    expect(server.of("ProductsForReuse")[0].variables).to.deep.include({ source: "Intune", brands: ["Dell", "HP"] });
-    expect(server.of("ProductsByBrandModel")[0].variables).to.deep.include({ after: "c1" });
+    expect(server.of("ProductsForReuse")[0].variables).to.deep.include({
+      source: "Intune",
+      models: ["Latitude 5440", "OptiPlex 7010", "EliteBook 840"],
+    });
+    expect(server.of("ProductsByModel")[0].variables).to.deep.include({ after: "c1" });
     expect(found.ours.map((p) => p.id)).to.deep.equal(["PR1"]);
-    // HP Latitude 5440 is no pair asked for: left out.
-    expect(found.byBrandModel.map((p) => p.id)).to.deep.equal(["PR2", "PR4"]);
+    // Every brand of the models asked for: the run compares makes and models itself.
+    expect(found.byModel.map((p) => p.id)).to.deep.equal(["PR2", "PR3", "PR4"]);
   });
 });

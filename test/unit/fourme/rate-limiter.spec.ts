@@ -17,6 +17,31 @@ describe("4me rate limiter", () => {
     expect(spreadDelay({ limit: 5000, remaining: 0, resetAt: T0 - 1 }, 5, T0, 0.1)).to.equal(0);
   });
 
+  it("says writes should stop once a budget from the headers is down to its reserve, until it resets", () => {
+    const clock = new RecordingClock();
+    const limiter = new RateLimiter({ burstCap: 0 }, clock);
+    const headers = (requests: number, cost: number, resetS = Math.ceil(T0 / 1000) + 600) =>
+      new Headers({
+        "X-RateLimit-Limit": "3600",
+        "X-RateLimit-Remaining": String(requests),
+        "X-RateLimit-Reset": String(resetS),
+        "X-CostLimit-Limit": "5000",
+        "X-CostLimit-Cost": "2",
+        "X-CostLimit-Remaining": String(cost),
+        "X-CostLimit-Reset": String(resetS),
+      });
+    expect(limiter.nearlySpent()).to.equal(undefined);
+    limiter.observe(headers(361, 4000));
+    expect(limiter.nearlySpent()).to.equal(undefined);
+    limiter.observe(headers(360, 4000));
+    expect(limiter.nearlySpent()).to.match(/^360 of 3600 requests left until \d{4}-/);
+    limiter.observe(headers(3000, 499));
+    expect(limiter.nearlySpent()).to.match(/^499 of 5000 cost points left/);
+    // A window that has reset says nothing any more.
+    limiter.observe(headers(10, 10, Math.floor(T0 / 1000) - 1));
+    expect(limiter.nearlySpent()).to.equal(undefined);
+  });
+
   it("keeps a local cap per rolling hour when 4me sends no headers", async () => {
     const clock = new RecordingClock();
     const limiter = new RateLimiter({ burstCap: 0, requestsPerHour: 2 }, clock);

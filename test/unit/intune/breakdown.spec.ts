@@ -3,6 +3,7 @@ import { Field } from "../../../src/app-instance/fields.js";
 import {
   BreakdownAccumulator,
   breakdownField,
+  countAlerts,
   countExcluded,
   countImported,
   parseBreakdown,
@@ -48,6 +49,13 @@ describe("fleet breakdown", () => {
         ["ios", "company", "user", 1],
         ["macos", "company", "user", 1],
       ],
+      // The fixture's noncompliant Windows device (x3 and the deleted-user copy too) and its Android in grace.
+      alerts: [
+        ["windows", "company", "user", 2, 0],
+        ["windows", "company", "deleted", 1, 0],
+        ["windows", "unknown", "none", 1, 0],
+        ["android", "personal", "user", 0, 1],
+      ],
     });
   });
 
@@ -56,14 +64,33 @@ describe("fleet breakdown", () => {
     const field = breakdownField(b);
     expect(field.id).to.equal(Field.fleetBreakdown);
     expect(field.value).to.equal(
-      '{"v":1,"total":4,"rows":[["windows","company","user",1],["android","personal","user",1],["ios","company","user",1],["macos","company","user",1]]}',
+      '{"v":1,"total":4,"rows":[["windows","company","user",1],["android","personal","user",1],["ios","company","user",1],["macos","company","user",1]],"alerts":[["windows","company","user",1,0],["android","personal","user",0,1]]}',
     );
     expect(parseBreakdown(String(field.value))).to.deep.equal(b);
   });
 
   it("merges the breakdowns of several tenants", () => {
     const one = new BreakdownAccumulator().add(devices()).result();
-    expect(new BreakdownAccumulator().merge(one).merge(one).result().total).to.equal(8);
+    const two = new BreakdownAccumulator().merge(one).merge(one).result();
+    expect(two.total).to.equal(8);
+    expect(two.alerts).to.deep.equal([
+      ["windows", "company", "user", 2, 0],
+      ["android", "personal", "user", 0, 2],
+    ]);
+  });
+
+  it("counts the requests alerts would raise: failing devices the filters import, grace only when asked", () => {
+    const b = new BreakdownAccumulator().add(devices()).result();
+    const all = { ...DEFAULT_FILTERS, windows: true, android: true, ios: true, macos: true, personal: true };
+    expect(countAlerts(b, all, false)).to.equal(1);
+    expect(countAlerts(b, all, true)).to.equal(2);
+    // As if the import were active: the form shows it before anything is switched on.
+    expect(countAlerts(b, { ...all, active: false }, true)).to.equal(2);
+    expect(countAlerts(b, { ...all, windows: false }, true)).to.equal(1);
+    // A malformed alerts part drops the count, not the breakdown.
+    const bad = parseBreakdown(JSON.stringify({ ...b, alerts: [["windows", "company", "user", -1, 0]] }));
+    expect(bad?.total).to.equal(4);
+    expect(bad?.alerts).to.equal(undefined);
   });
 
   it("rejects a breakdown that is not v1 or has bad rows", () => {

@@ -29,6 +29,7 @@ export function sampleSettings(): InstanceSettings {
       teamId: "NG1-team",
       duringGracePeriod: false,
       autoResolve: true,
+      maxNewPerRun: 100,
     },
   };
 }

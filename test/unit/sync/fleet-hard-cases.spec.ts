@@ -82,7 +82,7 @@ describe("the pure core on the sandbox fleet's hard cases", () => {
       expect(c.ci.primaryUser, c.hard).to.equal(undefined);
       expect(field(c, "intune_primary_user"), c.hard).to.equal(null);
     }
-    for (const c of of("cloudPcUserless")) expect(c.ci.product.category).to.equal("other");
+    for (const c of of("cloudPcUserless")) expect(c.ci.product.category).to.equal("virtual_machine");
   });
 
   it("shows co-managed ConfigMgr devices as such", () => {
@@ -200,6 +200,7 @@ describe("the pure core on the sandbox fleet's hard cases", () => {
       impact: "low" as const,
       duringGracePeriod: false,
       autoResolve: true,
+      maxNewPerRun: 100,
     };
     const first = planAlerts({ account: "widget", compliance, devices, alertLedger: [], settings, gone: [], now: NOW });
     const creates = first.actions.filter((a) => a.kind === "create");

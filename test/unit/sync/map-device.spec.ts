@@ -171,7 +171,7 @@ describe("mapDevice", () => {
       expect(noSerial.name).to.equal(`User deleted for this device (${userDeleted.id.slice(0, 8)})`);
     });
 
-    it("maps a userless kiosk Cloud PC without a user, as other hardware", () => {
+    it("maps a userless kiosk Cloud PC without a user, in the virtual machine category", () => {
       const { ci } = mapped(kiosk);
       expect(ci.primaryUser).to.equal(undefined);
       expect(ci.deviceClass.userState).to.equal("none");
@@ -180,7 +180,7 @@ describe("mapDevice", () => {
         brand: "Microsoft",
         manufacturer: "Microsoft Corporation",
         model: "Cloud PC Enterprise 2vCPU/8GB/128GB",
-        category: "other",
+        category: "virtual_machine",
       });
       expect(ci.serialNr).to.equal("0000-0012-3456-7890-1234-5678-90");
     });

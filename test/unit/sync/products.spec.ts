@@ -51,7 +51,7 @@ describe("products", () => {
         [mac.deviceName!, "laptop"],
         [coManaged.deviceName!, "desktop"],
         [userDeleted.deviceName!, "mobile_phone"],
-        [kiosk.deviceName!, "other"],
+        [kiosk.deviceName!, "virtual_machine"],
       ];
       const fleet = [windowsLaptop, iphone, androidWorkProfile, mac, coManaged, userDeleted, kiosk];
       fleet.forEach((d, i) => expect(deriveCategory(d), expected[i][0]).to.equal(expected[i][1]));
@@ -73,8 +73,8 @@ describe("products", () => {
       expect(deriveCategory(device({ ...noBeta, operatingSystem: "macOS", model: "iMac" }))).to.equal("desktop");
     });
 
-    it("puts virtual machines, Surface Hubs and unclassifiable computers in other rather than guessing", () => {
-      expect(deriveCategory(device({ chassisType: "desktop", model: "Virtual Machine" }))).to.equal("other");
+    it("puts virtual machines in their own category, Surface Hubs and unclassifiable computers in other", () => {
+      expect(deriveCategory(device({ chassisType: "desktop", model: "Virtual Machine" }))).to.equal("virtual_machine");
       expect(
         deriveCategory(device({ chassisType: undefined, deviceType: "surfaceHub", model: "Surface Hub 2S" })),
       ).to.equal("other");
@@ -100,12 +100,12 @@ describe("products", () => {
         brand: "Dell",
         model: "Latitude 5440",
         name: "Dell Latitude 5440",
-        brandAliases: ["Dell Inc."],
+        modelSpellings: ["Latitude 5440", "Dell Latitude 5440", "Dell Inc. Latitude 5440"],
         sourceID: "dell_latitude_5440",
         categoryReference: "laptop",
         categoryName: "Laptop",
       });
-      expect(productFor(productKeyOf(mac)).brandAliases).to.deep.equal([]);
+      expect(productFor(productKeyOf(mac)).modelSpellings).to.deep.equal(["MacBook Pro", "Apple MacBook Pro"]);
     });
 
     it("treats white-box firmware filler as an unknown brand and model", () => {
@@ -114,7 +114,7 @@ describe("products", () => {
       );
       expect(key).to.deep.equal({ brand: UNKNOWN_BRAND, manufacturer: "", model: UNKNOWN_MODEL, category: "desktop" });
       expect(productFor(key).name).to.equal("Unknown desktop");
-      expect(productFor(key).brandAliases).to.deep.equal([]);
+      expect(productFor(key).modelSpellings).to.deep.equal([]);
       const sys = productKeyOf(device({ manufacturer: "System manufacturer", model: "System Product Name" }));
       expect([sys.brand, sys.model]).to.deep.equal([UNKNOWN_BRAND, UNKNOWN_MODEL]);
       expect(isPlaceholderText("Default string")).to.equal(true);
@@ -129,7 +129,9 @@ describe("products", () => {
 
     it("does not repeat the brand when the model already starts with it", () => {
       const apple = { brand: "Apple", manufacturer: "Apple" };
-      expect(productFor({ ...apple, model: "Apple TV 4K", category: "other" }).name).to.equal("Apple TV 4K");
+      expect(productFor(productKeyOf(device({ manufacturer: "Apple", model: "Apple TV 4K" }))).name).to.equal(
+        "Apple TV 4K",
+      );
       expect(productFor({ ...apple, model: "iPhone 15", category: "mobile_phone" }).name).to.equal("Apple iPhone 15");
     });
 

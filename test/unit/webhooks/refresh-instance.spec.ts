@@ -181,7 +181,10 @@ describe("refreshInstance", () => {
     queue.jobs.length = 0;
     await refreshInstance("widget", "app_instance.update", { ...deps(), config: withApps, writer });
     expect(writer.calls).to.have.length(1);
-    expect(queue.jobs.map((j) => j.name), "the echo of our own write changes no customer setting").to.deep.equal([]);
+    expect(
+      queue.jobs.map((j) => j.name),
+      "the echo of our own write changes no customer setting",
+    ).to.deep.equal([]);
   });
 
   it("checks the tenants again when the deployment's clouds changed, though the form's tenants did not", async () => {
