@@ -1,5 +1,6 @@
 // `serve` and `sync`: read the configuration, build the connector, and run it until SIGTERM.
 import { readConfig } from "./config.js";
+import { requireServeSettings, requireSyncSettings } from "./command-settings.js";
 import { buildConnector, type Connector } from "./connector.js";
 import { PgBossQueue } from "./jobs/pg-boss-queue.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -75,10 +76,14 @@ export function stopOnSignals(
 
 export async function serve(): Promise<void> {
   const config = readConfig();
+  requireServeSettings(config);
   const logger = createLogger(config.logLevel);
   const connector = await buildConnector(config, logger);
   const server = await listen(connector.app, { port: config.port, host: config.host });
-  logger.info({ url: server.url, publicUrl: config.publicUrl, store: connector.store.kind }, "connector listening");
+  logger.info(
+    { bound: server.bound, publicUrl: config.publicUrl, store: connector.store.kind },
+    `connector listening on ${server.bound}${/^(0\.0\.0\.0|\[::\]):/.test(server.bound) ? " (every interface)" : ""}`,
+  );
   stopOnSignals({ server, connector, logger });
 }
 
@@ -96,6 +101,7 @@ export async function syncOnce(
   env?: Record<string, string | undefined>,
 ): Promise<SyncOnceOutcome> {
   const config = readConfig(env);
+  requireSyncSettings(config);
   const logger = createLogger(config.logLevel);
   const connector = await buildConnector(config, logger, { scheduler: false, workers: false });
   try {

@@ -209,12 +209,40 @@ noncompliant device. Everything here runs on this machine.</p>
   return router;
 }
 
-/** The demo page on its own loopback server (port 0: an ephemeral one). The demo and the browser test start it. */
-export async function serveDemoPage(deps: DemoPageDeps & { port?: number }): Promise<Listening> {
+export interface DemoPageServer extends Listening {
+  /** Starts showing the simulated 4me; until then every page answers 503. */
+  show(deps: DemoPageDeps): void;
+}
+
+/**
+ * Binds the demo page's loopback port (0: an ephemeral one) before anything else runs, so a port in use fails the
+ * demo at once instead of after its sync.
+ */
+export async function bindDemoPage(port: number): Promise<DemoPageServer> {
   const app = express();
   app.disable("x-powered-by");
-  app.use(createDemoRouter(deps));
-  return listen(app, { port: deps.port ?? 0, host: "127.0.0.1" });
+  let router: Router | undefined;
+  app.use((req, res, next) => {
+    if (router) {
+      router(req, res, next);
+      return;
+    }
+    res.status(503).type("text").send("The demo is still running its first sync; reload in a moment.\n");
+  });
+  const listening = await listen(app, { port, host: "127.0.0.1" });
+  return {
+    ...listening,
+    show(deps) {
+      router = createDemoRouter(deps);
+    },
+  };
+}
+
+/** The demo page on its own loopback server, showing at once. The browser test starts it. */
+export async function serveDemoPage(deps: DemoPageDeps & { port?: number }): Promise<Listening> {
+  const page = await bindDemoPage(deps.port ?? 0);
+  page.show(deps);
+  return page;
 }
 
 /** Links in escaped text (the notes carry Intune admin center links), opened in a new tab. */

@@ -5,7 +5,7 @@ import { Field } from "../../app-instance/fields.js";
 import type { SyncRun } from "../../store/types.js";
 import { generateFleet } from "../fleet/generate.js";
 import { IMPORT_ALL, startSandbox, type Sandbox } from "../harness.js";
-import { serveDemoPage } from "./page.js";
+import { bindDemoPage, type DemoPageServer } from "./page.js";
 import { renderDemoSummary } from "./summary.js";
 
 /** What the simulated administrator saves in the form: every platform, a support team, alerts on. */
@@ -43,6 +43,37 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const out = opts.out ?? process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
   const started = Date.now();
+  // The page's port first: a port in use must stop the demo before it generates and syncs anything.
+  const page = opts.once ? undefined : await bindPagePort(opts.port);
+  try {
+    await runDemoWith(opts, page, say, started);
+  } finally {
+    await page?.close();
+  }
+}
+
+async function bindPagePort(port: number): Promise<DemoPageServer> {
+  try {
+    return await bindDemoPage(port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "EADDRINUSE"
+        ? "is in use by another program"
+        : code === "EACCES"
+          ? "needs privileges this user does not have"
+          : `cannot be listened on (${code ?? (err as Error).message})`;
+    throw new Error(`--port ${port}: 127.0.0.1:${port} ${why}; choose another with --port`);
+  }
+}
+
+async function runDemoWith(
+  opts: DemoOptions,
+  page: DemoPageServer | undefined,
+  say: (line: string) => void,
+  started: number,
+): Promise<void> {
+  const out = opts.out ?? process.stdout;
   say(`Generating a simulated Intune fleet of ${opts.devices} devices (seed ${opts.seed})…`);
   const fleet = generateFleet({ seed: opts.seed, size: opts.devices });
   const bar = progressBar(out);
@@ -62,20 +93,14 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     const summary = await summarizeSandbox(sandbox, form, Date.now() - started);
     say("");
     say(summary);
-    if (opts.once) return;
+    if (!page) return;
 
-    const server = await serveDemoPage({
-      fourme: sandbox.fourme,
-      account: sandbox.account,
-      summary: () => summary,
-      port: opts.port,
-    });
-    say(`\nBrowse the simulated 4me at ${server.url}/  (Ctrl+C to stop)`);
+    page.show({ fourme: sandbox.fourme, account: sandbox.account, summary: () => summary });
+    say(`\nBrowse the simulated 4me at ${page.url}/  (Ctrl+C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
-    await server.close();
   } finally {
     await sandbox.close();
   }
