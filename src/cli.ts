@@ -18,7 +18,10 @@ async function main(cmd: CliCommand): Promise<number> {
     }
     case "sync": {
       const { syncOnce } = await import("./main.js");
-      const outcome = await syncOnce(cmd.account);
+      // The log goes to stdout; a person at a terminal also gets the progress bar on stderr.
+      const { progressBar } = await import("./progress-bar.js");
+      const bar = process.stderr.isTTY ? progressBar(process.stderr) : undefined;
+      const outcome = await syncOnce(cmd.account, undefined, bar).finally(() => bar?.done());
       if (outcome === "busy") {
         console.error(
           `account ${cmd.account} is being synced or worked on by a replica right now; not run. Try again later.`,

@@ -6,6 +6,7 @@ import { PgBossQueue } from "./jobs/pg-boss-queue.js";
 import { createLogger, type Logger } from "./logger.js";
 import { listen, type Listening } from "./server/listen.js";
 import type { RunSyncResult } from "./sync/run-sync.js";
+import type { SyncProgress } from "./sync/progress.js";
 
 /** How long running jobs get to finish after SIGTERM before they are released to another replica. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -99,11 +100,13 @@ export async function syncOnce(
   account: string,
   /** The environment (tests); the process's own by default. */
   env?: Record<string, string | undefined>,
+  /** The run's progress, for a person watching (the CLI draws it on a terminal). */
+  onProgress?: (p: SyncProgress) => void,
 ): Promise<SyncOnceOutcome> {
   const config = readConfig(env);
   requireSyncSettings(config);
   const logger = createLogger(config.logLevel);
-  const connector = await buildConnector(config, logger, { scheduler: false, workers: false });
+  const connector = await buildConnector(config, logger, { scheduler: false, workers: false, onProgress });
   try {
     let result: RunSyncResult;
     if (connector.queue instanceof PgBossQueue) {

@@ -9,13 +9,13 @@ import type { Request } from "../fourme/types.js";
 import { cloudEndpoints, type CloudOverrides } from "../intune/clouds.js";
 import type { IntuneClient } from "../intune/intune-client.js";
 import type { AppInstanceWriter } from "../intune/tenant-fields.js";
-import type { DeviceCompliance } from "../intune/types.js";
 import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
 import type { FleetDevice } from "../sync/map-device.js";
 import { removedTenantIds } from "../sync/plan.js";
-import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
+import type { FleetRead } from "../sync/read-fleet.js";
+import { readCompliance, type AlertsProgress } from "./read-compliance.js";
 import {
   alertSourceId,
   GONE_HASH_PREFIX,
@@ -36,6 +36,7 @@ export interface RunAlertsDeps {
   microsoft: CloudOverrides;
   /** Writes the count of imported CIs without a service instance to the app instance (Field.unlinkedCis). */
   writeUnlinkedCis?: (count: number) => Promise<void>;
+  onProgress?: AlertsProgress;
 }
 
 const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;
@@ -105,7 +106,8 @@ export async function runAlerts(
       };
     });
 
-  const compliance = await readCompliance(inScope, troubled, tenantById, deps, log, add);
+  const troubledOf = (ci: FleetDevice) => troubled.get(key(ci.tenantId, ci.deviceId));
+  const compliance = await readCompliance(inScope, troubledOf, tenantById, deps, log, add);
   const alertLedger = await deps.store.getAlerts(account);
   const gone = await namedRemoved(
     api,
@@ -166,7 +168,8 @@ export async function runAlerts(
   add("unchanged", plan.counts["unchanged"] ?? 0);
   for (const [k, v] of Object.entries(plan.counts)) if (k.startsWith("skipped:")) add(k, v);
 
-  for (const action of plan.actions) {
+  for (const [i, action] of plan.actions.entries()) {
+    deps.onProgress?.("alerts", i, plan.actions.length);
     try {
       await carryOut(action, api, deps.store, add);
     } catch (err) {
@@ -178,6 +181,7 @@ export async function runAlerts(
       );
     }
   }
+  deps.onProgress?.("alerts", plan.actions.length, plan.actions.length);
   log.info({ counts, unlinked }, "alerts done");
   return counts;
 }
@@ -277,44 +281,6 @@ function complianceOfCi(ci: FleetDevice): string | null {
   return ci.compliance === "Compliant" ? "compliant" : null;
 }
 
-async function readCompliance(
-  inScope: { ci: FleetDevice }[],
-  troubled: Map<string, TroubledDevice>,
-  tenantById: Map<string, TenantRecord>,
-  deps: RunAlertsDeps,
-  log: Logger,
-  add: (k: string, n?: number) => void,
-): Promise<DeviceCompliance[]> {
-  const byTenant = new Map<string, { id: string; complianceState: string | null }[]>();
-  for (const { ci } of inScope) {
-    const t = troubled.get(key(ci.tenantId, ci.deviceId));
-    if (!t) continue;
-    const list = byTenant.get(ci.tenantId) ?? [];
-    list.push({ id: t.id, complianceState: t.complianceState });
-    byTenant.set(ci.tenantId, list);
-  }
-  const out: DeviceCompliance[] = [];
-  for (const [tenantId, list] of byTenant) {
-    const tenant = tenantById.get(tenantId);
-    if (!tenant) continue;
-    try {
-      out.push(
-        ...(await deps.intuneClient(tenant).readCompliance(list, {
-          onError: (deviceId, reason) => {
-            add("detail_unread");
-            log.warn({ tenantId, deviceId, reason }, "compliance detail not read");
-          },
-        })),
-      );
-    } catch (err) {
-      // Devices without detail wait for the next run (the planner never acts on half the story).
-      add("detail_unread", list.length);
-      log.warn({ tenant: tenant.domain, err: (err as Error).message }, "compliance detail not read");
-    }
-  }
-  return out;
-}
-
 /** Open alerts whose device left Intune (tenant read completely) or is no longer imported. */
 function goneDevices(
   alerts: AlertEntry[],
@@ -390,8 +356,13 @@ export function createAlertsHook(deps: {
   microsoft: CloudOverrides;
   logger: Logger;
   now?: () => Date;
-}): (account: string, fleet: FleetRead, api: CustomerApi) => Promise<Record<string, number>> {
-  return async (account, fleet, api) => {
+}): (
+  account: string,
+  fleet: FleetRead,
+  api: CustomerApi,
+  onProgress?: AlertsProgress,
+) => Promise<Record<string, number>> {
+  return async (account, fleet, api, onProgress) => {
     const instance = await deps.store.getInstance(account);
     const settings = instance?.settings;
     if (!settings?.alerts.enabled) return {};
@@ -405,6 +376,7 @@ export function createAlertsHook(deps: {
       settings: settings.alerts,
       filters: settings.filters,
       microsoft: deps.microsoft,
+      onProgress,
       ...(writer && appInstanceId
         ? {
             writeUnlinkedCis: async (count: number) => {

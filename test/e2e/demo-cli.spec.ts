@@ -52,7 +52,12 @@ describe("demo CLI", function () {
     const run = await runCli(["demo", "--once", "--devices", "2000"]);
     expect(run.signal, `killed after ${LIMIT_MS} ms\n${run.stdout}\n${run.stderr}`).to.equal(null);
     expect(run.code, `exit code\n${run.stdout}\n${run.stderr}`).to.equal(0);
-    expect(run.stdout).to.match(/^Sync succeeded in [\d.]+ s/m);
+    expect(run.stdout).to.match(/^Sync succeeded: the sync run took [\d.]+ s .*; the whole demo [\d.]+ s /m);
+    // The fleet is read once, and every long phase shows its progress with a count.
+    expect(run.stdout.match(/^Reading Intune: 2000\/2000 in [\d.]+ s$/gm), run.stdout).to.have.length(1);
+    for (const phase of ["Writing to 4me", "Reading compliance", "Writing alerts"]) {
+      expect(run.stdout).to.match(new RegExp(`^${phase}: (\\d+)/\\1 in [\\d.]+ s$`, "m"));
+    }
     expect(count(run.stdout, "Devices seen in Intune")).to.equal(2000);
     const created = count(run.stdout, "CIs created");
     const updated = count(run.stdout, "CIs updated");

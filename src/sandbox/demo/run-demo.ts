@@ -7,6 +7,7 @@ import { generateFleet } from "../fleet/generate.js";
 import { IMPORT_ALL, startSandbox, type Sandbox } from "../harness.js";
 import { bindDemoPage, type DemoPageServer } from "./page.js";
 import { renderDemoSummary } from "./summary.js";
+import { progressBar } from "../../progress-bar.js";
 
 /** What the simulated administrator saves in the form: every platform, a support team, alerts on. */
 export const DEMO_FORM_FIELDS: { id: string; value: unknown }[] = [
@@ -80,15 +81,16 @@ async function runDemoWith(
   const sandbox = await startSandbox({
     fleet,
     instantWaits: true,
-    connector: { onProgress: (p) => bar(p.phase, p.done, p.phase === "read" ? opts.devices : p.total) },
+    connector: { onProgress: bar },
   });
   try {
     say(`Simulated 4me at ${sandbox.fourme.url}, simulated Entra ID and Intune at ${sandbox.microsoft.url}`);
     say(`Connector at ${sandbox.url}`);
     say(
-      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain}, consenting…`,
+      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain} with the ` +
+        "import and alerts switched on, consenting (the connector counts the fleet for the form)…",
     );
-    const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS });
+    const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS, fieldsBeforeConsent: true });
     bar.done();
     const summary = await summarizeSandbox(sandbox, form, Date.now() - started);
     say("");
@@ -104,31 +106,6 @@ async function runDemoWith(
   } finally {
     await sandbox.close();
   }
-}
-
-/** A one-line progress bar on a TTY; plain milestones otherwise (CI logs). */
-function progressBar(out: NodeJS.WritableStream) {
-  const tty = (out as NodeJS.WriteStream).isTTY === true;
-  let lastPhase = "";
-  let lastTenth = -1;
-  const draw = (phase: string, done: number, total?: number) => {
-    const label = phase === "read" ? "Reading Intune" : "Writing to 4me";
-    const share = total ? Math.min(1, done / total) : 0;
-    if (tty) {
-      const width = 30;
-      const filled = Math.round(share * width);
-      out.write(
-        `\r${label.padEnd(15)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total ?? "?"}   `,
-      );
-    } else {
-      const tenth = Math.floor(share * 10);
-      if (phase !== lastPhase || tenth !== lastTenth) out.write(`${label}: ${done}/${total ?? "?"}\n`);
-      lastTenth = tenth;
-    }
-    if (tty && phase !== lastPhase && lastPhase) out.write("\n");
-    lastPhase = phase;
-  };
-  return Object.assign(draw, { done: () => tty && out.write("\n") });
 }
 
 export type { SyncRun };
