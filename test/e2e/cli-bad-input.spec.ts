@@ -2,45 +2,17 @@
 // with only the environment given here. Each case must fail fast with one line on stderr that names the option or
 // variable, exit non-zero, and leave the folder (and the file system) as it was.
 import { expect } from "chai";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { runCli } from "./helpers/run-cli.js";
 
-const CLI = fileURLToPath(new URL("../../src/cli.ts", import.meta.url));
-const TSX = import.meta.resolve("tsx");
 const LIMIT_MS = 20_000;
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Finished> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", TSX, CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), LIMIT_MS);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+const runIn = (cwd: string, args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { cwd, env, limitMs: LIMIT_MS });
 
 const SERVE_ENV = {
   FOURME_PROVIDER_ACCOUNT: "wdc",
@@ -61,7 +33,7 @@ describe("command line: bad input fails fast, in one line, and leaves nothing be
 
   /** One stderr line matching `message`, the exit code, an empty working folder. */
   async function expectRefused(args: string[], env: Record<string, string>, code: number, message: RegExp) {
-    const run = await runCli(cwd, args, env);
+    const run = await runIn(cwd, args, env);
     const lines = run.stderr.trimEnd().split("\n");
     expect(lines, run.stderr).to.have.length(1);
     expect(lines[0]).to.match(message);
@@ -96,7 +68,7 @@ describe("command line: bad input fails fast, in one line, and leaves nothing be
   });
 
   it("sync --account without a value prints the usage of sync", async () => {
-    const run = await runCli(cwd, ["sync", "--account"]);
+    const run = await runIn(cwd, ["sync", "--account"]);
     expect(run.code).to.equal(2);
     expect(run.stderr)
       .to.match(/--account/)
@@ -105,10 +77,10 @@ describe("command line: bad input fails fast, in one line, and leaves nothing be
   });
 
   it("--help on the CLI and a command prints usage on stdout and exits 0", async () => {
-    const top = await runCli(cwd, ["--help"]);
+    const top = await runIn(cwd, ["--help"]);
     expect([top.code, top.stderr]).to.deep.equal([0, ""]);
     expect(top.stdout).to.match(/^usage: intune-4me <command>/);
-    const demo = await runCli(cwd, ["demo", "-h"]);
+    const demo = await runIn(cwd, ["demo", "-h"]);
     expect(demo.stdout).to.match(/^usage: intune-4me demo /);
   });
 
@@ -158,7 +130,7 @@ describe("command line: bad input fails fast, in one line, and leaves nothing be
   });
 
   it("offering publish --dry-run --offline prints the plan from app-offering/ without credentials", async () => {
-    const run = await runCli(cwd, ["offering", "publish", "--dry-run", "--offline"]);
+    const run = await runIn(cwd, ["offering", "publish", "--dry-run", "--offline"]);
     expect([run.code, run.stderr]).to.deep.equal([0, ""]);
     expect(run.stdout).to.include("create webhook-policy provider webhook policy");
     for (const event of ["secrets-update", "create", "update", "delete"]) {
