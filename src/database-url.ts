@@ -42,12 +42,11 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
   }
   const folder = dirname(resolve(cwd, path));
   const isDefaultFolder = folder === dirname(resolve(cwd, DEFAULT_DATABASE_PATH));
-  if (!isDefaultFolder && !isFolder(folder)) {
+  if (!isDefaultFolder && !existsSync(folder)) {
     throw new DatabaseUrlError(`names a SQLite file in a folder that does not exist (${folder}): create it first`);
   }
+  if (!isDefaultFolder && !statSync(folder).isDirectory()) {
+    throw new DatabaseUrlError(`names a SQLite file under ${folder}, which is not a folder`);
+  }
   return { kind: "sqlite", path };
-}
-
-function isFolder(path: string): boolean {
-  return existsSync(path) && statSync(path).isDirectory();
 }
