@@ -7,8 +7,8 @@ import type { TenantRecord } from "../store/types.js";
 import type { FleetDevice } from "../sync/map-device.js";
 import type { TroubledDevice } from "../sync/read-fleet.js";
 
-/** compliance: devices whose detail was read; alerts: request actions carried out. */
-export type AlertsProgress = (phase: "compliance" | "alerts", done: number, total: number) => void;
+/** compliance: devices whose detail was read; alerts: request actions carried out (total unknown while planning). */
+export type AlertsProgress = (phase: "compliance" | "alerts", done: number, total?: number) => void;
 
 export async function readCompliance(
   inScope: { ci: FleetDevice }[],

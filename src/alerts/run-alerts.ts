@@ -108,6 +108,8 @@ export async function runAlerts(
 
   const troubledOf = (ci: FleetDevice) => troubled.get(key(ci.tenantId, ci.deviceId));
   const compliance = await readCompliance(inScope, troubledOf, tenantById, deps, log, add);
+  // The alerts phase starts here: planning and its lookups come before the first request is written.
+  deps.onProgress?.("alerts", 0);
   const alertLedger = await deps.store.getAlerts(account);
   const gone = await namedRemoved(
     api,

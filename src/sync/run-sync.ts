@@ -148,6 +148,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
 
     const api = await deps.customerApi(account);
     const needsWrites = plan.toWrite.length + plan.toRetire.length + plan.userRetry.length > 0;
+    // The write phase starts here: the CI extension and the lookups come before the first batch.
+    if (needsWrites) progress("write", 0);
     if (!settings.supportTeam && plan.toWrite.some((w) => w.reason === "new")) {
       // Said once at the top of the summary, rather than only as one 4me error per refused CI.
       errors.push(MISSING_SUPPORT_TEAM);
