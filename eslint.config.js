@@ -10,6 +10,7 @@ export default tseslint.config(
       "data/",
       "src/fourme/generated/",
       "out/",
+      "dist/",
       "**/*.min.js",
       "**/.*.tmp.ts",
       "**/*.tmp.ts",

@@ -2,19 +2,20 @@
 // Graph HTTP, v1.0 pages with the beta fields merged) and reports pages/s, devices/s and peak RSS of the reading
 // process. Goal: < 150 MB RSS at 100k, and no growth with fleet size (compare --devices 10000 with the default).
 //
-//   npx tsx bench/graph-read.ts [--devices 100000] [--page 1000] [--no-beta] [--runner tsx|node]
+//   npx tsx bench/graph-read.ts [--devices 100000] [--page 1000] [--no-beta] [--runner node|tsx]
 //                               [--node-options "<flags>"]   (add --expose-gc to see the live heap after GC)
 //
 // This process hosts the simulator (lazy fleet) and is not measured. The reader runs in a child process:
-// - runner tsx (default): `node --import tsx`, as `npm start` runs the service;
-// - runner node: plain `node` on JavaScript emitted by tsc (--noCheck) under out/, which shows the reader's and
-//   MSAL's share without the TypeScript loader's ~33 MB (Node 20 runs loader hooks on a thread of their own).
+// - runner node (default): plain `node` on JavaScript emitted by tsc (--noCheck) under out/, as `npm start` runs the
+//   compiled service (dist/);
+// - runner tsx: `node --import tsx`, as development runs it: the TypeScript loader adds ~33 MB (Node 20 runs loader
+//   hooks on a thread of their own).
 // --node-options become the reader's node arguments (default: the V8 flags of the `start` script in package.json), so
 // the default figure is production's; pass --node-options "" for V8's defaults. README "Memory" has the figures.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
-import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { compileForNode } from "./compile.js";
 import { startNodeFlags } from "./start-flags.js";
 
 const arg = (name: string, dflt: string) => {
@@ -108,26 +109,10 @@ async function read(info: SimInfo): Promise<void> {
 }
 
 /** Emits JavaScript for this file and what it imports (no type check: `npm run typecheck` does that). */
-function compile(): string {
-  const root = join(dirname(HERE), "..");
-  const outDir = join(root, "out", "bench-graph-read");
-  execFileSync(
-    process.execPath,
-    [
-      join(root, "node_modules", "typescript", "bin", "tsc"),
-      HERE,
-      ...["--outDir", outDir, "--rootDir", root, "--module", "nodenext", "--moduleResolution", "nodenext"],
-      ...["--target", "es2023", "--skipLibCheck", "--noCheck", "--types", "node"],
-    ],
-    { stdio: "inherit" },
-  );
-  return join(outDir, relative(root, HERE).replace(/\.ts$/, ".js"));
-}
-
 async function main(): Promise<void> {
   const devices = Number(arg("--devices", "100000"));
   const page = Number(arg("--page", "1000"));
-  const runner = arg("--runner", "tsx");
+  const runner = arg("--runner", "node");
   if (runner !== "node" && runner !== "tsx") throw new Error("--runner is node or tsx");
   const nodeOptions = arg("--node-options", startNodeFlags().join(" "));
   const nodeArgs = nodeOptions.split(/\s+/).filter(Boolean);
@@ -147,7 +132,7 @@ async function main(): Promise<void> {
     beta: !process.argv.includes("--no-beta"),
   };
   try {
-    const entry = runner === "node" ? [compile()] : ["--import", "tsx", HERE];
+    const entry = runner === "node" ? [compileForNode(HERE, "bench-graph-read")] : ["--import", "tsx", HERE];
     const loadBefore = loadavg()[0];
     // As node arguments, not NODE_OPTIONS: Node refuses some V8 flags there (--heap-growing-percent).
     const child = spawn(process.execPath, [...nodeArgs, ...entry, "--read"], {

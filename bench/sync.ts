@@ -27,6 +27,7 @@ import { createLogger, silentLogger } from "../src/logger.js";
 import { followConsentLink } from "../src/sandbox/consent-browser.js";
 import { IMPORT_ALL, virtualClock } from "../src/sandbox/harness.js";
 import { listen } from "../src/server/listen.js";
+import { compileForNode } from "./compile.js";
 import { startNodeFlags } from "./start-flags.js";
 
 const DEVICES = Number(process.argv.find((a, i) => i >= 2 && /^\d+$/.test(a)) ?? 10_000);
@@ -352,11 +353,12 @@ function heap(m: NodeJS.MemoryUsage & { anon: number; file: number }): string {
 const START_FLAGS = startNodeFlags();
 
 async function launch(): Promise<void> {
-  const connector = spawn(
-    process.execPath,
-    [...START_FLAGS, ...process.execArgv, fileURLToPath(import.meta.url), "--connector", String(DEVICES)],
-    { stdio: "inherit" },
-  );
+  // Compiled JavaScript on plain node, as `npm start` runs dist/; BENCH_RUNNER=tsx for the TypeScript loader.
+  const here = fileURLToPath(import.meta.url);
+  const entry = process.env.BENCH_RUNNER === "tsx" ? [...process.execArgv, here] : [compileForNode(here, "bench-sync")];
+  const connector = spawn(process.execPath, [...START_FLAGS, ...entry, "--connector", String(DEVICES)], {
+    stdio: "inherit",
+  });
   process.exitCode = await new Promise<number>((resolve) => connector.once("exit", (code) => resolve(code ?? 1)));
 }
 

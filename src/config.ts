@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FOURME_DOMAINS, FOURME_REGIONS, fourMeEndpoints, type FourMeEndpoints } from "./fourme/endpoints.js";
 import { CLOUDS, type Cloud, type CloudOverrides } from "./intune/clouds.js";
 import type { EntraApp, EntraApps } from "./intune/entra-apps.js";
+import { DatabaseUrlError, parseDatabaseUrl, type DatabaseSetting } from "./database-url.js";
 
 export const JWT_ALGORITHMS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512"] as const;
 /** Only with explicit opt-in: symmetric and unsigned tokens are an algorithm-confusion risk. */
@@ -15,8 +16,8 @@ export interface Config {
   /** Public base URL of this server, without a trailing slash (consent callback, webhook URIs). */
   publicUrl: string;
   logLevel: string;
-  /** `postgres://…` selects PostgreSQL (and pg-boss); anything else is a SQLite file path. */
-  database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string };
+  /** `postgres://…` selects PostgreSQL (and pg-boss); a file: URL or a .db/.sqlite path selects SQLite. */
+  database: DatabaseSetting;
   /** Secret sealing keys. `current` seals; all of them unseal. Absent for SQLite: a key file is generated. */
   secretKeys?: { current: SecretKey; previous: SecretKey[] };
   fourme: FourMeEndpoints & {
@@ -109,7 +110,7 @@ const schema = z.object({
   RATE_LIMIT_CONSENT_REFUSED_PER_MINUTE: int(60, 0, 1_000_000),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  DATABASE_URL: z.string().default("./data/connector.db"),
+  DATABASE_URL: z.string().optional(),
   SECRET_KEY: optionalString,
   SECRET_KEY_ID: z
     .string()
@@ -173,7 +174,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     );
   }
 
-  const isPostgres = /^postgres(ql)?:\/\//.test(e.DATABASE_URL);
+  let database: DatabaseSetting;
+  try {
+    database = parseDatabaseUrl(e.DATABASE_URL);
+  } catch (err) {
+    if (err instanceof DatabaseUrlError) throw new ConfigError("DATABASE_URL", err.message);
+    throw err;
+  }
+  const isPostgres = database.kind === "postgres";
   const secretKeys = readSecretKeys(e.SECRET_KEY, e.SECRET_KEY_ID, e.SECRET_KEYS_PREVIOUS);
   if (isPostgres && !secretKeys) {
     throw new ConfigError("SECRET_KEY", "is required with PostgreSQL: replicas must share one sealing key");
@@ -199,7 +207,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     logLevel: e.LOG_LEVEL,
-    database: isPostgres ? { kind: "postgres", url: e.DATABASE_URL } : { kind: "sqlite", path: e.DATABASE_URL },
+    database,
     secretKeys,
     fourme: {
       ...endpoints,
@@ -334,6 +342,14 @@ function readTrustProxy(value: string | undefined): Config["trustProxy"] {
     );
   }
   return entries;
+}
+
+/** Stands in for FOURME_PROVIDER_ACCOUNT where a command only previews (publish --dry-run --offline). */
+export const PREVIEW_PROVIDER_ACCOUNT = "your-provider-account";
+
+/** readConfig for a preview that calls nobody: FOURME_PROVIDER_ACCOUNT may be missing. */
+export function readPreviewConfig(env: Record<string, string | undefined> = process.env): Config {
+  return readConfig({ ...env, FOURME_PROVIDER_ACCOUNT: env.FOURME_PROVIDER_ACCOUNT || PREVIEW_PROVIDER_ACCOUNT });
 }
 
 function readSecretKeys(

@@ -1,5 +1,6 @@
 // `serve` and `sync`: read the configuration, build the connector, and run it until SIGTERM.
 import { readConfig } from "./config.js";
+import { requireServeSettings, requireSyncSettings, webhookKeyAtStart } from "./command-settings.js";
 import { buildConnector, type Connector } from "./connector.js";
 import { entraClouds } from "./intune/entra-apps.js";
 import { PgBossQueue } from "./jobs/pg-boss-queue.js";
@@ -7,6 +8,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { listen, type Listening } from "./server/listen.js";
 import { listenMetrics } from "./server/metrics-listener.js";
 import type { RunSyncResult } from "./sync/run-sync.js";
+import type { SyncProgress } from "./sync/progress.js";
 
 /** How long running jobs get to finish after SIGTERM before they are released to another replica. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -87,19 +89,23 @@ export function stopOnSignals(
 
 export async function serve(): Promise<void> {
   const config = readConfig();
+  requireServeSettings(config);
   const logger = createLogger(config.logLevel);
   const connector = await buildConnector(config, logger);
+  const key = await webhookKeyAtStart(config, connector.store);
+  if (key.source === "none") logger.warn(key.advice);
+  else logger.info({ source: key.source }, "webhook policy key found");
   const server = await listen(connector.app, { port: config.port, host: config.host });
   const metricsServer = await listenMetrics(connector.metrics, config.metrics, logger);
   logger.info(
     {
-      url: server.url,
+      bound: server.bound,
       publicUrl: config.publicUrl,
       store: connector.store.kind,
       // Tenants in other clouds fail at their check: the operator sees here which app registrations were read.
       clouds: entraClouds(config.microsoft),
     },
-    "connector listening",
+    `connector listening on ${server.bound}${/^(0\.0\.0\.0|\[::\]):/.test(server.bound) ? " (every interface)" : ""}`,
   );
   stopOnSignals({ server, metricsServer, connector, logger });
 }
@@ -116,10 +122,13 @@ export async function syncOnce(
   account: string,
   /** The environment (tests); the process's own by default. */
   env?: Record<string, string | undefined>,
+  /** The run's progress, for a person watching (the CLI draws it on a terminal). */
+  onProgress?: (p: SyncProgress) => void,
 ): Promise<SyncOnceOutcome> {
   const config = readConfig(env);
+  requireSyncSettings(config);
   const logger = createLogger(config.logLevel);
-  const connector = await buildConnector(config, logger, { scheduler: false, workers: false });
+  const connector = await buildConnector(config, logger, { scheduler: false, workers: false, onProgress });
   try {
     let result: RunSyncResult;
     if (connector.queue instanceof PgBossQueue) {

@@ -1,14 +1,11 @@
-// What the alerts pass reads before it plans (issue 7): compliance detail of the troubled devices, the devices gone
-// from scope, the names of removed devices, the status of our open requests, and the people and service instances
+// What the alerts pass reads before it plans (issue 7), besides the compliance detail (read-compliance.ts): the devices
+// gone from scope, the names of removed devices, the status of our open requests, and the people and service instances
 // of the devices that get a new request. Each read is as wide as the run allows.
 import type { CustomerApi } from "../fourme/customer-api.js";
-import type { DeviceCompliance } from "../intune/types.js";
 import type { Logger } from "../logger.js";
-import type { AlertEntry, LedgerEntry, TenantRecord } from "../store/types.js";
+import type { AlertEntry, LedgerEntry } from "../store/types.js";
 import type { FleetDevice } from "../sync/map-device.js";
-import type { TroubledDevice } from "../sync/read-fleet.js";
 import { alertSourceId, GONE_HASH_PREFIX, type GoneDevice } from "./plan-alerts.js";
-import type { RunAlertsDeps } from "./run-alerts.js";
 
 const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;
 
@@ -42,44 +39,6 @@ export async function serviceInstancesOf(api: CustomerApi, ciIds: string[]): Pro
 /** The mapper writes the state as a label; only "Compliant" matters here (it resolves an open request). */
 export function complianceOfCi(ci: FleetDevice): string | null {
   return ci.compliance === "Compliant" ? "compliant" : null;
-}
-
-export async function readCompliance(
-  inScope: { ci: FleetDevice }[],
-  troubled: Map<string, TroubledDevice>,
-  tenantById: Map<string, TenantRecord>,
-  deps: RunAlertsDeps,
-  log: Logger,
-  add: (k: string, n?: number) => void,
-): Promise<DeviceCompliance[]> {
-  const byTenant = new Map<string, { id: string; complianceState: string | null }[]>();
-  for (const { ci } of inScope) {
-    const t = troubled.get(key(ci.tenantId, ci.deviceId));
-    if (!t) continue;
-    const list = byTenant.get(ci.tenantId) ?? [];
-    list.push({ id: t.id, complianceState: t.complianceState });
-    byTenant.set(ci.tenantId, list);
-  }
-  const out: DeviceCompliance[] = [];
-  for (const [tenantId, list] of byTenant) {
-    const tenant = tenantById.get(tenantId);
-    if (!tenant) continue;
-    try {
-      out.push(
-        ...(await deps.intuneClient(tenant).readCompliance(list, {
-          onError: (deviceId, reason) => {
-            add("detail_unread");
-            log.warn({ tenantId, deviceId, reason }, "compliance detail not read");
-          },
-        })),
-      );
-    } catch (err) {
-      // Devices without detail wait for the next run (the planner never acts on half the story).
-      add("detail_unread", list.length);
-      log.warn({ tenant: tenant.domain, err: (err as Error).message }, "compliance detail not read");
-    }
-  }
-  return out;
 }
 
 /** Open alerts whose device left Intune (tenant read completely) or is no longer imported. */

@@ -15,15 +15,7 @@ import type { FleetDevice } from "../sync/map-device.js";
 import { notHeldElsewhere } from "../intune/tenant-ownership.js";
 import { removedTenantIds } from "../sync/plan.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";
-import {
-  complianceOfCi,
-  goneDevices,
-  namedRemoved,
-  personOf,
-  readCompliance,
-  requestsOf,
-  serviceInstancesOf,
-} from "./alert-reads.js";
+import { complianceOfCi, goneDevices, namedRemoved, personOf, requestsOf, serviceInstancesOf } from "./alert-reads.js";
 import {
   isSummaryEntry,
   planSummary,
@@ -34,6 +26,7 @@ import {
   type Candidate,
 } from "./alert-queue.js";
 import { carryOut } from "./carry-out.js";
+import { readCompliance, type AlertsProgress } from "./read-compliance.js";
 import { planAlerts, type AlertAction, type AlertDevice } from "./plan-alerts.js";
 import { graceEnd, verdictOf } from "./verdict.js";
 
@@ -48,6 +41,8 @@ export interface RunAlertsDeps {
   microsoft: CloudOverrides;
   /** Writes the count of imported CIs without a service instance to the app instance (Field.unlinkedCis). */
   writeUnlinkedCis?: (count: number) => Promise<void>;
+  /** Progress of the compliance read and of the request writes (the CLI and the run's log show it). */
+  onProgress?: AlertsProgress;
 }
 
 const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;
@@ -134,7 +129,10 @@ export async function runAlerts(
       };
     });
 
-  const compliance = await readCompliance(planned, troubled, tenantById, deps, log, add);
+  const troubledOf = (ci: FleetDevice) => troubled.get(key(ci.tenantId, ci.deviceId));
+  const compliance = await readCompliance(planned, troubledOf, tenantById, deps, log, add);
+  // The alerts phase starts here: planning and its lookups come before the first request is written.
+  deps.onProgress?.("alerts", 0);
   const gone = await namedRemoved(
     api,
     goneDevices(
@@ -206,6 +204,7 @@ export async function runAlerts(
 
   const actions = [...queued.actions, ...(summary ? [summary] : [])];
   for (const [i, action] of actions.entries()) {
+    deps.onProgress?.("alerts", i, actions.length);
     const why = api.budgetNearlySpent();
     if (why) {
       // The rest is planned again next run, from the ledger: nothing is lost, nothing doubled.
@@ -226,6 +225,7 @@ export async function runAlerts(
       );
     }
   }
+  deps.onProgress?.("alerts", actions.length, actions.length);
   log.info({ counts, unlinked }, "alerts done");
   return counts;
 }
@@ -284,8 +284,13 @@ export function createAlertsHook(deps: {
   microsoft: CloudOverrides;
   logger: Logger;
   now?: () => Date;
-}): (account: string, fleet: FleetRead, api: CustomerApi) => Promise<Record<string, number>> {
-  return async (account, fleet, api) => {
+}): (
+  account: string,
+  fleet: FleetRead,
+  api: CustomerApi,
+  onProgress?: AlertsProgress,
+) => Promise<Record<string, number>> {
+  return async (account, fleet, api, onProgress) => {
     const instance = await deps.store.getInstance(account);
     const settings = instance?.settings;
     if (!settings?.alerts.enabled) return {};
@@ -299,6 +304,7 @@ export function createAlertsHook(deps: {
       settings: settings.alerts,
       filters: settings.filters,
       microsoft: deps.microsoft,
+      onProgress,
       ...(writer && appInstanceId
         ? {
             writeUnlinkedCis: async (count: number) => {

@@ -1,10 +1,10 @@
 // A page that shows a UI extension the way 4me shows it, without 4me: the demo page and the browser tests use it.
 // It inlines jQuery, a stand-in for the ITRP runtime (preview/itrp-standin.js), the extension itself and the
 // stored values, so the page needs nothing else to load.
+import { packagePath } from "../package-root.js";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { RenderedExtension } from "./render.js";
 
 export interface PreviewField {
@@ -39,7 +39,7 @@ export interface PreviewPageOptions {
   mode?: "edit" | "view";
 }
 
-const PREVIEW_DIR = fileURLToPath(new URL("./preview/", import.meta.url));
+const PREVIEW_DIR = packagePath("src", "extension", "preview");
 
 let jquerySource: string | undefined;
 

@@ -1,9 +1,9 @@
 // Renders the CI UI extension (html, css, javascript) from UI_SECTIONS, the one definition of the CI's Intune
 // fields that the mapper writes too. The connector uploads the result to each customer account (category
 // `product`); `npm run ui-extension:render` writes it to a folder for pasting into 4me by hand.
+import { packagePath } from "../package-root.js";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { UI_SECTIONS, type UiSection } from "../ui-fields.js";
 
@@ -14,7 +14,7 @@ export interface RenderedExtension {
 }
 
 /** The repository's `ui-extension/` folder, found relative to this file so it works from any working directory. */
-export const CI_EXTENSION_DIR = fileURLToPath(new URL("../../ui-extension/", import.meta.url));
+export const CI_EXTENSION_DIR = packagePath("ui-extension");
 
 const FIELD_ID = /^[a-z][a-z0-9_]*$/;
 
@@ -46,7 +46,7 @@ function assertValidSections(sections: readonly UiSection[]): void {
 }
 
 /** The repository's `app-offering/` folder: the configuration form and the offering definition. */
-export const APP_OFFERING_DIR = fileURLToPath(new URL("../../app-offering/", import.meta.url));
+export const APP_OFFERING_DIR = packagePath("app-offering");
 
 /** The configuration form (a UI extension of category `app_offering`) as its three parts. */
 export function loadConfigurationForm(): RenderedExtension {

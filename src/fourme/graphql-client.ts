@@ -10,6 +10,8 @@ import { accountHeaderName, type ClientCredentials, type TokenCache } from "./to
 import {
   DEFAULT_BACKOFF,
   backoffDelay,
+  describeNetworkError,
+  hostOf,
   isNetworkError,
   parseRetryAfter,
   systemClock,
@@ -139,7 +141,7 @@ export class FourMeGraphQLClient {
       } catch (err) {
         if (!(err instanceof ClientError)) {
           if (!isNetworkError(err)) throw err;
-          failure = `network error: ${(err as Error).message}`;
+          failure = `network error reaching ${hostOf(this.options.graphqlUrl)}: ${describeNetworkError(err)}`;
           delay = backoffDelay(attempt, backoff, this.options.random);
         } else {
           status = err.response.status;

@@ -1,6 +1,7 @@
 // The 4me client's public face. createFourMeClients builds, from the configuration, one throttled GraphQL client per
 // (account, OAuth client) and hands out ProviderApi (provider token) and CustomerApi (a customer's token) objects.
-import { ConfigError, type Config } from "../config.js";
+import type { Config } from "../config.js";
+import { requireProviderCredentials } from "../command-settings.js";
 import { silentLogger, type Logger } from "../logger.js";
 import type { InstanceStore } from "../store/types.js";
 import { CustomerApi, type CustomerApiOptions } from "./customer-api.js";
@@ -97,16 +98,11 @@ export function createFourMeClients(config: Pick<Config, "fourme">, options: Fou
     tokens,
     graphqlClient,
     provider() {
-      if (!fourme.providerClientId) {
-        throw new ConfigError("FOURME_PROVIDER_CLIENT_ID", "is required to call 4me as the provider");
-      }
-      if (!fourme.providerClientSecret) {
-        throw new ConfigError("FOURME_PROVIDER_CLIENT_SECRET", "is required to call 4me as the provider");
-      }
+      requireProviderCredentials(config);
       const client = graphqlClient({
         account: fourme.providerAccount,
-        clientId: fourme.providerClientId,
-        clientSecret: fourme.providerClientSecret,
+        clientId: fourme.providerClientId!,
+        clientSecret: fourme.providerClientSecret!,
       });
       return new ProviderApi(client, fourme.offeringReference);
     },

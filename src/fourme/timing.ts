@@ -38,6 +38,24 @@ export function parseResetHeader(value: string | null | undefined, nowMs: number
   return n > 1_000_000_000 ? Math.round(n * 1000) : nowMs + Math.round(n * 1000);
 }
 
+/**
+ * A network failure in words a person can act on: undici's bare "fetch failed" hides the reason in its cause
+ * (getaddrinfo ENOTFOUND, ECONNREFUSED, a certificate error), so the cause's message and code are appended.
+ */
+export function describeNetworkError(err: unknown): string {
+  const e = err as { message?: unknown; cause?: { message?: unknown; code?: unknown } } | undefined;
+  const message = String(e?.message ?? err);
+  const cause = e?.cause;
+  if (!cause) return message;
+  const causeMessage = typeof cause.message === "string" && cause.message ? cause.message : undefined;
+  const code = typeof cause.code === "string" ? cause.code : undefined;
+  const detail = [causeMessage, code && !causeMessage?.includes(code) ? `(${code})` : undefined].filter(Boolean);
+  return detail.length ? `${message}: ${detail.join(" ")}` : message;
+}
+
+/** The host of a URL, for messages; the URL itself when it does not parse. */
+export const hostOf = (url: string): string => (URL.canParse(url) ? new URL(url).host : url);
+
 /** A failure before any HTTP answer (refused, reset, DNS, timeout): worth retrying. */
 export function isNetworkError(err: unknown): boolean {
   if (!err || typeof err !== "object") return false;

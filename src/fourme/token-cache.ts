@@ -6,6 +6,8 @@ import { isXurrentDomain } from "./endpoints.js";
 import {
   DEFAULT_BACKOFF,
   backoffDelay,
+  describeNetworkError,
+  hostOf,
   isNetworkError,
   parseRetryAfter,
   systemClock,
@@ -133,10 +135,13 @@ export class TokenCache {
         retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), this.clock.now());
       } catch (err) {
         if (!isNetworkError(err)) throw err;
-        failure = (err as Error).message;
+        failure = describeNetworkError(err);
       }
       if (attempt >= maxAttempts) {
-        throw new UpstreamError(`4me token request failed after ${attempt} attempts: ${failure}`, status);
+        throw new UpstreamError(
+          `4me token request to ${hostOf(this.options.oauthTokenUrl)} failed after ${attempt} attempts: ${failure}`,
+          status,
+        );
       }
       const delay = retryAfterMs ?? backoffDelay(attempt, backoff, this.options.random);
       this.logger.warn(

@@ -17,6 +17,8 @@ export interface ReadComplianceOptions {
   chunkSize?: number;
   /** A device left out of the result, with why (e.g. its policy states answered 429 beyond the retries). */
   onError?: (deviceId: string, reason: string) => void;
+  /** After each round: devices of `devices` handled so far (those not flagged count as handled at once). */
+  onProgress?: (done: number) => void;
 }
 
 export function needsComplianceDetail(d: Pick<IntuneDevice, "complianceState">): boolean {
@@ -32,8 +34,10 @@ export async function readCompliance(
   const flagged = devices.filter(needsComplianceDetail);
   const chunkSize = opts.chunkSize ?? 200;
   const out: DeviceCompliance[] = [];
+  const others = devices.length - flagged.length;
   for (let i = 0; i < flagged.length; i += chunkSize) {
     out.push(...(await readChunk(http, flagged.slice(i, i + chunkSize), opts)));
+    opts.onProgress?.(others + Math.min(flagged.length, i + chunkSize));
   }
   return out;
 }

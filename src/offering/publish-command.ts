@@ -2,12 +2,12 @@
 // publish(), then prints the plan (with --dry-run) or what it changed.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { readConfig, type Config } from "../config.js";
+import { readConfig, readPreviewConfig, type Config } from "../config.js";
 import { createFourMeClients, type FourMeClientsOptions } from "../fourme/index.js";
 import { findServiceInstances } from "../fourme/customer-requests.js";
 import { desiredPublish, PROVIDER_POLICY_ALG } from "./desired.js";
 import { publish, type PublishDeps, type PublishOutcome } from "./publish.js";
-import { describePlan, type PublishRecord } from "./publish-plan.js";
+import { describePlan, NEW_ID, planPublish, type PublishRecord } from "./publish-plan.js";
 import { silentLogger } from "../logger.js";
 import { openStore } from "../store/open-store.js";
 import { readPolicyKey, recordPolicyKey, verifiedWebhooks } from "../store/provider-records.js";
@@ -147,4 +147,27 @@ function printVerification(outcome: PublishOutcome, print: (line: string) => voi
         "then run offering:publish again; it has 4me send the verification again.",
     );
   }
+}
+
+/**
+ * `offering publish --dry-run --offline`: what publish would create from app-offering/ in a provider account that
+ * holds none of it yet. Reads no credentials, calls nobody and writes nothing; the environment still sets the
+ * public URL, the offering reference and the webhook audience when present.
+ */
+export function previewOfferingOffline(
+  options: { config?: Config; print?: (line: string) => void } = {},
+): ReturnType<typeof planPublish> {
+  const config = options.config ?? readPreviewConfig();
+  const print = options.print ?? ((line: string) => console.log(line));
+  const desired = desiredPublish(config);
+  // The service instance is looked up in the provider account when publishing; offline it is taken as present.
+  const empty = { webhookPolicies: [], webhooks: [], offerings: [], serviceInstanceId: NEW_ID };
+  const plan = planPublish(empty, {}, desired);
+  print(`Plan from app-offering/ against an empty provider account (offline: nothing read or written):`);
+  for (const line of describePlan(plan)) print(`  ${line}`);
+  print("");
+  print(`Webhooks deliver to ${desired.webhooks[0]?.uri ?? "(none)"} (PUBLIC_URL).`);
+  print(`The offering needs the service instance "${desired.serviceInstanceName}" in the provider account.`);
+  print(`Scopes: ${desired.scopes.flatMap((s) => s.actions).join(", ")}.`);
+  return plan;
 }

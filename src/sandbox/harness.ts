@@ -93,6 +93,12 @@ export interface Sandbox {
     fields?: { id: string; value: unknown }[];
     /** Skip the consent step (tenants stay pending_consent). */
     skipConsent?: boolean;
+    /**
+     * Save `fields` with the tenants, before consenting, as an administrator may: the sync that consent queues is
+     * then the first import, and the fleet is read once (the demo). Otherwise that sync reads the fleet with the
+     * import still off, and the form save that activates it reads it again.
+     */
+    fieldsBeforeConsent?: boolean;
   }): Promise<Record<string, unknown>>;
   /** Waits until the connector's queue and the simulator's background deliveries are done. */
   idle(): Promise<void>;
@@ -302,9 +308,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           { id: tenantField.domain(i + 1), value: t.domain },
           { id: tenantField.cloud(i + 1), value: t.cloud ?? "global" },
         ]);
-        await sandbox.install(tenantValues);
+        const early = opts.fieldsBeforeConsent ? (opts.fields ?? []) : [];
+        await sandbox.install([...tenantValues, ...early]);
         if (!opts.skipConsent) await consentAll();
-        if (opts.fields?.length) await sandbox.saveForm(opts.fields);
+        if (opts.fields?.length && !opts.fieldsBeforeConsent) await sandbox.saveForm(opts.fields);
         return formValues();
       },
       idle,

@@ -4,7 +4,10 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Listening {
+  /** A URL that reaches the server from this host (loopback for a wildcard address). */
   url: string;
+  /** What the socket is bound to, e.g. `0.0.0.0:3000` (every IPv4 interface) or `127.0.0.1:3000`. */
+  bound: string;
   port: number;
   server: Server;
   close(): Promise<void>;
@@ -20,11 +23,12 @@ export async function listen(app: RequestListener, options: { port?: number; hos
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
   // A wildcard address is not something to connect to; loopback reaches it.
   const urlHost = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,
+    bound: `${address.includes(":") ? `[${address}]` : address}:${port}`,
     port,
     server,
     close: () =>

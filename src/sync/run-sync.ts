@@ -4,7 +4,7 @@ import { Field } from "../app-instance/fields.js";
 import type { CustomFieldValue } from "../app-instance/settings.js";
 import type { CustomerApi } from "../fourme/customer-api.js";
 import type { Logger } from "../logger.js";
-import { breakdownField, breakdownJson } from "../intune/breakdown.js";
+import { breakdownField, breakdownJson, parseBreakdown } from "../intune/breakdown.js";
 import type { CloudOverrides } from "../intune/clouds.js";
 import type { IntuneClient } from "../intune/intune-client.js";
 import type { AppInstanceWriter } from "../intune/tenant-fields.js";
@@ -16,6 +16,7 @@ import { splitByOwnership } from "../intune/tenant-ownership.js";
 import { planSync, removedTenantIds } from "./plan.js";
 import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
 import { renderRunSummary } from "./summary.js";
+import { progressReporter, type ReportProgress, type SyncProgress } from "./progress.js";
 import type { AuthorizationError } from "../errors.js";
 import { FourMeCredentialsError } from "../fourme/token-cache.js";
 
@@ -44,9 +45,15 @@ export interface RunSyncDeps {
   staleRunMs?: number;
   /** Called with the tenant a run found refusing access (consent revoked). */
   onRefused?: (account: string, tenant: TenantRecord, err: AuthorizationError) => Promise<void>;
-  /** Called after the devices were written, with what was read (the alerts pass runs from it). */
-  afterWrite?: (account: string, fleet: FleetRead, api: CustomerApi) => Promise<Record<string, number>>;
-  onProgress?: (p: { phase: "read" | "write"; done: number; total?: number }) => void;
+  /** Called after the devices were written, with what was read (the alerts pass runs from it, reporting progress). */
+  afterWrite?: (
+    account: string,
+    fleet: FleetRead,
+    api: CustomerApi,
+    progress?: ReportProgress,
+  ) => Promise<Record<string, number>>;
+  /** Each phase's count, total and estimate (also logged every 2 s per phase). */
+  onProgress?: (p: SyncProgress) => void;
 }
 
 export interface RunSyncResult {
@@ -95,6 +102,9 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   let fatal: unknown;
   /** The fleet breakdown, written with the summary: one app instance write at the end of a run, not two. */
   let breakdown: CustomFieldValue | undefined;
+  const progress = progressReporter({ now: () => now().getTime(), log, onProgress: deps.onProgress });
+  // The fleet's size as last counted (consent, or the previous run): the read's estimated total.
+  const expectedDevices = parseBreakdown(instance.breakdown)?.total;
   log.info({ trigger, tenants: tenants.length }, "sync started");
   await writeFields(deps, instance.appInstanceId, [{ id: Field.syncStartAt, value: startedAt.toISOString() }], log);
 
@@ -102,6 +112,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   // once the devices are written, before the alerts pass reads what it needs (issue 6: memory at 100,000 devices).
   const importDevices = async (cis: SqliteCiStore): Promise<{ fleet: FleetRead; api: CustomerApi }> => {
     const ledger = new LedgerIndex(await deps.store.getLedger(account));
+    let read = 0;
     const fleet = await readFleet({
       cis,
       ledger,
@@ -115,9 +126,12 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       logger: log,
       onPage: (done) => {
         beat();
-        deps.onProgress?.({ phase: "read", done });
+        read = done;
+        progress("read", done, expectedDevices);
       },
     });
+    // The read's end, unless its last page already said so (the estimate was right).
+    if (read !== expectedDevices) progress("read", read, read);
     add(fleet.counts);
     errors.push(...fleet.errors);
     for (const r of fleet.refused) await deps.onRefused?.(account, r.tenant, r.error);
@@ -142,6 +156,8 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
 
     const api = await deps.customerApi(account);
     const needsWrites = plan.toWrite.length + plan.toRetire.length + plan.userRetry.length > 0;
+    // The write phase starts here: the CI extension and the lookups come before the first batch.
+    if (needsWrites) progress("write", 0);
     if (!settings.supportTeam && plan.toWrite.some((w) => w.reason === "new")) {
       // Said once at the top of the summary, rather than only as one 4me error per refused CI.
       errors.push(MISSING_SUPPORT_TEAM);
@@ -160,7 +176,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       fleet: fleet.mapped,
       onBatch: (done, total) => {
         beat();
-        deps.onProgress?.({ phase: "write", done, total });
+        progress("write", done, total);
       },
     });
     add(applied.counts);
@@ -175,7 +191,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     const { fleet, api } = await importDevices(cis);
     if (deps.afterWrite) {
       try {
-        add(await deps.afterWrite(account, fleet, api));
+        add(await deps.afterWrite(account, fleet, api, progress));
       } catch (err) {
         // The CIs are written and recorded; an alerts pass that failed is retried from its ledger next run.
         if (err instanceof FourMeCredentialsError) throw err;
@@ -198,6 +214,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     if (err instanceof FourMeCredentialsError) fatal = err;
   } finally {
     cis?.close();
+    progress.close();
   }
 
   const endedAt = now();

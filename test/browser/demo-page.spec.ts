@@ -159,4 +159,54 @@ describe("demo page in a browser", function () {
     expect(await number("count")).to.equal(run.counts["in_scope"]);
     expect(await number("count")).to.be.greaterThan(0);
   });
+
+  it("opens a CI's System ID and a note's compliance link in the simulated Intune admin center", async () => {
+    const ci = ours().find((c) => c.systemID)!;
+    await page.goto(ci.systemID!);
+    await page.waitForURL(/\/devices\/.+\/overview$/);
+    const deviceId = decodeURIComponent(/\/devices\/([^/]+)\/overview$/.exec(page.url())![1]!);
+    const device = sandbox!.microsoft.controls
+      .tenant(sandbox!.microsoft.fleet.tenants[0]!.domain)
+      .devices.find((d) => d["id"] === deviceId)!;
+    expect(await page.locator("h1").innerText()).to.equal(String(device["deviceName"]));
+    const note = sandbox!.fourme.inspect.requests(sandbox!.account).find((r) => r.notes.length > 0)!;
+    const url = /https?:\/\/\S+/.exec(note.notes[0]!.text)![0];
+    await page.goto(url);
+    await page.waitForURL(/\/compliance$/);
+    expect(await page.locator("h2").innerText()).to.equal("Device compliance");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("gives every page one width and one favicon, and a navigation that fits a narrow window", async () => {
+    const ci = ours()[0]!;
+    const widths = new Set<string>();
+    const icons = new Set<string | null>();
+    for (const path of ["/", "/demo/cis", `/demo/cis/${encodeURIComponent(ci.id)}`, "/demo/requests", "/demo/form"]) {
+      await open(path);
+      widths.add(
+        await page
+          .locator("main")
+          .first()
+          .evaluate((m) => getComputedStyle(m).maxWidth),
+      );
+      icons.add(await page.locator("link[rel=icon]").getAttribute("href"));
+    }
+    expect([...widths]).to.deep.equal(["1180px"]);
+    expect(icons.size).to.equal(1);
+    expect([...icons][0]).to.match(/^data:image\/svg\+xml,/);
+
+    await page.setViewportSize({ width: 360, height: 700 });
+    try {
+      await open("/demo/requests");
+      const nav = page.locator("nav.demo-nav");
+      const fits = await nav.evaluate((n) => n.scrollWidth <= n.clientWidth);
+      expect(fits, "the navigation overflows a 360 px window").to.equal(true);
+      for (const link of await nav.locator("a").all()) {
+        const box = (await link.boundingBox())!;
+        expect(box.x + box.width, await link.innerText()).to.be.at.most(360);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
 });

@@ -1,5 +1,13 @@
 import { expect } from "chai";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { readConfig, ConfigError } from "../../src/config.js";
+import { requireServeSettings, requireSyncSettings, webhookKeyAtStart } from "../../src/command-settings.js";
+import { silentLogger } from "../../src/logger.js";
+import { openStore } from "../../src/store/open-store.js";
+import { recordPolicyKey } from "../../src/store/provider-records.js";
 
 const base = { FOURME_PROVIDER_ACCOUNT: "wdc" };
 
@@ -120,5 +128,112 @@ describe("readConfig", () => {
     expect(readConfig({ ...base, MS_ADMIN_CENTER_URL: "http://intune.example" }).microsoft.adminCenterUrl).to.equal(
       "http://intune.example",
     );
+  });
+
+  describe("DATABASE_URL", () => {
+    const database = (value?: string) => readConfig({ ...base, DATABASE_URL: value, SECRET_KEY: KEY }).database;
+    const KEY = Buffer.alloc(32, 7).toString("base64");
+
+    it("takes PostgreSQL URLs, file: URLs, .db and .sqlite paths in an existing folder, and the default", () => {
+      const dir = mkdtempSync(join(tmpdir(), "dburl-"));
+      expect(database("postgres://u@127.0.0.1/db")).to.deep.equal({
+        kind: "postgres",
+        url: "postgres://u@127.0.0.1/db",
+      });
+      expect(database("postgresql://u@db.example/x").kind).to.equal("postgres");
+      expect(database(pathToFileURL(join(dir, "c.db")).href)).to.deep.equal({
+        kind: "sqlite",
+        path: join(dir, "c.db"),
+      });
+      expect(database(join(dir, "c.sqlite"))).to.deep.equal({ kind: "sqlite", path: join(dir, "c.sqlite") });
+      expect(database(undefined)).to.deep.equal({ kind: "sqlite", path: "./data/connector.db" });
+      expect(database("")).to.deep.equal({ kind: "sqlite", path: "./data/connector.db" });
+      // The default folder is created when the store opens, also when it is named explicitly.
+      expect(database("data/other.db")).to.deep.equal({ kind: "sqlite", path: "data/other.db" });
+      expect(database(":memory:").kind).to.equal("sqlite");
+      expect(readdirSync(dir)).to.deep.equal([]);
+    });
+
+    it("refuses anything else with one line naming DATABASE_URL, without repeating the value", () => {
+      const cases: [string, RegExp][] = [
+        ["not-a-url", /^configuration: DATABASE_URL is neither a database URL nor a SQLite file path/],
+        ["mysql://root:hunter2@y/z", /^configuration: DATABASE_URL is a mysql: URL, which is not supported/],
+        ["/nonexistent/dir/x.db", /^configuration: DATABASE_URL names a SQLite file in a folder that does not exist/],
+        ["file:///nonexistent/dir/x.db", /folder that does not exist \(\/nonexistent\/dir\)/],
+        ["postgres://[bad", /^configuration: DATABASE_URL is not a valid PostgreSQL URL$/],
+      ];
+      for (const [value, message] of cases) {
+        const err = (() => {
+          try {
+            database(value);
+          } catch (e) {
+            return e as Error;
+          }
+          throw new Error(`accepted ${value}`);
+        })();
+        expect(err, value).to.be.instanceOf(ConfigError);
+        expect(err.message, value).to.match(message).and.not.include("\n").and.not.include("hunter2");
+      }
+    });
+  });
+
+  describe("what serve and sync need (checked before anything touches the disk)", () => {
+    const full = {
+      ...base,
+      FOURME_PROVIDER_CLIENT_ID: "id",
+      FOURME_PROVIDER_CLIENT_SECRET: "secret",
+      MS_CLIENT_ID: "ms-id",
+      MS_CLIENT_SECRET: "ms-secret",
+      FOURME_WEBHOOK_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----",
+    };
+    const without = (name: keyof typeof full) => readConfig({ ...full, [name]: undefined });
+
+    it("serve needs the provider application and the Microsoft application; the webhook key may come later", () => {
+      expect(() => requireServeSettings(readConfig(full))).not.to.throw();
+      for (const name of ["FOURME_PROVIDER_CLIENT_ID", "FOURME_PROVIDER_CLIENT_SECRET", "MS_CLIENT_ID"] as const) {
+        expect(() => requireServeSettings(without(name)), name).to.throw(ConfigError, `configuration: ${name} `);
+      }
+      expect(() => readConfig({ ...full, MS_CLIENT_SECRET: undefined })).to.throw(ConfigError, /MS_CLIENT_SECRET/);
+      expect(() => requireServeSettings(without("FOURME_WEBHOOK_PUBLIC_KEY"))).not.to.throw();
+    });
+
+    it("serve takes the webhook key from the environment, else the one publish recorded, else says what to do", async () => {
+      const store = await openStore(
+        { database: { kind: "sqlite", path: ":memory:" }, secretKeys: undefined },
+        silentLogger,
+      );
+      try {
+        expect(await webhookKeyAtStart(readConfig(full), store)).to.deep.equal({ source: "environment" });
+        const noKey = without("FOURME_WEBHOOK_PUBLIC_KEY");
+        const none = await webhookKeyAtStart(noKey, store);
+        expect(none.source).to.equal("none");
+        expect((none as { advice: string }).advice).to.include("npm run offering:publish");
+        await recordPolicyKey(store, {
+          policyId: "NG1-policy",
+          algorithm: "es512",
+          publicKeyPem: "-----BEGIN PUBLIC KEY-----",
+        });
+        expect(await webhookKeyAtStart(noKey, store)).to.deep.equal({ source: "recorded" });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("takes a certificate instead of a Microsoft client secret", () => {
+      const c = readConfig({
+        ...full,
+        MS_CLIENT_SECRET: undefined,
+        MS_CERTIFICATE_THUMBPRINT: "AB",
+        MS_CERTIFICATE_PRIVATE_KEY: "k",
+      });
+      expect(() => requireServeSettings(c)).not.to.throw();
+    });
+
+    it("sync needs no webhook key", () => {
+      expect(() => requireSyncSettings(without("FOURME_WEBHOOK_PUBLIC_KEY"))).not.to.throw();
+      expect(() => requireSyncSettings(without("FOURME_PROVIDER_CLIENT_SECRET"))).to.throw(
+        /FOURME_PROVIDER_CLIENT_SECRET/,
+      );
+    });
   });
 });

@@ -1,5 +1,7 @@
 // The demo's browsable stand-in for 4me: the CI list with each CI rendered through the real CI UI extension,
 // products, requests with their notes, and the app instance's configuration form. Read-only, loopback only.
+import { packagePath } from "../../package-root.js";
+import { join } from "node:path";
 import { readFileSync } from "node:fs";
 import express, { Router } from "express";
 import { renderCiExtension } from "../../extension/render.js";
@@ -14,7 +16,7 @@ export interface DemoPageDeps {
   summary: () => string;
 }
 
-const FORM_DIR = new URL("../../../app-offering/", import.meta.url);
+const FORM_DIR = packagePath("app-offering");
 /** The CI list shows at most this many rows; the search narrows it down. */
 const CI_LIST_LIMIT = 500;
 /** The inspection API returns references as loose records; read one of their fields as text. */
@@ -213,7 +215,7 @@ Intune source (created by the connector, or the account's own product of the sam
       .appInstances()
       .find((i) => i.customerAccount === deps.account);
     const values = Object.fromEntries((instance?.customFields ?? []).map((c) => [c.id, c.value]));
-    const read = (name: string) => readFileSync(new URL(name, FORM_DIR), "utf8");
+    const read = (name: string) => readFileSync(join(FORM_DIR, name), "utf8");
     const page = renderPreviewPage({
       title: "Microsoft Intune app instance",
       extensionTitle: "Microsoft Intune",
@@ -226,12 +228,40 @@ Intune source (created by the connector, or the account's own product of the sam
   return router;
 }
 
-/** The demo page on its own loopback server (port 0: an ephemeral one). The demo and the browser test start it. */
-export async function serveDemoPage(deps: DemoPageDeps & { port?: number }): Promise<Listening> {
+export interface DemoPageServer extends Listening {
+  /** Starts showing the simulated 4me; until then every page answers 503. */
+  show(deps: DemoPageDeps): void;
+}
+
+/**
+ * Binds the demo page's loopback port (0: an ephemeral one) before anything else runs, so a port in use fails the
+ * demo at once instead of after its sync.
+ */
+export async function bindDemoPage(port: number): Promise<DemoPageServer> {
   const app = express();
   app.disable("x-powered-by");
-  app.use(createDemoRouter(deps));
-  return listen(app, { port: deps.port ?? 0, host: "127.0.0.1" });
+  let router: Router | undefined;
+  app.use((req, res, next) => {
+    if (router) {
+      router(req, res, next);
+      return;
+    }
+    res.status(503).type("text").send("The demo is still running its first sync; reload in a moment.\n");
+  });
+  const listening = await listen(app, { port, host: "127.0.0.1" });
+  return {
+    ...listening,
+    show(deps) {
+      router = createDemoRouter(deps);
+    },
+  };
+}
+
+/** The demo page on its own loopback server, showing at once. The browser test starts it. */
+export async function serveDemoPage(deps: DemoPageDeps & { port?: number }): Promise<Listening> {
+  const page = await bindDemoPage(deps.port ?? 0);
+  page.show(deps);
+  return page;
 }
 
 /** Links in escaped text (the notes carry Intune admin center links), opened in a new tab. */
@@ -261,9 +291,22 @@ function statusText(value: string): string {
   return /^[a-z_]+$/.test(value) ? (value.charAt(0).toUpperCase() + value.slice(1)).replaceAll("_", " ") : value;
 }
 
+/** Every demo page, the UI-extension previews included, is this wide at most. */
+const PAGE_WIDTH = "1180px";
+
+/** One icon for every demo page: a 4me-blue tile with the Intune device glyph's outline. */
+const FAVICON = `<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1d3557"/>' +
+    '<rect x="7" y="8" width="18" height="12" rx="1.5" fill="none" stroke="#fff" stroke-width="2.5"/>' +
+    '<path d="M11 25h10" stroke="#fff" stroke-width="2.5" stroke-linecap="round"/></svg>',
+)}">`;
+
+// The navigation wraps instead of overflowing a narrow window (a phone, a split screen).
 const NAV_CSS = `
-.demo-nav{display:flex;align-items:center;gap:4px;padding:0 20px;height:48px;background:#1d3557;color:#fff;
-  font:14px/1.4 "Segoe UI","Helvetica Neue",Arial,sans-serif}
+.demo-nav{display:flex;flex-wrap:wrap;align-items:center;gap:4px;padding:6px 20px;min-height:48px;background:#1d3557;
+  color:#fff;font:14px/1.4 "Segoe UI","Helvetica Neue",Arial,sans-serif}
+@media (max-width:640px){.demo-nav{padding:6px 10px}.demo-nav .brand{flex-basis:100%;margin:0 0 2px}}
+.standin-page{max-width:${PAGE_WIDTH}}
 .demo-nav .brand{font-weight:600;margin-right:18px;white-space:nowrap}
 .demo-nav .brand small{font-weight:400;opacity:.7;margin-left:6px}
 .demo-nav a{color:#dbe6f3;text-decoration:none;padding:6px 10px;border-radius:4px;white-space:nowrap}
@@ -283,13 +326,13 @@ function navBar(account: string, current: Section): string {
 
 /** Puts the demo's navigation above a UI-extension preview page (which is a whole document of its own). */
 function withNavBar(page: string, nav: string): string {
-  return page.replace("</head>", `<style>${NAV_CSS}</style>\n</head>`).replace("<body>", `<body>\n${nav}`);
+  return page.replace("</head>", `${FAVICON}<style>${NAV_CSS}</style>\n</head>`).replace("<body>", `<body>\n${nav}`);
 }
 
 const PAGE_CSS = `
 *{box-sizing:border-box}
 body{margin:0;background:#eef1f4;color:#222b36;font:14px/1.45 "Segoe UI","Helvetica Neue",Arial,sans-serif}
-main{max-width:1180px;margin:0 auto;padding:20px 20px 32px}
+main{max-width:${PAGE_WIDTH};margin:0 auto;padding:20px 20px 32px}
 h1{font-size:22px;font-weight:600;margin:4px 0 16px}
 h2{font-size:16px;font-weight:600;margin:0 0 10px}
 a{color:#1f5fa8}
@@ -302,6 +345,7 @@ a{color:#1f5fa8}
   text-decoration:none}
 .tile .n{display:block;font-size:26px;font-weight:600;color:#1d3557}
 .tile:hover{border-color:#1f5fa8}
+@media (max-width:640px){.tiles{grid-template-columns:repeat(2,1fr)}}
 pre{margin:0;font:12.5px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;
   overflow-wrap:anywhere}
 pre.summary{background:#f6f8fa;border-radius:4px;padding:12px 14px}
@@ -318,8 +362,8 @@ td.name{max-width:320px;overflow-wrap:anywhere}
   background:#eef1f4;color:#3d4856}
 .badge.good{background:#e3f4e8;color:#1e6b35}.badge.bad{background:#fde8e8;color:#a4262c}
 .badge.warn{background:#fff4d6;color:#7a5800}
-.search{display:flex;align-items:center;gap:8px;margin:0 0 12px}
-.search input{width:320px;padding:6px 10px;border:1px solid #c5ced8;border-radius:4px;font:inherit}
+.search{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:0 0 12px}
+.search input{width:320px;max-width:100%;padding:6px 10px;border:1px solid #c5ced8;border-radius:4px;font:inherit}
 .search button{padding:6px 14px;border:1px solid #1f5fa8;border-radius:4px;background:#1f5fa8;color:#fff;font:inherit}
 .search .count{margin-left:auto;color:#5f6b7a}
 .request h2{margin-bottom:8px}.request .rid{color:#5f6b7a;font-weight:400}
@@ -331,7 +375,7 @@ td.name{max-width:320px;overflow-wrap:anywhere}
 
 function layout(title: string, nav: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>${FAVICON}
 <style>${PAGE_CSS}${NAV_CSS}</style></head>
 <body>${nav}<main><h1>${esc(title)}</h1>${body}</main></body></html>`;
 }

@@ -5,8 +5,9 @@ import { Field } from "../../app-instance/fields.js";
 import type { SyncRun } from "../../store/types.js";
 import { generateFleet } from "../fleet/generate.js";
 import { IMPORT_ALL, startSandbox, type Sandbox } from "../harness.js";
-import { serveDemoPage } from "./page.js";
+import { bindDemoPage, type DemoPageServer } from "./page.js";
 import { renderDemoSummary } from "./summary.js";
+import { progressBar } from "../../progress-bar.js";
 
 /** What the simulated administrator saves in the form: every platform, a support team, alerts on. */
 export const DEMO_FORM_FIELDS: { id: string; value: unknown }[] = [
@@ -43,67 +44,68 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   const out = opts.out ?? process.stdout;
   const say = (line: string) => out.write(`${line}\n`);
   const started = Date.now();
+  // The page's port first: a port in use must stop the demo before it generates and syncs anything.
+  const page = opts.once ? undefined : await bindPagePort(opts.port);
+  try {
+    await runDemoWith(opts, page, say, started);
+  } finally {
+    await page?.close();
+  }
+}
+
+async function bindPagePort(port: number): Promise<DemoPageServer> {
+  try {
+    return await bindDemoPage(port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "EADDRINUSE"
+        ? "is in use by another program"
+        : code === "EACCES"
+          ? "needs privileges this user does not have"
+          : `cannot be listened on (${code ?? (err as Error).message})`;
+    throw new Error(`--port ${port}: 127.0.0.1:${port} ${why}; choose another with --port`);
+  }
+}
+
+async function runDemoWith(
+  opts: DemoOptions,
+  page: DemoPageServer | undefined,
+  say: (line: string) => void,
+  started: number,
+): Promise<void> {
+  const out = opts.out ?? process.stdout;
   say(`Generating a simulated Intune fleet of ${opts.devices} devices (seed ${opts.seed})…`);
   const fleet = generateFleet({ seed: opts.seed, size: opts.devices });
   const bar = progressBar(out);
   const sandbox = await startSandbox({
     fleet,
     instantWaits: true,
-    connector: { onProgress: (p) => bar(p.phase, p.done, p.phase === "read" ? opts.devices : p.total) },
+    connector: { onProgress: bar },
   });
   try {
     say(`Simulated 4me at ${sandbox.fourme.url}, simulated Entra ID and Intune at ${sandbox.microsoft.url}`);
     say(`Connector at ${sandbox.url}`);
     say(
-      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain}, an Entra administrator signs in and consents…`,
+      `Installing the app in 4me account "${sandbox.account}", entering tenant ${fleet.tenants[0].domain} with the ` +
+        "import and alerts switched on; an Entra administrator signs in and consents (the connector counts the fleet for the form)…",
     );
-    const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS });
+    const form = await sandbox.setup({ fields: DEMO_FORM_FIELDS, fieldsBeforeConsent: true });
     bar.done();
     const summary = await summarizeSandbox(sandbox, form, Date.now() - started);
     say("");
     say(summary);
-    if (opts.once) return;
+    if (!page) return;
 
-    const server = await serveDemoPage({
-      fourme: sandbox.fourme,
-      account: sandbox.account,
-      summary: () => summary,
-      port: opts.port,
-    });
-    say(`\nBrowse the simulated 4me at ${server.url}/  (Ctrl+C to stop)`);
+    page.show({ fourme: sandbox.fourme, account: sandbox.account, summary: () => summary });
+    say(`\nBrowse the simulated 4me at ${page.url}/  (Ctrl+C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);
     });
-    await server.close();
   } finally {
     await sandbox.close();
   }
-}
-
-/** A one-line progress bar on a TTY; plain milestones otherwise (CI logs). */
-function progressBar(out: NodeJS.WritableStream) {
-  const tty = (out as NodeJS.WriteStream).isTTY === true;
-  let lastPhase = "";
-  let lastTenth = -1;
-  const draw = (phase: string, done: number, total?: number) => {
-    const label = phase === "read" ? "Reading Intune" : "Writing to 4me";
-    const share = total ? Math.min(1, done / total) : 0;
-    if (tty) {
-      const width = 30;
-      const filled = Math.round(share * width);
-      out.write(
-        `\r${label.padEnd(15)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total ?? "?"}   `,
-      );
-    } else {
-      const tenth = Math.floor(share * 10);
-      if (phase !== lastPhase || tenth !== lastTenth) out.write(`${label}: ${done}/${total ?? "?"}\n`);
-      lastTenth = tenth;
-    }
-    if (tty && phase !== lastPhase && lastPhase) out.write("\n");
-    lastPhase = phase;
-  };
-  return Object.assign(draw, { done: () => tty && out.write("\n") });
 }
 
 export type { SyncRun };

@@ -1,5 +1,6 @@
 // The HTTP face of the simulator: /login/<cloud>/… to Entra, /graph/<cloud>/{v1.0|beta}/… to Graph (after the
 // bearer token check), every request recorded with the cloud it hit.
+import { createAdminCenterRouter } from "./admin-center.js";
 import express, { type Request, type Response } from "express";
 import { isCloud, graphResource, type Cloud } from "./clouds.js";
 import { handleLogin } from "./entra.js";
@@ -149,8 +150,14 @@ export function createApp(deps: HttpDeps): express.Express {
     reply(r, r.route, tenant.tenantId);
   });
 
+  // The links the connector writes into 4me (MS_ADMIN_CENTER_URL=<simulator>/intune).
+  app.use("/intune", createAdminCenterRouter(state));
+
   app.use((req, res) => {
-    res.status(404).type("text/plain").send("Not found: the simulator serves /login/<cloud>/… and /graph/<cloud>/….");
+    res
+      .status(404)
+      .type("text/plain")
+      .send("Not found: the simulator serves /login/<cloud>/…, /graph/<cloud>/… and /intune/<tenant>/….");
   });
   return app;
 }

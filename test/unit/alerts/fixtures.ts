@@ -1,4 +1,4 @@
-// Compliance fixtures shaped like /work/shared/reference/graph-examples/deviceCompliancePolicyStates-beta.json and
+// Compliance fixtures shaped like test/fixtures/reference/graph-examples/deviceCompliancePolicyStates-beta.json and
 // deviceCompliancePolicyState-settingStates-beta.json, as the compliance reader returns them (DeviceCompliance).
 import type { AlertSettings } from "../../../src/app-instance/settings.js";
 import type { DeviceCompliance, PolicyFailure } from "../../../src/intune/types.js";

@@ -65,8 +65,7 @@ describe("4me operations (src/fourme/operations/*.graphql)", () => {
     it(`${file} is valid against our schema`, () => {
       expect(errorsAgainst(ours, file)).to.deep.equal([]);
     });
-    it(`${file} is valid against the reference SDL`, function () {
-      if (!ref) return this.skip();
+    it(`${file} is valid against the reference SDL`, () => {
       expect(errorsAgainst(ref, file)).to.deep.equal([]);
     });
   }

@@ -95,15 +95,13 @@ describe("4me project schema (src/fourme/schema.graphql)", () => {
     expect(mutation).to.include.members(["appInstanceUpdate", "discoveredConfigurationItems", "requestCreate"]);
   });
 
-  it("holds every type, field, argument and enum value exactly as the reference SDL does", function () {
+  it("holds every type, field, argument and enum value exactly as the reference SDL does", () => {
     const ref = referenceSchema();
-    if (!ref) return this.skip();
     expect(subsetProblems(projectSchema(), ref)).to.deep.equal([]);
   });
 
-  it("reports a field whose type differs from the reference, so the check above can fail", function () {
+  it("reports a field whose type differs from the reference, so the check above can fail", () => {
     const ref = referenceSchema();
-    if (!ref) return this.skip();
     const drifted = projectSchema();
     // Simulate a careless edit: make a nullable reference field non-null.
     const field = drifted.getType("ConfigurationItem");

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import nock from "nock";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { AuthorizationError, UpstreamError } from "../../../src/errors.js";
 import { FourMeCredentialsError, TokenCache } from "../../../src/fourme/token-cache.js";
 import { RecordingClock, graphqlServer, testClients, tokenEndpoint } from "./helpers.js";
@@ -101,6 +103,27 @@ describe("4me token cache", () => {
       (e: unknown) => e,
     );
     expect((err as FourMeCredentialsError).reason).to.equal("http_401");
+  });
+
+  it("names the host and the network cause when 4me cannot be reached at all", async () => {
+    // A port nothing listens on: the real fetch fails with undici's bare "fetch failed" and ECONNREFUSED as cause.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const cache = new TokenCache({
+      oauthTokenUrl: `http://127.0.0.1:${port}/token`,
+      domain: "4me.com",
+      clock: new RecordingClock(),
+      maxAttempts: 2,
+    });
+    const err = await cache.getToken(creds).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).to.equal(
+      `4me token request to 127.0.0.1:${port} failed after 2 attempts: fetch failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   });
 
   it("retries a token endpoint outage with backoff, then fails with UpstreamError", async () => {

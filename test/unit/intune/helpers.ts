@@ -1,4 +1,4 @@
-// Shared pieces of the Intune unit tests: fixtures shaped like ../shared/reference/graph-examples, a fake clock,
+// Shared pieces of the Intune unit tests: fixtures shaped like test/fixtures/reference/graph-examples, a fake clock,
 // a log capture and a GraphHttp wired to them.
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -9,7 +9,6 @@ import { GraphHttp } from "../../../src/intune/graph-http.js";
 import { TenantThrottle } from "../../../src/intune/throttle.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const REFERENCE_EXAMPLES = resolve(HERE, "../../../../shared/reference/graph-examples");
 
 export function fixture<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(resolve(HERE, "fixtures", name), "utf8")) as T;

@@ -49,6 +49,8 @@ describe("sync --account on PostgreSQL: the account's lock across replicas", fun
       FOURME_PROVIDER_ACCOUNT: "wdc",
       FOURME_PROVIDER_CLIENT_ID: "cli-test",
       FOURME_PROVIDER_CLIENT_SECRET: randomBytes(16).toString("hex"),
+      MS_CLIENT_ID: "11111111-2222-3333-4444-555555555555",
+      MS_CLIENT_SECRET: randomBytes(16).toString("hex"),
       DATABASE_URL: url.toString(),
       SECRET_KEY: randomBytes(32).toString("base64"),
       PGBOSS_SCHEMA: bossSchema,

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import pg from "pg";
-import { readConfig } from "../../../src/config.js";
+import { ConfigError, readConfig } from "../../../src/config.js";
 import { StoreError } from "../../../src/errors.js";
 import { silentLogger } from "../../../src/logger.js";
 import { keyFilePath } from "../../../src/store/key-file.js";
@@ -22,6 +22,8 @@ describe("openStore", function () {
   });
 
   it("opens the SQLite file DATABASE_URL names, migrated, with a generated key beside it", async function () {
+    // readConfig takes a file in an existing folder only (or in the default ./data/, which the store creates).
+    mkdirSync(join(dir, "data"));
     const path = join(dir, "data", "connector.db");
     const store = await openStore(readConfig({ ...BASE_ENV, DATABASE_URL: path }), silentLogger);
     try {
@@ -44,12 +46,16 @@ describe("openStore", function () {
   });
 
   it("says to check DATABASE_URL when the SQLite file cannot be opened, and when PostgreSQL does not answer", async function () {
+    // A file under a plain file is refused by readConfig already; a folder named like a database passes it.
     const blocked = join(dir, "file");
     writeFileSync(blocked, "");
-    const sqlite = await openStore(
-      readConfig({ ...BASE_ENV, DATABASE_URL: join(blocked, "connector.db") }),
-      silentLogger,
-    )
+    expect(() => readConfig({ ...BASE_ENV, DATABASE_URL: join(blocked, "connector.db") })).to.throw(
+      ConfigError,
+      /^configuration: DATABASE_URL names a SQLite file under .*, which is not a folder$/,
+    );
+    const folder = join(dir, "folder.db");
+    mkdirSync(folder);
+    const sqlite = await openStore(readConfig({ ...BASE_ENV, DATABASE_URL: folder }), silentLogger)
       .then(() => undefined)
       .catch((e: unknown) => e);
     expect(sqlite).to.be.instanceOf(StoreError).with.property("message").that.includes("DATABASE_URL");

@@ -1,4 +1,4 @@
-// IntuneDevice fixtures, shaped like /work/shared/reference/graph-examples (managedDevices-list-beta-page.json and
+// IntuneDevice fixtures, shaped like test/fixtures/reference/graph-examples (managedDevices-list-beta-page.json and
 // managedDevices-edge-cases-beta.json): the same invented devices, reduced to the properties our reader returns.
 import type { IntuneDevice } from "../../../src/intune/types.js";
 

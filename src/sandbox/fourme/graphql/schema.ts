@@ -1,8 +1,8 @@
 // Executes the project's own 4me schema (src/fourme/schema.graphql) with graphql-js: the SDL is built as is and
 // the simulator's resolvers are attached to its fields, so the sandbox can never serve a field the client cannot ask
 // for, nor miss one the client's documents validate against.
+import { packagePath } from "../../../package-root.js";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import {
   buildSchema,
   GraphQLError,
@@ -17,7 +17,7 @@ import {
 import { decodeNodeId, GRAPHQL_TYPE } from "../ids.js";
 import type { GqlContext } from "./context.js";
 
-export const PROJECT_SCHEMA_PATH = fileURLToPath(new URL("../../../fourme/schema.graphql", import.meta.url));
+export const PROJECT_SCHEMA_PATH = packagePath("src", "fourme", "schema.graphql");
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Resolver = GraphQLFieldResolver<any, GqlContext, any>;

@@ -1,32 +1,25 @@
-// Every operation in ../shared/reference/4me-operations-examples.graphql runs against the simulator without GraphQL
+// Every operation in test/fixtures/reference/4me-operations-examples.graphql runs against the simulator without GraphQL
 // errors. Operations with variables get real ids and must also succeed in their payload; inline literals carry ids
 // of someone else's 4me, so their payload holds validation errors (at least one "not found"), each with a path.
-import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { Kind, parse, print, type OperationDefinitionNode } from "graphql";
-import { REPO_ROOT } from "../../fourme/reference.js";
+import { referencePath } from "../../../helpers/reference.js";
 import { CASES, type State } from "./examples-cases.js";
 import { clientFor, SMALL_SEED, withSim } from "./helpers.js";
 import { startReceiver, type Receiver } from "./receiver.js";
 
-const EXAMPLES = resolve(REPO_ROOT, "../shared/reference/4me-operations-examples.graphql");
+const EXAMPLES = referencePath("4me-operations-examples.graphql");
 
-const operations = existsSync(EXAMPLES)
-  ? parse(readFileSync(EXAMPLES, "utf8")).definitions.filter(
-      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
-    )
-  : [];
+const operations = parse(readFileSync(EXAMPLES, "utf8")).definitions.filter(
+  (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+);
 
 describe("4me simulator: reference example operations", () => {
   const state = {} as State;
   let receiver: Receiver;
 
   before(async function () {
-    if (!existsSync(EXAMPLES)) {
-      console.log(`      (skipped: reference examples not found at ${EXAMPLES})`);
-      return this.skip();
-    }
     receiver = await startReceiver();
     state.sim = await withSim({ webhooks: { connectorUrl: receiver.url } });
     const seeded = state.sim.seedAccount("acme", SMALL_SEED);

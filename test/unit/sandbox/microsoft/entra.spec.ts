@@ -25,7 +25,7 @@ describe("Microsoft simulator: Entra tenant discovery", () => {
     expect(body["token_endpoint"]).to.equal(`${sim.loginUrl}/global/${tid}/oauth2/v2.0/token`);
     expect(body["msgraph_host"]).to.equal("graph.microsoft.com");
     const ref = example("openid-configuration-tenant.json");
-    if (ref) expect(sortedKeys(body)).to.deep.equal(sortedKeys(ref["body"]));
+    expect(sortedKeys(body)).to.deep.equal(sortedKeys(ref["body"]));
   });
 
   it("answers an unknown domain with Microsoft's AADSTS90002 invalid_tenant error and status 400", async () => {
@@ -36,7 +36,7 @@ describe("Microsoft simulator: Entra tenant discovery", () => {
     expect(body["error_codes"]).to.deep.equal([90002]);
     expect(body["error_description"]).to.match(/^AADSTS90002: Tenant 'no-such-tenant.example' not found\./);
     const ref = example("openid-configuration-unknown-tenant-error.json");
-    if (ref) expect(sortedKeys(body)).to.deep.equal(sortedKeys(ref["body"]));
+    expect(sortedKeys(body)).to.deep.equal(sortedKeys(ref["body"]));
   });
 
   it("knows a US Gov tenant only on the US Gov login host, and records the cloud of each request", async () => {
@@ -192,7 +192,7 @@ describe("Microsoft simulator: admin consent", () => {
     );
     expect(sim.controls.consentState("contoso.com")).to.equal("consented");
     const ref = example("adminconsent-examples.json");
-    if (ref) expect(keysOf(r.location!)).to.deep.equal(keysOf(ref["success_callback"] as string));
+    expect(keysOf(r.location!)).to.deep.equal(keysOf(ref["success_callback"] as string));
   });
 
   const errors: [string, string, string | null, string][] = [
@@ -215,7 +215,7 @@ describe("Microsoft simulator: admin consent", () => {
       if (code) expect(p.get("error_description")).to.match(new RegExp(`^${code}: `));
       expect(sim.controls.consentState("tailspin.us")).to.equal("none");
       const ref = example("adminconsent-examples.json");
-      if (ref) expect(keysOf(r.location!)).to.deep.equal(keysOf(ref[refKey] as string));
+      expect(keysOf(r.location!)).to.deep.equal(keysOf(ref[refKey] as string));
     });
   }
 
