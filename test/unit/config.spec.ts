@@ -182,7 +182,7 @@ describe("readConfig", () => {
       ...base,
       FOURME_PROVIDER_CLIENT_ID: "id",
       FOURME_PROVIDER_CLIENT_SECRET: "secret",
-      MS_CLIENT_ID: "ms-id",
+      MS_CLIENT_ID: "6731de76-14a6-49ae-97bc-6eba6914391e",
       MS_CLIENT_SECRET: "ms-secret",
       FOURME_WEBHOOK_PUBLIC_KEY: "-----BEGIN PUBLIC KEY-----\\nAAAA\\n-----END PUBLIC KEY-----",
     };
@@ -223,7 +223,7 @@ describe("readConfig", () => {
       const c = readConfig({
         ...full,
         MS_CLIENT_SECRET: undefined,
-        MS_CERTIFICATE_THUMBPRINT: "AB",
+        MS_CERTIFICATE_THUMBPRINT: "AB".repeat(20),
         MS_CERTIFICATE_PRIVATE_KEY: "k",
       });
       expect(() => requireServeSettings(c)).not.to.throw();
