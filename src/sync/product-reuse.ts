@@ -56,6 +56,7 @@ export function planProductReuse(
       const match = pick(
         (byKey.get(makeModelKey(spec)) ?? []).filter((p) => !claimed.has(p.id)),
         ctx.source,
+        spec,
       );
       if (match?.productID && match.source && match.source !== ctx.source) {
         // Another integration's product: it keeps its source; the upload finds it by productID.
@@ -95,14 +96,29 @@ export function planProductReuse(
 
 const CATEGORY_NAMES = new Map(Object.values(CATEGORIES).map((c) => [c.reference, c.name]));
 
-/** Ours first (an earlier key of ours), then nobody's, then one with a productID; the oldest of those. */
-function pick(found: Product[], source: string): Product | undefined {
+/**
+ * Ours first (an earlier key of ours), then nobody's, then one with a productID. Among equals, the one already
+ * spelt as we spell it (brand, model and name: nothing to rename), then by name, brand and model. Never by id: a
+ * node id is opaque, so its order says nothing about age and differs between two accounts (or a crashed run's
+ * retry and a clean run) that hold the same catalogue; the choice must follow from what the products say.
+ */
+function pick(found: Product[], source: string, spec: ProductSpec): Product | undefined {
   const rank = (p: Product) => (p.source === source ? 0 : !p.source ? 1 : p.productID ? 2 : 3);
-  return [...found].filter((p) => rank(p) < 3).sort((a, b) => rank(a) - rank(b) || compareIds(a.id, b.id))[0];
+  const unlike = (p: Product) =>
+    (p.brand === spec.brand ? 0 : 1) + (p.model === spec.model ? 0 : 1) + (p.name === spec.name ? 0 : 1);
+  return [...found]
+    .filter((p) => rank(p) < 3)
+    .sort((a, b) => rank(a) - rank(b) || unlike(a) - unlike(b) || compareSpelling(a, b))[0];
 }
 
-function compareIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+/** Name, brand, model, then id (only when all three are equal), by code unit: the same order on every machine. */
+function compareSpelling(a: Product, b: Product): number {
+  for (const k of ["name", "brand", "model", "id"] as const) {
+    const x = a[k] ?? "";
+    const y = b[k] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** The category most devices want; on a tie the product's current one, so a split fleet does not move it to and fro. */

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Product } from "../../../src/fourme/types.js";
+import { encodeNodeId } from "../../../src/sandbox/fourme/ids.js";
 import { planProductReuse } from "../../../src/sync/product-reuse.js";
 import { productFor, productKeyOf } from "../../../src/sync/products.js";
 import { device } from "./fixtures.js";
@@ -111,5 +112,32 @@ describe("product reuse", () => {
       categoryReference: "laptop",
     });
     expect(planProductReuse(specs, [ours], [], CTX).updates.size).to.equal(0);
+  });
+  it("reuses the same one of two customer products of a make and model, however 4me numbered them", () => {
+    // The scale crash test's account: a hand-made CI's product ("Microsoft Corporation" + "Surface Laptop 5") and an
+    // archived twin's ("Microsoft"). Node ids are opaque base64: Product/23 sorts after Product/24, Product/246 before
+    // Product/247. A retried job on a shared 4me and a clean run on a fresh one must still pick the same product.
+    const specs = specsOf({ manufacturer: "Microsoft Corporation", model: "Surface Laptop 5", chassisType: "laptop" });
+    const catalogue = (first: number) => [
+      product({
+        id: encodeNodeId("4me.com", "Product", first),
+        brand: "Microsoft Corporation",
+        model: "Surface Laptop 5",
+        name: "Microsoft Corporation Surface Laptop 5",
+      }),
+      product({
+        id: encodeNodeId("4me.com", "Product", first + 1),
+        brand: "Microsoft",
+        model: "Surface Laptop 5",
+        name: "Microsoft Surface Laptop 5",
+      }),
+    ];
+    const reused = [23, 246, 9, 99_999].map((first) => {
+      const products = catalogue(first);
+      const [id] = [...planProductReuse(specs, [], products, CTX).updates.keys()];
+      return products.find((p) => p.id === id)?.name;
+    });
+    // The one already spelt as we would name it: nothing to rename, and the same whatever the ids.
+    expect(reused).to.deep.equal(Array(4).fill("Microsoft Surface Laptop 5"));
   });
 });
