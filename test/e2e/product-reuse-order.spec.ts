@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { contextOf, hardCaseAt } from "../../src/sandbox/fleet/context.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { FourMeSeedProduct } from "../../src/sandbox/fleet/types.js";
+import type { LedgerEntry } from "../../src/store/types.js";
 import { BASE_FORM, startTestSandbox, type Sandbox } from "./helpers/sandbox.js";
 
 // The scale crash test's account scale-9 (issue 15): the customer's catalogue holds one make and model twice, a
@@ -25,8 +26,12 @@ const CUSTOMER: FourMeSeedProduct[] = [
   },
 ];
 
-/** Imports the fleet into an account seeded after `before` products of another account; the CIs' product names. */
-async function importAfter(before: number): Promise<string[]> {
+/**
+ * Imports the fleet into an account seeded after `before` products of another account: the CIs' product names and
+ * the account's products. `crash`: the first run dies after its product writes and its upload, before the ledger
+ * records anything (as a replica killed there), and a second run resumes.
+ */
+async function importAfter(before: number, crash = false): Promise<{ cis: string[]; products: string[] }> {
   const fleet = generateFleet({ seed: 15, size: 40 });
   const tenant = fleet.tenants[0];
   const ctx = contextOf(tenant);
@@ -49,10 +54,26 @@ async function importAfter(before: number): Promise<string[]> {
     const other = Array.from({ length: before }, (_, i) => ({ ...CUSTOMER[1]!, model: `Model ${i}`, name: `M ${i}` }));
     sb.fourme.seedAccount("another-customer", { people: [], products: other, cis: [] });
     sb.fourme.seedAccount(sb.account, fleet.fourme);
+    const store = sb.connector.store;
+    const putLedger = store.putLedger.bind(store);
+    if (crash)
+      store.putLedger = async (_: LedgerEntry[]) => {
+        throw new Error("simulated crash");
+      };
     await sb.setup({ fields: BASE_FORM });
+    if (crash) {
+      expect((await sb.runs(1))[0]!.status).to.not.equal("succeeded");
+      store.putLedger = putLedger;
+      const { run } = await sb.sync("rerun");
+      expect(run!.status, run!.errors.join("\n")).to.equal("succeeded");
+    }
     const cis = sb.fourme.inspect.cis(sb.account).filter((c) => c.source === "Intune");
     expect(cis).to.have.length(4);
-    return cis.map((c) => c.product?.name ?? "none");
+    const products = sb.fourme.inspect
+      .products(sb.account)
+      .filter((p) => p.model === "Surface Laptop 5")
+      .map((p) => [p.name, p.brand, p.source ?? "-", p.sourceID ?? "-", p.category?.reference].join(" | "));
+    return { cis: cis.map((c) => c.product?.name ?? "none"), products: products.sort() };
   } finally {
     await sb?.close();
   }
@@ -63,7 +84,22 @@ describe("product reuse: one make and model held twice (issue 15, scale crash te
 
   it("reuses the same product whatever numbers 4me gave the customer's products", async () => {
     // Product/1 and /2, /23 and /24 (a fresh 4me, as the reference run), /246 and /247 (a shared one, as the retry).
-    const names = [await importAfter(0), await importAfter(22), await importAfter(245)];
-    expect(names).to.deep.equal(Array(3).fill(Array(4).fill("Microsoft Surface Laptop 5")));
+    const runs = [await importAfter(0), await importAfter(22), await importAfter(245)];
+    expect(runs.map((r) => r.cis)).to.deep.equal(Array(3).fill(Array(4).fill("Microsoft Surface Laptop 5")));
+    // The other one is the customer's and stays as it was.
+    expect(runs[0]!.products).to.deep.equal([
+      "Microsoft Corporation Surface Laptop 5 | Microsoft Corporation | - | - | other_type_of_hardware",
+      "Microsoft Surface Laptop 5 | Microsoft | Intune | microsoft_surface_laptop_5 | laptop",
+    ]);
+    expect(runs[1]!.products).to.deep.equal(runs[0]!.products);
+    expect(runs[2]!.products).to.deep.equal(runs[0]!.products);
+  });
+
+  it("ends in the same products when the first run dies after its product writes and a second run resumes", async () => {
+    // A guard on the crash path itself: the reused product is ours by sourceID from then on, so the resumed run
+    // neither reuses another one nor renames it.
+    const clean = await importAfter(22);
+    expect(await importAfter(22, true)).to.deep.equal(clean);
+    expect(await importAfter(245, true)).to.deep.equal(clean);
   });
 });
