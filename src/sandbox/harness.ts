@@ -334,15 +334,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 }
 
 /**
- * With PostgreSQL the jobs run in pg-boss, polled from the database: idle once nothing waits and nothing runs on two
- * looks in a row (a job between fetch and start is neither for a moment). Bounded: a minute at most.
+ * With PostgreSQL the jobs run in pg-boss, polled from the database: idle once nothing waits and nothing runs for
+ * QUIET_LOOKS looks 100 ms apart. A job is neither waiting nor running for a moment (fetched but not started, or put
+ * back while its account's lock is busy), and a webhook's handler queues its job a little after it arrives: a short
+ * quiet spell on a busy machine is not idle. Bounded: a minute at most.
  */
+const QUIET_LOOKS = 8;
 async function pgBossIdle(queue: PgBossQueue, simulatorIdle: () => Promise<void>): Promise<void> {
   let quiet = 0;
   for (const until = Date.now() + 60_000; Date.now() < until;) {
     await simulatorIdle();
     quiet = (await queue.queueDepth()) === 0 && queue.activeJobs === 0 ? quiet + 1 : 0;
-    if (quiet >= 2) return;
+    if (quiet >= QUIET_LOOKS) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("the pg-boss queue did not settle within a minute");
