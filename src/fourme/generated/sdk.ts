@@ -2862,7 +2862,7 @@ export const ConfigurationItemsWithoutServiceInstanceCountDocument = new TypedDo
   configurationItems(
     first: 1
     view: current_account
-    filter: {source: {values: [$source]}, serviceInstance: {values: []}, status: {values: [archived, to_be_removed, lost_or_stolen, removed], negate: true}}
+    filter: {source: {values: [$source]}, serviceInstance: {values: []}, status: {values: [archived, to_be_removed, lost_or_stolen, removed], negate: true}, ruleSet: {values: [software], negate: true}}
   ) {
     totalCount
   }
