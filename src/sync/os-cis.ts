@@ -85,8 +85,13 @@ export class OsCiResolver {
   /** The bulk upload cannot give a category a rule set: the OS category is made first, once, when missing. */
   private async ensureCategory() {
     if (this.categoryReady) return;
-    const have = await this.deps.api.findCategories({ references: [OS_CATEGORY_REFERENCE] });
-    if (have.length === 0) await this.deps.api.createCategory({ ...OS_CATEGORY, ruleSet: "software" });
+    const [have] = await this.deps.api.findCategories({ references: [OS_CATEGORY_REFERENCE] });
+    // 4me refuses an operating system that is no software CI, and with it the whole device: never point at one.
+    if (have?.ruleSet && have.ruleSet !== "software")
+      throw new Error(
+        `the account's category ${OS_CATEGORY_REFERENCE} has the rule set ${have.ruleSet}, not software: devices are written without their operating system until it is fixed (or the form's "Operating-system CIs" is off)`,
+      );
+    if (!have) await this.deps.api.createCategory({ ...OS_CATEGORY, ruleSet: "software" });
     this.categoryReady = true;
   }
 }

@@ -115,6 +115,28 @@ describe("operating-system CIs against the sandbox (e2e)", function () {
     expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
   });
 
+  it("writes the devices without a pointer, and says why, when the account's OS category holds no software", async () => {
+    const odd = await startTestSandbox({ fleet: generateFleet({ seed: 19, size: 30 }) });
+    try {
+      // Somebody made the category by hand with the hardware rule set: 4me would refuse every device pointing there.
+      odd.fourme.seedAccount(odd.account, { people: [], teams: [], products: [], cis: [] });
+      await asCustomer(
+        odd,
+        `mutation { productCategoryCreate(input: { name: "Operating System Software", group: "Software",
+          ruleSet: physical_asset }) { errors { message } } }`,
+        {},
+      );
+      await odd.setup({ fields: BASE_FORM });
+      const run = (await odd.runs(1))[0];
+      expect(run.errors.join("\n")).to.match(/software\/operating_system_software has the rule set physical_asset/);
+      expect(ourCis(odd).length).to.be.greaterThan(15);
+      expect(osCis(odd)).to.deep.equal([]);
+      for (const c of ourCis(odd)) expect(c.operatingSystemId).to.equal(undefined);
+    } finally {
+      await odd.close();
+    }
+  });
+
   it("creates no OS CI and sets no pointer with the switch off", async () => {
     const off = await startTestSandbox({ fleet: generateFleet({ seed: 18, size: 40 }) });
     try {
