@@ -26,6 +26,14 @@ export const UI_SECTIONS: readonly UiSection[] = [
       { id: "intune_os", label: "Operating system", help: "Operating system reported by Intune", kind: "text" },
       { id: "intune_os_version", label: "Operating system version", help: "Build or version number", kind: "text" },
       { id: "intune_os_sku", label: "Operating system SKU", help: "Edition of the operating system", kind: "text" },
+      {
+        id: "intune_os_ci",
+        label: "Operating-system CI",
+        // A UI extension sees only its own fields, not the CI's operatingSystem record: the connector writes the
+        // OS CI's name here, derived from the fields above exactly as the OS CI's own name is.
+        help: "Name of the software CI of this operating system (from Intune's OS, version and SKU)",
+        kind: "text",
+      },
     ],
   },
   {

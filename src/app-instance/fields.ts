@@ -31,6 +31,8 @@ export const Field = {
   syncIntervalMinutes: "sync_interval_minutes",
   /** Name of the team that supports the CIs and products the connector creates (4me requires one on a CI). */
   supportTeam: "ci_support_team",
+  /** Operating-system CIs (issue 17): one software CI per OS family, each device CI pointing at its own. */
+  osCis: "os_cis",
 
   alertsEnabled: "alerts_enabled",
   alertsCategory: "alerts_category",

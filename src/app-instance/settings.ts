@@ -52,6 +52,8 @@ export interface InstanceSettings {
   excludedAction: "leave" | "retire";
   /** Team name given to new products and CIs; without it 4me refuses CIs whose product has no support team. */
   supportTeam?: string;
+  /** One software CI per operating-system family, pointed at by each device CI's operatingSystemId (default on). */
+  osCis: boolean;
   syncIntervalMinutes: number;
   alerts: AlertSettings;
 }
@@ -105,6 +107,7 @@ export function parseSettings(fields: CustomFieldValue[], limits: SettingsLimits
     retireStatus: oneOf(Field.retireStatus, ["removed", "to_be_removed", "archived", "leave"] as const, "removed"),
     excludedAction: oneOf(Field.excludedAction, ["leave", "retire"] as const, "leave"),
     supportTeam: str(Field.supportTeam),
+    osCis: bool(Field.osCis, true),
     syncIntervalMinutes:
       Number.isFinite(interval) && interval > 0
         ? Math.max(limits.minIntervalMinutes, Math.round(interval))

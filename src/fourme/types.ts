@@ -159,6 +159,8 @@ export interface ProductCategory {
 export interface ProductCategoryCreate {
   name: string;
   group?: string;
+  /** physical_asset unless said (4me-platform.md §8.2); an operating system's category holds software. */
+  ruleSet?: "physical_asset" | "software";
   source?: string;
   sourceID?: string;
 }

@@ -8,14 +8,16 @@ import { FourMeCredentialsError } from "../fourme/token-cache.js";
 import type { Logger } from "../logger.js";
 import type { LedgerEntry } from "../store/types.js";
 import type { InstanceStore } from "../store/types.js";
-import { prepareUpload, personOf, type PreparedUpload, type UploadContext } from "./build-upload.js";
-import type { DiscoveredResult, ProductFields } from "../fourme/types.js";
+import { prepareUpload, personOf, type UploadContext } from "./build-upload.js";
+import { retryCustomFieldRefusals } from "./custom-field-refusals.js";
+import type { ProductFields } from "../fourme/types.js";
 import type { Ci } from "../fourme/types.js";
 import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
 import { serialKey } from "./serial.js";
 import type { FleetDevice, MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
 import { reuseExistingProducts, updateProducts } from "./apply-products.js";
+import { OsCiResolver } from "./os-cis.js";
 
 /** A planned write as the plan holds it: its device is a full CI or a run's compact record. */
 export type Item = WriteItem<PlanDevice>;
@@ -46,6 +48,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   let written = 0;
   /** Product writes of this run by product id (ours on products we reuse, our UI extension), sent together. */
   const productUpdates = new Map<string, ProductFields>();
+  const osCis = new OsCiResolver(deps, result);
   const productIds = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
   const serials = await findSerialMatches(plan.toWrite, deps, productUpdates);
   await updateProducts(productUpdates, deps, result);
@@ -57,7 +60,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
     try {
       const { writable, matched } = await resolveNewCis(batch, serials, deps, count, result);
       const aligned = await alignLinkedCis(writable, deps, count, result);
-      await uploadBatch(aligned, deps, productIds, count, result, matched);
+      await uploadBatch(aligned, deps, productIds, count, result, matched, osCis);
     } catch (err) {
       rethrowFatal(err);
       result.errors.push(`bulk upload: ${(err as Error).message}`);
@@ -258,25 +261,25 @@ async function uploadBatch(
   count: (k: string, n?: number) => void,
   result: ApplyResult,
   matched: ReadonlyMap<Item, string>,
+  osCis: OsCiResolver,
 ) {
   if (batch.length === 0) return;
   const emails = batch.flatMap((i) => [i.ci.primaryUser?.email, i.ci.primaryUser?.upn]).filter((e): e is string => !!e);
   const people = await deps.api.findPeopleByEmails(emails);
   const full = withFullCis(batch, deps);
-  const prepared = prepareUpload(full, {
+  const osCiIds = await osCis.resolve(full.map((i) => i.ci));
+  const withoutOs = new Set(batch.filter((_, n) => full[n].ci.os && !osCiIds.has(full[n].ci.os!.sourceID)));
+  const ctx: UploadContext = {
     people,
     uiExtensionId: deps.uiExtensionId,
     productIdBySourceId,
     supportTeam: deps.supportTeam,
-  });
+    osCiIds,
+  };
+  const prepared = prepareUpload(full, ctx);
   count("users_not_found", prepared.usersNotFound.length);
   let res = await deps.api.uploadDiscovered(prepared.upload);
-  res = await retryCustomFieldRefusals(full, res, prepared.upload, deps, count, {
-    people,
-    uiExtensionId: deps.uiExtensionId,
-    productIdBySourceId,
-    supportTeam: deps.supportTeam,
-  });
+  res = await retryCustomFieldRefusals(full, res, prepared.upload, deps, count, ctx);
   const bySourceId = new Map(res.items.filter((i) => i.sourceID).map((i) => [i.sourceID!, i]));
   const written: { item: Item; ciId: string; productId?: string; personId?: string }[] = [];
   for (const item of batch) {
@@ -307,7 +310,8 @@ async function uploadBatch(
   const ledger = written.map(({ item, ciId, productId, personId }): LedgerEntry => {
     // When our old user could not be taken off, the device stays "changed" (no fingerprint) and keeps the old
     // user in the ledger, so the next run tries the replacement again.
-    const retry = userNotReplaced.has(item);
+    // So does a device whose OS CI could not be had: it was written without its operatingSystemId.
+    const retry = userNotReplaced.has(item) || withoutOs.has(item);
     return {
       account: deps.account,
       tenantId: item.ci.tenantId,
@@ -326,64 +330,6 @@ async function uploadBatch(
     const created = item.reason === "new" && matched.get(item) !== ciId;
     count(created ? "created" : item.reason === "reactivated" ? "reactivated" : "updated");
   }
-}
-
-/**
- * 4me refuses a CI's custom fields that its product's UI extension does not define. That happens when the customer
- * moved the CI to a product of their own (as the connector's products are meant to be replaced): a product without
- * an extension gets ours (as a serial-matched CI's product does); a product with another extension keeps it, and its
- * CIs are written without our fields. One more bulk call for those items; never in the usual case.
- */
-async function retryCustomFieldRefusals(
-  batch: WriteItem[],
-  res: DiscoveredResult,
-  upload: PreparedUpload["upload"],
-  deps: ApplyDeps,
-  count: (k: string, n?: number) => void,
-  ctx: UploadContext,
-): Promise<DiscoveredResult> {
-  const written = new Set(res.items.map((i) => i.sourceID));
-  const reasons = new Map<string, Set<string>>();
-  for (const e of res.errors) {
-    const sourceID = sourceIdAt(upload, e.path);
-    if (!sourceID || written.has(sourceID)) continue;
-    const field = e.path?.[e.path.length - 1] ?? "";
-    const set = reasons.get(sourceID) ?? new Set<string>();
-    set.add(field);
-    reasons.set(sourceID, set);
-  }
-  const refused = batch.filter((i) => {
-    const r = reasons.get(i.ci.sourceID);
-    return r?.size === 1 && r.has("customFields");
-  });
-  if (refused.length === 0) return res;
-
-  const cis = await deps.api.findCisBySource(refused.map((i) => i.ci.sourceID));
-  const withoutCustomFields = new Set<string>();
-  const extend = new Set<string>();
-  for (const ci of cis) {
-    if (!ci.sourceID || !ci.product) continue;
-    if (!ci.product.uiExtensionId && deps.uiExtensionId) extend.add(ci.product.id);
-    else withoutCustomFields.add(ci.sourceID);
-  }
-  for (const id of extend) await deps.api.updateProduct(id, { uiExtensionId: deps.uiExtensionId });
-  const again = prepareUpload(refused, { ...ctx, withoutCustomFields });
-  const retried = await deps.api.uploadDiscovered(again.upload);
-  const retriedIds = new Set(refused.map((i) => i.ci.sourceID));
-  const stillWritten = new Set(retried.items.map((i) => i.sourceID));
-  count("written_without_intune_fields", [...withoutCustomFields].filter((id) => stillWritten.has(id)).length);
-  return {
-    items: [...res.items, ...retried.items],
-    // The first refusals of the retried items are replaced by what the retry said.
-    errors: [...res.errors.filter((e) => !retriedIds.has(sourceIdAt(upload, e.path) ?? "")), ...retried.errors],
-    errorCount: res.errorCount + retried.errorCount,
-  };
-}
-
-/** The CI sourceID an error path points at: physicalAssets.<c>.products.<p>.configurationItems.<i>[.field]. */
-function sourceIdAt(upload: PreparedUpload["upload"], path: string[] | undefined): string | undefined {
-  if (!path || path[0] !== "physicalAssets" || path[2] !== "products" || path[4] !== "configurationItems") return;
-  return upload.categories[Number(path[1])]?.products[Number(path[3])]?.configurationItems[Number(path[5])]?.sourceID;
 }
 
 /**

@@ -16,6 +16,8 @@ export interface UploadContext {
   supportTeam?: string;
   /** CIs (by sourceID) sent without our custom fields: their product has another UI extension, which defines none. */
   withoutCustomFields?: ReadonlySet<string>;
+  /** OS CI id by OS sourceID (os-cis.ts): a CI whose family is here points at it through operatingSystemId. */
+  osCiIds?: ReadonlyMap<string, string>;
 }
 
 export interface PreparedUpload {
@@ -71,7 +73,8 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
     const personId = personOf(item, ctx.people);
     if (personId) personBySourceId.set(ci.sourceID, personId);
     else if (ci.primaryUser) usersNotFound.push(ci.sourceID);
-    product.configurationItems.push(toDiscoveredCi(item, personId, !ctx.withoutCustomFields?.has(ci.sourceID)));
+    const osId = ci.os ? ctx.osCiIds?.get(ci.os.sourceID) : undefined;
+    product.configurationItems.push(toDiscoveredCi(item, personId, !ctx.withoutCustomFields?.has(ci.sourceID), osId));
   }
   // APPEND never removes a user somebody else added; replacing our own earlier user is a separate, rare update.
   return {
@@ -85,7 +88,12 @@ export function prepareUpload(items: readonly WriteItem[], ctx: UploadContext): 
   };
 }
 
-function toDiscoveredCi(item: WriteItem, personId: string | undefined, customFields = true): DiscoveredCi {
+function toDiscoveredCi(
+  item: WriteItem,
+  personId: string | undefined,
+  customFields: boolean,
+  operatingSystemId: string | undefined,
+): DiscoveredCi {
   const ci = item.ci;
   return {
     sourceID: ci.sourceID,
@@ -99,5 +107,6 @@ function toDiscoveredCi(item: WriteItem, personId: string | undefined, customFie
     ...(ci.inUseSince ? { inUseSince: ci.inUseSince } : {}),
     ...(ci.ramAmount !== undefined ? { ramAmount: ci.ramAmount } : {}),
     ...(personId ? { userIds: [personId] } : {}),
+    ...(operatingSystemId ? { operatingSystemId } : {}),
   };
 }

@@ -34,6 +34,9 @@ export function fingerprintCi(ci: MappedCi): string {
     [...ci.customFields]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((f) => [f.id, DAILY_FIELDS.has(f.id) ? day(f.value) : f.value]),
+    // The operatingSystemId pointer, by its OS CI: an OS upgrade rewrites the device once. Only when present, so
+    // a device without one (switch off, OS unknown) hashes as before.
+    ...(ci.os ? [["os", ci.os.sourceID]] : []),
   ];
   return `v${FINGERPRINT_VERSION}:` + createHash("sha256").update(JSON.stringify(canonical)).digest("base64url");
 }

@@ -5,6 +5,7 @@
 import type { IntuneDevice } from "../intune/types.js";
 import { UI_FIELD_IDS, UNKNOWN } from "../ui-fields.js";
 import { classify, USER_DELETED_NAME, type DeviceClass } from "./device-class.js";
+import { osFamilyOf, osSkuText, type OsFamily } from "./os-family.js";
 import { productKeyOf, type ProductKey } from "./products.js";
 import { usableSerial } from "./serial.js";
 
@@ -22,6 +23,8 @@ export interface MapContext {
   qualifySourceId: boolean;
   /** CI status for devices present in Intune (settings.ciStatus). */
   ciStatus: string;
+  /** Operating-system CIs on (settings.osCis): each CI carries its OS family, pointed at by operatingSystemId. */
+  osCis?: boolean;
 }
 
 export type CustomFieldValue = string | number | boolean | null;
@@ -54,6 +57,8 @@ export interface MappedCi {
   /** GB (GiB), one decimal. */
   ramAmount?: number;
   product: ProductKey;
+  /** The operating-system family whose software CI this CI points at (operating-system CIs on, OS known). */
+  os?: OsFamily;
   primaryUser?: PrimaryUser;
   /** One entry per id in UI_FIELD_IDS, in that order. */
   customFields: CiCustomField[];
@@ -143,10 +148,12 @@ export function mapDevice(input: IntuneDevice, ctx: MapContext): MapResult {
     "overview",
     ctx.qualifySourceId ? tenantId : undefined,
   );
+  const os = ctx.osCis ? osFamilyOf(device) : undefined;
   const values: Record<string, CustomFieldValue> = {
     intune_os: clean(device.operatingSystem) || UNKNOWN,
     intune_os_version: clean(device.osVersion) || UNKNOWN,
-    intune_os_sku: osSku(device, deviceClass),
+    intune_os_sku: osSkuText(device, deviceClass.platform, UNKNOWN),
+    intune_os_ci: os?.name ?? null,
     intune_storage_total_gb: storage.total,
     intune_storage_free_gb: storage.free,
     intune_enrolled_at: enrolled ? dateOnly(enrolled) : UNKNOWN,
@@ -182,6 +189,7 @@ export function mapDevice(input: IntuneDevice, ctx: MapContext): MapResult {
     ...(enrolled ? { inUseSince: dateOnly(enrolled) } : {}),
     ...(ram.value !== undefined ? { ramAmount: ram.value } : {}),
     product,
+    ...(os ? { os } : {}),
     ...(hasUser && (email || upn) ? { primaryUser: { ...(email ? { email } : {}), ...(upn ? { upn } : {}) } } : {}),
     customFields: UI_FIELD_IDS.map((id) => ({ id, value: id in values ? values[id] : null })),
   };
@@ -391,41 +399,6 @@ function ramGb(bytes: number | null | undefined): { value?: number; warning?: Ma
   if (typeof bytes !== "number" || !Number.isFinite(bytes) || bytes <= 0) return {};
   if (bytes > MAX_MEMORY_BYTES) return { warning: "memory_absurd" };
   return { value: Math.round((bytes / GIB) * 10) / 10 };
-}
-
-// Windows GetProductInfo product types (winnt.h PRODUCT_*), the numbers Intune reports as skuNumber.
-const WINDOWS_SKUS: Record<number, string> = {
-  4: "Enterprise",
-  27: "Enterprise N",
-  48: "Professional",
-  49: "Professional N",
-  98: "Home N",
-  99: "Home China",
-  100: "Home Single Language",
-  101: "Home",
-  121: "Education",
-  122: "Education N",
-  125: "Enterprise LTSC",
-  126: "Enterprise N LTSC",
-  161: "Pro for Workstations",
-  162: "Pro for Workstations N",
-  164: "Pro Education",
-  165: "Pro Education N",
-  175: "Enterprise multi-session",
-  188: "IoT Enterprise",
-  191: "IoT Enterprise LTSC",
-};
-
-/** "Windows 11 Enterprise (4)", like the whitepaper's "Windows 10/11 Professional (48)". */
-function osSku(d: IntuneDevice, c: DeviceClass): string | null {
-  const n = typeof d.skuNumber === "number" && d.skuNumber > 0 ? d.skuNumber : undefined;
-  const family = clean(d.skuFamily);
-  if (c.platform !== "windows") return family || null;
-  const edition = (n !== undefined ? WINDOWS_SKUS[n] : undefined) ?? family;
-  if (!edition) return UNKNOWN;
-  const build = /^10\.0\.(\d+)/.exec(clean(d.osVersion));
-  const version = build ? (Number(build[1]) >= 22000 ? "11" : "10") : "10/11";
-  return `Windows ${version} ${edition}${n !== undefined ? ` (${n})` : ""}`;
 }
 
 const JOIN_TYPES: Record<string, string> = {

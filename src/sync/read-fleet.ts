@@ -44,6 +44,8 @@ export interface ReadFleetDeps {
   clientFor: (tenant: TenantRecord) => IntuneClient;
   microsoft: CloudOverrides;
   ciStatus: string;
+  /** Operating-system CIs on: each CI carries its OS family (map-device.ts). */
+  osCis?: boolean;
   /**
    * Qualify sourceIDs by tenant: whether the account has several tenants, connected or not. Defaults to several
    * tenants being read; a tenant that is failing for a while must not flip the others' sourceIDs back and forth.
@@ -103,6 +105,7 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
       now: deps.now,
       qualifySourceId: qualify,
       ciStatus: deps.ciStatus,
+      osCis: deps.osCis,
     };
     try {
       for await (const page of deps.clientFor(tenant).readDevices()) {

@@ -121,6 +121,7 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       clientFor: deps.intuneClient,
       microsoft: deps.microsoft,
       ciStatus: settings.ciStatus,
+      osCis: settings.osCis,
       qualifySourceIds: tenantsInForm.length > 1,
       now: startedAt,
       logger: log,

@@ -112,6 +112,13 @@ describe("demo page in a browser", function () {
     expect(record).to.contain("Service Desk");
     expect(record).to.contain(ci.serialNr!);
     expect(await page.locator("#standin_relations").innerText()).to.contain(field(ci.users[0], "name"));
+    // The extension shows the OS CI's name (the connector writes it: an extension sees no other record), and the
+    // CI's own operatingSystem relation names the same CI.
+    expect(String(values["intune_os_ci"])).to.match(/^(Windows|iOS|iPadOS|macOS|Android)/);
+    expect(await shown("intune_os_ci")).to.equal(String(values["intune_os_ci"]));
+    expect(await page.locator("#standin_relations").innerText()).to.contain(
+      `Operating system\n${values["intune_os_ci"]}`,
+    );
 
     await page.screenshot({ path: screenshot("demo-ci.png"), fullPage: true });
   });
@@ -127,6 +134,13 @@ describe("demo page in a browser", function () {
     expect(new Set(keys).size).to.equal(keys.length);
     const groups = await page.locator("tr.group th").allInnerTexts();
     expect(groups.some((g) => g.startsWith("Desktop"))).to.equal(true);
+    // The software products (issue 17): each operating-system CI, and how many devices run it.
+    const osCis = sandbox!.fourme.inspect.cis(sandbox!.account).filter((c) => c.sourceID?.startsWith("os:"));
+    expect(osCis.length).to.be.greaterThan(3);
+    const osRows = await page.locator("table.software tbody tr").allInnerTexts();
+    expect(osRows.length).to.equal(osCis.length);
+    const running = sandbox!.fourme.inspect.cis(sandbox!.account).filter((c) => c.operatingSystemId === osCis[0].id);
+    expect(osRows.find((r) => r.startsWith(osCis[0].name))).to.match(new RegExp(`\\t${running.length}$`));
     await page.screenshot({ path: screenshot("demo-products.png"), fullPage: true });
   });
 

@@ -15,7 +15,7 @@ import type { SimTenant } from "../../src/sandbox/fleet/types.js";
 import { ID_TOKEN_TAMPERS } from "../../src/sandbox/microsoft/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { TEST_DATABASE_URL, createTestSchema, requirePostgres, type TestSchema } from "../helpers/pg.js";
-import { BASE_FORM, ourCis, startTestSandbox, tenantOf, type Sandbox } from "./helpers/sandbox.js";
+import { BASE_FORM, isOsCi, ourCis, startTestSandbox, tenantOf, type Sandbox } from "./helpers/sandbox.js";
 
 const BRAVO = "bravo";
 
@@ -38,7 +38,8 @@ for (const backend of ["sqlite", "postgres"] as const) {
     };
     const linkOf = (account: string, slot = 1) => String(formOf(account)[tenantField.consentUrl(slot)] ?? "");
     const statusOf = (account: string, slot = 1) => String(formOf(account)[tenantField.status(slot)] ?? "");
-    const intuneCis = (account: string) => sb.fourme.inspect.cis(account).filter((c) => c.source === "Intune");
+    const intuneCis = (account: string) =>
+      sb.fourme.inspect.cis(account).filter((c) => c.source === "Intune" && !isOsCi(c));
     const binding = () => sb.connector.store.getTenantBinding(contoso.tenantId);
     const callback = (query: Record<string, string>, init?: RequestInit) =>
       fetch(`${sb.url}/consent/callback${init ? "" : `?${new URLSearchParams(query)}`}`, init);

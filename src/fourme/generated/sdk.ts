@@ -1498,6 +1498,7 @@ export type ProductCategoryFieldsFragment = { id: string, name: string | null, g
 export type ProductCategoryCreateMutationVariables = Exact<{
   name: string;
   group?: string | null | undefined;
+  ruleSet?: ProductCategoryRuleSet;
   source?: string | null | undefined;
   sourceID?: string | null | undefined;
 }>;
@@ -2861,7 +2862,7 @@ export const ConfigurationItemsWithoutServiceInstanceCountDocument = new TypedDo
   configurationItems(
     first: 1
     view: current_account
-    filter: {source: {values: [$source]}, serviceInstance: {values: []}, status: {values: [archived, to_be_removed, lost_or_stolen, removed], negate: true}}
+    filter: {source: {values: [$source]}, serviceInstance: {values: []}, status: {values: [archived, to_be_removed, lost_or_stolen, removed], negate: true}, ruleSet: {values: [software], negate: true}}
   ) {
     totalCount
   }
@@ -3176,9 +3177,9 @@ export const ProductCategoriesLookupDocument = new TypedDocumentString(`
   disabled
 }`);
 export const ProductCategoryCreateDocument = new TypedDocumentString(`
-    mutation ProductCategoryCreate($name: String!, $group: String, $source: String, $sourceID: String) {
+    mutation ProductCategoryCreate($name: String!, $group: String, $ruleSet: ProductCategoryRuleSet! = physical_asset, $source: String, $sourceID: String) {
   productCategoryCreate(
-    input: {name: $name, group: $group, ruleSet: physical_asset, source: $source, sourceID: $sourceID}
+    input: {name: $name, group: $group, ruleSet: $ruleSet, source: $source, sourceID: $sourceID}
   ) {
     errors {
       path

@@ -136,14 +136,24 @@ noncompliant device. Everything here runs on this machine.</p>
         relations: [
           { label: "Users", value: ci.users.map((u) => f(u, "name")).join(", ") },
           { label: "Product", value: f(ci.product, "name") },
+          { label: "Operating system", value: osName(ci.operatingSystemId) },
         ],
       },
     });
     res.type("html").send(withNavBar(page, nav("cis")));
   });
 
+  /** The name of a CI's operating-system CI (4me's operatingSystem relation). */
+  const osName = (id: string | undefined) =>
+    id
+      ? (inspect()
+          .cis(deps.account)
+          .find((c) => c.id === id)?.name ?? "")
+      : "";
+
   router.get("/demo/products", (_req, res) => {
     const products = inspect().products(deps.account);
+    const allCis = inspect().cis(deps.account);
     // By category, then name: the catalogue as an asset manager reads it, one product per make and model.
     const sorted = [...products].sort(
       (a, b) => f(a.category, "name").localeCompare(f(b.category, "name")) || a.name.localeCompare(b.name),
@@ -174,7 +184,8 @@ noncompliant device. Everything here runs on this machine.</p>
         `<p class="lead">${products.length} products in ${perCategory.size} categories; ${fromIntune} carry the
 Intune source (created by the connector, or the account's own product of the same make and model, reused).</p>
 <section class="card flush"><table class="products"><thead><tr><th>Name</th><th>Brand</th><th>Model</th>
-<th>Source</th><th>UI extension</th></tr></thead><tbody>${rows}</tbody></table></section>`,
+<th>Source</th><th>UI extension</th></tr></thead><tbody>${rows}</tbody></table></section>
+${softwareSection(products, allCis)}`,
       ),
     );
   });
@@ -378,4 +389,33 @@ function layout(title: string, nav: string, body: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title>${FAVICON}
 <style>${PAGE_CSS}${NAV_CSS}</style></head>
 <body>${nav}<main><h1>${esc(title)}</h1>${body}</main></body></html>`;
+}
+
+type ProductView = ReturnType<FourMeSimulator["inspect"]["products"]>[number];
+type CiRow = ReturnType<FourMeSimulator["inspect"]["cis"]>[number];
+
+/**
+ * The software products (operating systems, issue 17) with their CIs and how many device CIs run each: "which
+ * devices run Windows 10 22H2?" answered as 4me would, by the CIs whose operatingSystem is that CI.
+ */
+function softwareSection(products: readonly ProductView[], cis: readonly CiRow[]): string {
+  const software = new Set(products.filter((p) => f(p.category, "ruleSet") === "software").map((p) => p.id));
+  if (software.size === 0) return "";
+  const running = new Map<string, number>();
+  for (const c of cis)
+    if (c.operatingSystemId) running.set(c.operatingSystemId, (running.get(c.operatingSystemId) ?? 0) + 1);
+  const rows = cis
+    .filter((c) => c.productId && software.has(c.productId))
+    .sort((a, b) => f(a.product, "name").localeCompare(f(b.product, "name")) || a.name.localeCompare(b.name))
+    .map(
+      (c) =>
+        `<tr><td class="name"><a href="/demo/cis/${encodeURIComponent(c.id)}">${esc(c.name)}</a></td>` +
+        `<td>${esc(f(c.product, "name"))}</td><td>${esc(f(c.category, "name"))}</td><td>${running.get(c.id) ?? 0}</td></tr>`,
+    )
+    .join("");
+  return `<h2>Software: operating systems</h2>
+<p class="lead">${software.size} software products; each CI below is an operating system and version, and the devices
+whose CI names it as their operating system.</p>
+<section class="card flush"><table class="software"><thead><tr><th>Operating-system CI</th><th>Product</th>
+<th>Category</th><th>Devices</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }

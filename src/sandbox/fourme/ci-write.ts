@@ -89,9 +89,18 @@ function checkRefs(store: FourMeStore, account: string, c: Partial<CiRec>, input
     if (store.serviceInstances.get(id)?.account !== account)
       e.add("serviceInstanceIds", Msg.notFound("Service instance", id));
   }
-  if (input.operatingSystemId && store.cis.get(input.operatingSystemId)?.account !== account) {
+  const os = input.operatingSystemId ? store.cis.get(input.operatingSystemId) : undefined;
+  if (input.operatingSystemId && os?.account !== account) {
     e.add("operatingSystemId", Msg.notFound("Configuration item", input.operatingSystemId));
+  } else if (os && osRuleSet(store, os) !== "software") {
+    // The schema: "the (software) configuration item representing the operating system". 4me's CI form offers only
+    // CIs whose product category has the software rule set; the API is taken to refuse the others likewise.
+    e.add("operatingSystemId", Msg.notSoftware(os.name));
   }
+}
+
+function osRuleSet(store: FourMeStore, os: CiRec): string | undefined {
+  return store.productCategories.get(store.products.get(os.productId)?.categoryId)?.ruleSet;
 }
 
 /** Another CI of the account with the same brand and serial number (compared without case, like 4me's REST filter). */

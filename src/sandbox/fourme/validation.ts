@@ -11,6 +11,7 @@ export const Msg = {
   tooLong: (label: string, max: number) => `${label} is too long (maximum is ${max} characters)`,
   taken: (label: string) => `${label} has already been taken`,
   notFound: (label: string, id: string) => `${label} not found: ${id}`,
+  notSoftware: (name: string) => `Operating system '${name}' is not a software configuration item`,
   unknownCustomField: (id: string) => `Custom field '${id}' is not defined by the UI extension of this record`,
   removedCi: (name: string) => `Configuration item '${name}' has the status Removed and cannot be linked to a request`,
   tooMany: (label: string, max: number) => `${label} cannot contain more than ${max} items`,

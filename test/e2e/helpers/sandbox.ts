@@ -46,14 +46,21 @@ export function totalOf(counts: Record<string, number>): number {
 
 export type CiView = ReturnType<Sandbox["fourme"]["inspect"]["cis"]>[number];
 
-/** The CIs of the account, and the ones carrying our source. */
+/** The CIs of the account; the device CIs carrying our source; the operating-system CIs (issue 17), ours too. */
 export function cis(sb: Sandbox): CiView[] {
   return sb.fourme.inspect.cis(sb.account);
 }
 
 export function ourCis(sb: Sandbox): CiView[] {
-  return cis(sb).filter((c) => c.source === "Intune");
+  return cis(sb).filter((c) => c.source === "Intune" && !isOsCi(c));
 }
+
+export function osCis(sb: Sandbox): CiView[] {
+  return cis(sb).filter((c) => c.source === "Intune" && isOsCi(c));
+}
+
+/** OS CIs carry the sourceID "os:<family>" (src/sync/os-family.ts); a device's is its Intune id. */
+export const isOsCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith("os:");
 
 /** The CI of an Intune device (single-tenant accounts: sourceID is the device id). */
 export function ciOf(sb: Sandbox, deviceId: string): CiView | undefined {

@@ -112,6 +112,7 @@ describe("configuration form fields (app-offering/form.html)", () => {
     expect(checked(Field.onlyWithPrimaryUser)).to.equal(f.onlyWithPrimaryUser);
     expect(checked(Field.importUserDeleted)).to.equal(f.userDeleted);
     expect(checked(Field.alertsEnabled)).to.equal(defaults.alerts.enabled);
+    expect(checked(Field.osCis)).to.equal(defaults.osCis).and.equal(true);
     expect(checked(Field.alertsDuringGracePeriod)).to.equal(defaults.alerts.duringGracePeriod);
     expect(checked(Field.alertsAutoResolve)).to.equal(defaults.alerts.autoResolve);
     expect(Number(control(Field.alertsMaxNewPerRun).attrs.get("value"))).to.equal(defaults.alerts.maxNewPerRun);

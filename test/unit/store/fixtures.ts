@@ -20,6 +20,7 @@ export function sampleSettings(): InstanceSettings {
     ciStatus: "in_production",
     retireStatus: "archived",
     excludedAction: "retire",
+    osCis: true,
     syncIntervalMinutes: 30,
     alerts: {
       enabled: true,

@@ -70,6 +70,7 @@ describe("mapDevice", () => {
     expect(fields(mapped(windowsLaptop).ci)).to.deep.equal({
       intune_os: "Windows",
       intune_os_version: "10.0.22631.3593",
+      intune_os_ci: null,
       intune_os_sku: "Windows 11 Enterprise (4)",
       intune_storage_total_gb: 237,
       intune_storage_free_gb: 110,
@@ -438,5 +439,19 @@ describe("cutText", () => {
     expect(cutText("short", 10)).to.equal("short");
     expect(cutText("abcdefghijk", 10)).to.equal("abcdefghi…");
     expect(cutText("👍🏽👍🏽👍🏽", 5)).to.equal("👍🏽…");
+  });
+});
+
+describe("mapDevice with operating-system CIs", () => {
+  it("carries the OS family and shows its name in the Operating-system CI field", () => {
+    const { ci } = mapped(windowsLaptop, { osCis: true });
+    expect(ci.os?.name).to.equal("Windows 11 Enterprise 23H2");
+    expect(fields(ci)["intune_os_ci"]).to.equal("Windows 11 Enterprise 23H2");
+  });
+
+  it("carries none with the switch off", () => {
+    const { ci } = mapped(windowsLaptop, { osCis: false });
+    expect(ci.os).to.equal(undefined);
+    expect(fields(ci)["intune_os_ci"]).to.equal(null);
   });
 });

@@ -97,6 +97,52 @@ describe("4me simulator discoveredConfigurationItems", () => {
     expect(sim.accounts.cis.get(legacy.id)!.source).to.equal("Intune");
   });
 
+  it("points a CI at its operating system only when that is a software CI (category with the software rule set)", async () => {
+    const made = await acme.data(
+      `mutation { productCategoryCreate(input: { name: "Operating System Software", group: "Software", ruleSet: software }) {
+        errors { message } productCategory { reference ruleSet } } }`,
+      {},
+    );
+    expect(made.productCategoryCreate.productCategory).to.deep.equal({
+      reference: "software/operating_system_software",
+      ruleSet: "software",
+    });
+    const os = await upload({
+      source: "Intune",
+      supportTeam: "Workplace Support",
+      physicalAssets: [
+        {
+          reference: "software/operating_system_software",
+          name: "Operating System Software",
+          products: [
+            {
+              sourceID: "os_microsoft_windows_11_enterprise",
+              name: "Microsoft Windows 11 Enterprise",
+              brand: "Microsoft",
+              model: "Windows 11 Enterprise",
+              configurationItems: [{ sourceID: "os:w11", name: "Windows 11 Enterprise 23H2", status: "in_production" }],
+            },
+          ],
+        },
+      ],
+    });
+    const osId = os.configurationItems[0].id as string;
+    const hardware = sim.inspect.cis("acme").find((c) => c.sourceID === "dev-1")!.id;
+    const result = await upload(input([ci(30, { operatingSystemId: osId }), ci(31, { operatingSystemId: hardware })]));
+    expect(result.errors).to.deep.equal([
+      {
+        path: ["physicalAssets", "0", "products", "0", "configurationItems", "1", "operatingSystemId"],
+        message: "Operating system 'LAPTOP-1' is not a software configuration item",
+      },
+    ]);
+    expect(sim.inspect.cis("acme").find((c) => c.sourceID === "dev-30")!.operatingSystemId).to.equal(osId);
+    const read = await acme.data(
+      `query($id: ID!) { node(id: $id) { ... on ConfigurationItem { operatingSystem { name } } } }`,
+      { id: result.configurationItems[0].id },
+    );
+    expect(read.node.operatingSystem.name).to.equal("Windows 11 Enterprise 23H2");
+  });
+
   it("reports per-item validation errors with a path to the item, without failing the others", async () => {
     const result = await upload(
       input([
