@@ -75,3 +75,29 @@ export function matchesPattern(pattern: string, name: string): boolean {
 export function matchingPattern(patterns: readonly string[], name: string): string | undefined {
   return patterns.find((p) => matchesPattern(p, name));
 }
+
+export interface PatternCount {
+  pattern: string;
+  /** Catalogue entries (name and version) the pattern matches. */
+  apps: number;
+  /** Their installations: the sum of their device counts. */
+  installs: number;
+}
+
+/**
+ * What each pattern would bring in, from catalogue entries (name, device count). An entry counts for the first
+ * pattern that matches it, as the read keeps it once; app-offering/form.js computes the same in the browser.
+ */
+export function countByPattern(
+  patterns: readonly string[],
+  entries: readonly { name: string; deviceCount: number }[],
+): PatternCount[] {
+  const out = patterns.map((pattern) => ({ pattern, apps: 0, installs: 0 }));
+  for (const e of entries) {
+    const k = patterns.findIndex((p) => matchesPattern(p, e.name));
+    if (k < 0) continue;
+    out[k]!.apps++;
+    out[k]!.installs += e.deviceCount;
+  }
+  return out;
+}
