@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { compileForNode } from "./compile.js";
+import type { SimConnection } from "./sim-intune-client.js";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -43,27 +44,12 @@ export const BENCH_PATTERNS = [
   "Contoso Line-of-Business Tool 123",
 ];
 
-interface SimInfo {
-  clientId: string;
-  clientSecret: string;
-  loginUrl: string;
-  graphUrl: string;
-  tenantId: string;
-}
+type SimInfo = SimConnection;
 
 async function read(info: SimInfo): Promise<void> {
-  const { createIntuneClient } = await import("../src/intune/intune-client.js");
-  const { MsalGraphTokens } = await import("../src/intune/tokens.js");
+  const { simIntuneClient } = await import("./sim-intune-client.js");
   const { matchingPattern } = await import("../src/sync/software-patterns.js");
-  const microsoft = {
-    apps: { global: { clientId: info.clientId, clientSecret: info.clientSecret } },
-    loginUrl: info.loginUrl,
-    graphUrl: info.graphUrl,
-  };
-  const client = createIntuneClient(
-    { tenantId: info.tenantId, cloud: "global" },
-    { microsoft, tokens: new MsalGraphTokens(microsoft) },
-  );
+  const client = simIntuneClient(info);
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
   const started = performance.now();

@@ -6,18 +6,17 @@ import { silentLogger } from "../logger.js";
 import { intuneDepsOf, writeBack, type ConnectionDeps } from "./connection.js";
 import { createIntuneClient } from "./intune-client.js";
 import { CatalogueAccumulator, catalogueField, type SoftwareCatalogue } from "./software-catalogue.js";
-import { splitByOwnership } from "./tenant-ownership.js";
+import { readableTenantsOf } from "./readable-tenants.js";
 
 export async function refreshSoftwareCatalogue(
   account: string,
   deps: ConnectionDeps,
 ): Promise<SoftwareCatalogue | undefined> {
-  const instance = await deps.store.getInstance(account);
-  if (!instance) return undefined;
+  const readable = await readableTenantsOf(account, deps);
+  if (!readable) return undefined;
+  const { instance, tenants } = readable;
   const log = (deps.logger ?? silentLogger).child({ account });
   const acc = new CatalogueAccumulator();
-  const inForm = await deps.store.listTenants(account);
-  const { readable: tenants } = await splitByOwnership(deps.store, account, instance.appInstanceId, inForm);
   let read = 0;
   for (const t of tenants) {
     const client = createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDepsOf(deps));

@@ -6,6 +6,7 @@
 import { Field } from "../app-instance/fields.js";
 import type { CustomFieldValue } from "../app-instance/settings.js";
 import type { DetectedApp } from "./detected-apps-reader.js";
+import { parseJsonField } from "./json-field.js";
 
 export const MAX_CATALOGUE_APPS = 1000;
 
@@ -53,13 +54,7 @@ export function catalogueField(c: SoftwareCatalogue): CustomFieldValue {
 
 /** A stored or received catalogue; undefined for anything that is not a valid v1 catalogue. */
 export function parseCatalogue(json: string | null | undefined): SoftwareCatalogue | undefined {
-  if (!json) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
+  const raw = parseJsonField(json);
   const c = raw as Partial<SoftwareCatalogue>;
   const count = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
   if (c?.v !== 1 || !Array.isArray(c.apps) || !Array.isArray(c.omitted)) return undefined;

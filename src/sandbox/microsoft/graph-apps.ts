@@ -11,7 +11,15 @@ import { contextOf } from "../fleet/generate.js";
 import { detectedAppId, installedAppsOf, type InstalledApp } from "../fleet/software.js";
 import type { SimTenant } from "../fleet/types.js";
 import { project, viewOf } from "./graph-devices.js";
-import { QueryError, decodeSkipToken, encodeSkipToken, parseSelect, parseTop, type Version } from "./graph-query.js";
+import {
+  QueryError,
+  decodeSkipToken,
+  encodeSkipToken,
+  parseSelect,
+  parseSelectOf,
+  parseTop,
+  type Version,
+} from "./graph-query.js";
 
 export const DETECTED_APPS = /^\/deviceManagement\/detectedApps(?:\/([^/]+)(?:\/(managedDevices))?)?\/?$/;
 
@@ -72,16 +80,8 @@ export function catalogueOf(tenant: SimTenant): Catalogue {
 }
 
 function selectApp(raw: string | undefined): string[] | null {
-  if (raw === undefined) return null;
-  const props = raw
-    .split(",")
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (props.length === 0) throw new QueryError("Invalid $select: the list is empty.");
-  for (const p of props)
-    if (!APP_PROPS.includes(p))
-      throw new QueryError(`Could not find a property named '${p}' on type 'microsoft.graph.detectedApp'.`);
-  return ["id", ...props.filter((p) => p !== "id")];
+  const props = parseSelectOf(raw, "detectedApp", (p) => APP_PROPS.includes(p));
+  return props && ["id", ...props.filter((p) => p !== "id")];
 }
 
 function projectApp(a: SimDetectedApp, select: string[] | null): Record<string, unknown> {
