@@ -43,13 +43,19 @@ interface Catalogue {
 
 const APP_PROPS = ["id", "displayName", "version", "sizeInByte", "deviceCount", "publisher", "platform"];
 
-// Built once per tenant by one pass over its devices; rebuilt when the fleet changed (size or ends differ).
+// Built once per tenant by one pass over its devices. A lazy tenant never changes; a materialised one may (evolve,
+// tests editing devices), so its key covers every field the installed software depends on: a changed owner or
+// platform rebuilds the catalogue, as Intune's would follow the device.
 const catalogues = new WeakMap<SimTenant, { key: string; catalogue: Catalogue }>();
 
 function fleetKey(tenant: SimTenant): string {
-  const view = viewOf(tenant);
-  const n = view.size();
-  return tenant.lazy ? `lazy:${n}` : `${n}:${String(view.at(0)?.["id"])}:${String(view.at(n - 1)?.["id"])}`;
+  if (tenant.lazy) return `lazy:${tenant.lazy.size}`;
+  let h = 0x811c9dc5;
+  for (const d of tenant.devices) {
+    const s = `${String(d["id"])}|${String(d["managedDeviceOwnerType"])}|${String(d["operatingSystem"])}|${String(d["deviceEnrollmentType"])}`;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  }
+  return `${tenant.devices.length}:${h >>> 0}`;
 }
 
 export function catalogueOf(tenant: SimTenant): Catalogue {

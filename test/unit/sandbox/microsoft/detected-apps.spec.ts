@@ -94,3 +94,25 @@ describe("Microsoft simulator: detectedApps", () => {
     }
   });
 });
+
+describe("Microsoft simulator: detectedApps follow the fleet", () => {
+  it("drops a device's software from the lists once it becomes personal", async () => {
+    const sim = await startSim({ seed: 4, size: 300 });
+    try {
+      const jwt = await token(sim);
+      const devices = sim.fleet.tenants[0]!.devices;
+      const device = devices.find((d) => installedAppsOf(4, 0, d).length > 0)!;
+      const total = async () => {
+        const r = await graphGet(sim, jwt, `${APPS}?$select=id,deviceCount`);
+        return (r.body["value"] as Json[]).reduce((n, a) => n + Number(a["deviceCount"]), 0);
+      };
+      const before = await total();
+      device["managedDeviceOwnerType"] = "personal";
+      expect(await total()).to.equal(
+        before - installedAppsOf(4, 0, { ...device, managedDeviceOwnerType: "company" }).length,
+      );
+    } finally {
+      await sim.close();
+    }
+  });
+});
