@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { compileForNode } from "./compile.js";
+import type { SimConnection } from "./sim-intune-client.js";
 import { startNodeFlags } from "./start-flags.js";
 
 const arg = (name: string, dflt: string) => {
@@ -25,12 +26,7 @@ const arg = (name: string, dflt: string) => {
 const MB = 1024 * 1024;
 const HERE = fileURLToPath(import.meta.url);
 
-interface SimInfo {
-  clientId: string;
-  clientSecret: string;
-  loginUrl: string;
-  graphUrl: string;
-  tenantId: string;
+interface SimInfo extends SimConnection {
   devices: number;
   page: number;
   beta: boolean;
@@ -40,17 +36,8 @@ interface SimInfo {
 async function read(info: SimInfo): Promise<void> {
   // Imported here so that the orchestrating parent's modules never decide what the child carries.
   const { BreakdownAccumulator } = await import("../src/intune/breakdown.js");
-  const { createIntuneClient } = await import("../src/intune/intune-client.js");
-  const { MsalGraphTokens } = await import("../src/intune/tokens.js");
-  const microsoft = {
-    apps: { global: { clientId: info.clientId, clientSecret: info.clientSecret } },
-    loginUrl: info.loginUrl,
-    graphUrl: info.graphUrl,
-  };
-  const client = createIntuneClient(
-    { tenantId: info.tenantId, cloud: "global" },
-    { microsoft, tokens: new MsalGraphTokens(microsoft) },
-  );
+  const { simIntuneClient } = await import("./sim-intune-client.js");
+  const client = simIntuneClient(info);
 
   const baseline = process.memoryUsage().rss;
   const peak = { rss: baseline, heapUsed: 0, heapTotal: 0, external: 0, arrayBuffers: 0 };

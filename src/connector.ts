@@ -7,6 +7,7 @@ import { MsalGraphTokens } from "./intune/tokens.js";
 import { createIntuneClient, type IntuneDeps } from "./intune/intune-client.js";
 import { connectTenants, recordAuthorizationFailure, type ConnectionDeps } from "./intune/connection.js";
 import { refreshBreakdown } from "./intune/breakdown-refresh.js";
+import { refreshSoftwareCatalogue } from "./intune/software-catalogue-refresh.js";
 import { consentStateKeys } from "./intune/consent-state.js";
 import { createConsentRouter } from "./server/consent-routes.js";
 import { createApp } from "./server/app.js";
@@ -151,7 +152,10 @@ export async function buildConnector(
   };
   const validateTenants = async (account: string) => {
     const results = await connectTenants(account, connection);
-    if (results.some((r) => r.status === "connected")) await refreshBreakdown(account, connection);
+    if (results.some((r) => r.status === "connected")) {
+      await refreshBreakdown(account, connection);
+      await refreshSoftwareCatalogue(account, connection);
+    }
   };
 
   // The alert settings name records by name or id: each refresh finds them in the customer account (issue 14).
@@ -202,6 +206,7 @@ export async function buildConnector(
     ...connection,
     onConnected: async (account) => {
       await refreshBreakdown(account, connection);
+      await refreshSoftwareCatalogue(account, connection);
       await queue.enqueue("sync", { account, trigger: "consent" }, { singletonKey: account });
     },
   });

@@ -45,12 +45,17 @@ export const Field = {
   /** New alert requests one sync raises at most; the rest wait, listed in one summary request (issue 15). */
   alertsMaxNewPerRun: "alerts_max_new_per_run",
 
+  /** Name patterns of the detected apps to bring in as software CIs (issue 17): one per line or comma-separated. */
+  trackedSoftware: "tracked_software",
+
   // Written by the connector (read-only in the form).
   /** The clouds this deployment has an Entra app registration for, comma-separated; the form offers only those. */
   offeredClouds: "offered_clouds",
   /** Which service instance, team and request template the alert settings name (alert-references.ts). */
   alertsReferences: "alerts_references",
   fleetBreakdown: "fleet_breakdown",
+  /** Name, version and device count of the detected apps, for the form's per-pattern counts (software-catalogue.ts). */
+  softwareCatalogue: "software_catalogue",
   unlinkedCis: "alerts_unlinked_cis",
   syncStartAt: "sync_start_at",
   syncEndAt: "sync_end_at",

@@ -2,6 +2,7 @@
 // as booleans or strings depending on the widget, and a missing field means its default.
 import { Field, TENANT_SLOTS, tenantField } from "./fields.js";
 import { DEFAULT_FILTERS, type ImportFilters } from "../sync/filters.js";
+import { patternsProblem, splitPatterns } from "../sync/software-patterns.js";
 import { isCloud, type Cloud } from "../intune/clouds.js";
 
 export const ACTIVE_CI_STATUSES = [
@@ -56,6 +57,18 @@ export interface InstanceSettings {
   osCis: boolean;
   syncIntervalMinutes: number;
   alerts: AlertSettings;
+  /** Absent in settings stored before issue 17: none tracked. */
+  trackedSoftware?: TrackedSoftwareSettings;
+}
+
+export interface TrackedSoftwareSettings {
+  /** Name patterns of the detected apps to bring in (software-patterns.ts); empty: none. */
+  patterns: string[];
+  /**
+   * Why the field cannot be used, in one line. Then `patterns` is empty and the software already recorded must be
+   * left as it is: a typo in the form must not remove every software relation.
+   */
+  problem?: string;
 }
 
 export interface CustomFieldValue {
@@ -128,7 +141,16 @@ export function parseSettings(fields: CustomFieldValue[], limits: SettingsLimits
         DEFAULT_MAX_NEW_ALERTS_PER_RUN,
       ),
     },
+    trackedSoftware: trackedSoftwareOf(byId.get(Field.trackedSoftware)),
   };
+}
+
+/** Undefined when none is tracked, so settings from before issue 17 keep their fingerprint (no sync is started). */
+function trackedSoftwareOf(raw: unknown): TrackedSoftwareSettings | undefined {
+  const patterns = splitPatterns(raw);
+  const problem = patternsProblem(patterns);
+  if (problem) return { patterns: [], problem };
+  return patterns.length > 0 ? { patterns } : undefined;
 }
 
 /** A whole number within [min, max]; anything else (empty, text, a fraction) is the default. */

@@ -5,15 +5,14 @@ import { silentLogger } from "../logger.js";
 import { BreakdownAccumulator, breakdownField, breakdownJson, type FleetBreakdown } from "./breakdown.js";
 import { intuneDepsOf, recordAuthorizationFailure, writeBack, type ConnectionDeps } from "./connection.js";
 import { createIntuneClient } from "./intune-client.js";
-import { splitByOwnership } from "./tenant-ownership.js";
+import { readableTenantsOf } from "./readable-tenants.js";
 
 export async function refreshBreakdown(account: string, deps: ConnectionDeps): Promise<FleetBreakdown | undefined> {
-  const instance = await deps.store.getInstance(account);
-  if (!instance) return undefined;
+  const readable = await readableTenantsOf(account, deps);
+  if (!readable) return undefined;
+  const { instance, tenants } = readable;
   const log = (deps.logger ?? silentLogger).child({ account });
   const acc = new BreakdownAccumulator();
-  const inForm = await deps.store.listTenants(account);
-  const { readable: tenants } = await splitByOwnership(deps.store, account, instance.appInstanceId, inForm);
   for (const t of tenants) {
     const client = createIntuneClient({ tenantId: t.tenantId!, cloud: t.cloud }, intuneDepsOf(deps));
     try {

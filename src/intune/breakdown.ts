@@ -16,6 +16,7 @@ import {
 } from "../sync/device-class.js";
 import { exclusionReason, isImported, type ExclusionReason, type ImportFilters } from "../sync/filters.js";
 import type { IntuneDevice } from "./types.js";
+import { parseJsonField } from "./json-field.js";
 
 export type BreakdownRow = [Platform, Ownership, UserState, number];
 /** Devices of a class that fail a compliance policy now: noncompliant, and in their grace period (issue 15). */
@@ -96,13 +97,7 @@ export function breakdownField(b: FleetBreakdown): CustomFieldValue {
 
 /** Parses a stored or received breakdown; undefined for anything that is not a valid v1 breakdown. */
 export function parseBreakdown(json: string | null | undefined): FleetBreakdown | undefined {
-  if (!json) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
+  const raw = parseJsonField(json);
   const b = raw as Partial<FleetBreakdown>;
   if (b?.v !== 1 || !Array.isArray(b.rows) || typeof b.total !== "number") return undefined;
   const isClass = (r: unknown[]) =>

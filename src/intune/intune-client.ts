@@ -5,6 +5,12 @@ import { AuthorizationError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { cloudEndpoints } from "./clouds.js";
 import { readCompliance, type ReadComplianceOptions } from "./compliance-reader.js";
+import {
+  listDetectedApps,
+  readTrackedApps,
+  type DetectedApp,
+  type ReadTrackedAppsResult,
+} from "./detected-apps-reader.js";
 import { readDevices, type DevicePage, type ReadDevicesOptions } from "./device-reader.js";
 import { GraphHttp } from "./graph-http.js";
 import type { BackoffPolicy } from "./backoff.js";
@@ -31,6 +37,10 @@ export interface IntuneClient {
     devices: Pick<IntuneDevice, "id" | "complianceState">[],
     opts?: ReadComplianceOptions,
   ): Promise<DeviceCompliance[]>;
+  /** Intune's detected-app catalogue, page by page. */
+  listDetectedApps(): AsyncGenerator<DetectedApp[]>;
+  /** The detected apps `wanted` keeps, each with the ids of the devices it is installed on. */
+  readTrackedApps(wanted: (app: DetectedApp) => boolean): Promise<ReadTrackedAppsResult>;
 }
 
 export function graphHttpFor(tenant: TenantRef, deps: IntuneDeps): GraphHttp {
@@ -54,6 +64,8 @@ export function createIntuneClient(tenant: TenantRef, deps: IntuneDeps): IntuneC
     tenant,
     readDevices: (opts) => readDevices(http, { logger: deps.logger, ...opts }),
     readCompliance: (devices, opts) => readCompliance(http, devices, opts),
+    listDetectedApps: () => listDetectedApps(http),
+    readTrackedApps: (wanted) => readTrackedApps(http, wanted),
   };
 }
 

@@ -39,6 +39,7 @@ const WRITE_BACK_FIELDS = [
   ...Array.from({ length: TENANT_SLOTS }, (_, i) => [tenantField.status(i + 1), tenantField.consentUrl(i + 1)]).flat(),
   Field.offeredClouds,
   Field.fleetBreakdown,
+  Field.softwareCatalogue,
   Field.unlinkedCis,
   Field.syncStartAt,
   Field.syncEndAt,

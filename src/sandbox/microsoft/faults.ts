@@ -73,11 +73,13 @@ export class Faults {
   /** Counts a request against Intune's window for its family; a 429 with Retry-After once the window is full. */
   throttle(route: string, tenantId: string, clientRequestId?: string): SimResponse | null {
     if (!this.limits) return null;
-    const family = route.startsWith("graph.devices")
-      ? "devices"
-      : route.startsWith("graph.policyStates") || route.startsWith("graph.settingStates")
-        ? "configuration"
-        : null;
+    // detectedApp belongs to Intune's devices service (throttling limits table, microsoft-graph-intune.md §2).
+    const family =
+      route.startsWith("graph.devices") || route.startsWith("graph.detectedApps")
+        ? "devices"
+        : route.startsWith("graph.policyStates") || route.startsWith("graph.settingStates")
+          ? "configuration"
+          : null;
     if (!family) return null;
     const key = `${tenantId}|${family}`;
     const now = this.now();

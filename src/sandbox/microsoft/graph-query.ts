@@ -6,6 +6,11 @@ export type Version = "v1.0" | "beta";
 export class QueryError extends Error {}
 
 export function parseSelect(version: Version, raw: string | undefined): string[] | null {
+  return parseSelectOf(raw, "managedDevice", (p) => isProperty(version, p));
+}
+
+/** A $select list of an entity type whose properties `known` recognises; null without $select. */
+export function parseSelectOf(raw: string | undefined, type: string, known: (p: string) => boolean): string[] | null {
   if (raw === undefined) return null;
   const props = raw
     .split(",")
@@ -13,8 +18,7 @@ export function parseSelect(version: Version, raw: string | undefined): string[]
     .filter(Boolean);
   if (props.length === 0) throw new QueryError("Invalid $select: the list is empty.");
   for (const p of props) {
-    if (!isProperty(version, p))
-      throw new QueryError(`Could not find a property named '${p}' on type 'microsoft.graph.managedDevice'.`);
+    if (!known(p)) throw new QueryError(`Could not find a property named '${p}' on type 'microsoft.graph.${type}'.`);
   }
   return props;
 }

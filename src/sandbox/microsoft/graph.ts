@@ -4,6 +4,7 @@ import type { SimTenant } from "../fleet/types.js";
 import type { Cloud } from "./clouds.js";
 import { graphError, statusError, type SimResponse } from "./errors.js";
 import type { Faults } from "./faults.js";
+import { answerDetectedApps, detectedAppsRoute } from "./graph-apps.js";
 import { project, projectPolicyState, viewOf } from "./graph-devices.js";
 import {
   QueryError,
@@ -46,6 +47,8 @@ const DEVICES =
   /^\/deviceManagement\/managedDevices(?:\/([^/]+))?(?:\/(deviceCompliancePolicyStates)(?:\/([^/]+)(?:\/(settingStates))?)?)?\/?$/;
 const NEEDS: Record<string, string> = {
   "graph.devices": "DeviceManagementManagedDevices",
+  // detectedApps: DeviceManagementManagedDevices.Read.All ("List detectedApps", Microsoft Learn).
+  "graph.detectedApps": "DeviceManagementManagedDevices",
   // A prefix: the policy-state list and a single policy state alike.
   "graph.policyState": "DeviceManagementConfiguration",
   "graph.settingStates": "DeviceManagementConfiguration",
@@ -53,6 +56,8 @@ const NEEDS: Record<string, string> = {
 
 export function routeOf(method: string, path: string): string {
   if (method === "POST" && path === "/$batch") return "graph.batch";
+  const apps = detectedAppsRoute(path);
+  if (apps) return apps;
   const m = DEVICES.exec(path);
   if (!m) return "graph.unknown";
   if (m[4]) return "graph.settingStates";
@@ -116,6 +121,7 @@ export function dispatchGraph(state: SimState, faults: Faults, call: GraphCall):
     };
   }
   try {
+    if (route.startsWith("graph.detectedApps")) return detectedApps(state, call, route);
     return route === "graph.devices.list" ? list(call, route) : item(state, call, route);
   } catch (e) {
     if (e instanceof QueryError)
@@ -170,6 +176,16 @@ function list(call: GraphCall, route: string): GraphResult {
   }
   body["value"] = value;
   return ok(body, route);
+}
+
+function detectedApps(state: SimState, call: GraphCall, route: string): GraphResult {
+  const self = `${call.base}/graph/${call.cloud}/${call.version}`;
+  const answer = answerDetectedApps({ ...call, self }, route);
+  if ("body" in answer) return ok(answer.body, route);
+  return {
+    ...graphError(404, "ResourceNotFound", `${answer.notFound} not found.`, state.now(), call.clientRequestId),
+    route,
+  };
 }
 
 function countMatches(

@@ -46,6 +46,23 @@ export interface FormApi {
   cloudChoices(offered: string[] | null, selected: string, filled: boolean): { shown: string[]; value: string };
   unlinkedNotice(raw: unknown): string | null;
   formatDuration(seconds: unknown): string | null;
+  splitPatterns(raw: unknown): string[];
+  patternsProblem(patterns: string[]): string | null;
+  matchesPattern(pattern: string, name: string): boolean;
+  parseCatalogue(value: unknown): FormCatalogue | null;
+  countByPattern(
+    patterns: string[],
+    entries: FormCatalogue["apps"],
+  ): { pattern: string; apps: number; installs: number }[];
+  softwareForecast(
+    catalogue: FormCatalogue | null,
+    raw: unknown,
+  ): { headline: string; tone: string | null; lines: { pattern: string; text: string }[]; note: string };
+}
+
+export interface FormCatalogue {
+  apps: { name: string; version: string; deviceCount: number }[];
+  omitted: { apps: number; installs: number };
 }
 
 export function loadFormApi(): FormApi {

@@ -29,6 +29,7 @@ const WRITE_BACK = new Set<string>([
   Field.offeredClouds,
   Field.alertsReferences,
   Field.fleetBreakdown,
+  Field.softwareCatalogue,
   Field.unlinkedCis,
   Field.syncStartAt,
   Field.syncEndAt,
