@@ -309,7 +309,7 @@ describe("CustomerApi", () => {
       expect(server.of("ProductCategoriesLookup")[0].variables).to.include({ withReferences: true, withNames: false });
       await api.createCategory({ name: "Laptop", group: "Computer" });
       const create = server.of("ProductCategoryCreate")[0];
-      expect(create.query).to.include("ruleSet: physical_asset");
+      expect(create.query).to.include("$ruleSet: ProductCategoryRuleSet! = physical_asset");
       expect(create.variables).to.deep.equal({ name: "Laptop", group: "Computer", source: "Intune" });
     });
   });
