@@ -26,7 +26,9 @@ try {
   }
   const dupes = [...byKey.values()].filter((ps) => ps.length > 1);
   const ours = dupes.filter((ps) => ps.some((p) => !before.has(p.id)));
-  const imported = sandbox.fourme.inspect.cis(sandbox.account).filter((c) => c.source === "Intune").length;
+  const imported = sandbox.fourme.inspect
+    .cis(sandbox.account)
+    .filter((c) => c.source === "Intune" && !c.sourceID?.startsWith("os:")).length;
   console.log(`devices: ${devices} (seed ${seed}), CIs from Intune: ${imported}`);
   console.log(
     `products: ${before.size} before, ${after.length} after; created ${created.length} ` +
