@@ -107,6 +107,39 @@ describe("tracked software against the sandbox (e2e)", function () {
     expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
   });
 
+  it("changes no software CI when a tenant's detected apps cannot be read", async () => {
+    const before = writtenRelations(sb);
+    // Uninstalled meanwhile: a read that fails must not turn into removed relations, nor hide these for good.
+    for (const d of tenant.devices.filter((x) => ciOf(sb, str(x, "id"))).slice(0, 20)) {
+      const acrobat = installedAppsOf(SEED, 0, d).find((a) => a.displayName.startsWith("Adobe Acrobat"));
+      if (acrobat) sb.microsoft.controls.uninstallApp(tenant.domain, str(d, "id"), acrobat.displayName);
+    }
+    sb.microsoft.controls.inject({ status: 503, route: "graph.detectedApps.devices", count: 1000 });
+    sb.fourme.resetStats();
+    const { run } = await sb.sync();
+    sb.microsoft.controls.clearFaults();
+    expect(run!.errors.join("\n")).to.match(/tracked software: .*no software CI was changed/);
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+    expect(writtenRelations(sb)).to.deep.equal(before);
+  });
+
+  it("leaves the recorded software as it is, and says why, when the field is invalid", async () => {
+    const before = writtenRelations(sb);
+    sb.fourme.resetStats();
+    await sb.saveForm([{ id: Field.trackedSoftware, value: "Microsoft Visio*\n*" }]);
+    const run = (await sb.runs(1))[0];
+    expect(run.errors.join("\n")).to.contain('Tracked software pattern "*" needs at least 3 characters');
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+    expect(writtenRelations(sb)).to.deep.equal(before);
+
+    // Fixed: the uninstalls of the failed read above are caught up with.
+    await sb.saveForm([{ id: Field.trackedSoftware, value: PATTERNS.join("\n") }]);
+    const fixed = (await sb.runs(1))[0];
+    expect(fixed.status, fixed.errors.join("\n")).to.equal("succeeded");
+    expect(writtenRelations(sb)).to.deep.equal(expectedRelations(sb, tenant));
+    expect(writtenRelations(sb)).to.not.deep.equal(before);
+  });
+
   it("reads no detected app and writes no software without patterns", async () => {
     const none = await startTestSandbox({ fleet: generateFleet({ seed: SEED, size: 60 }) });
     try {
