@@ -1,27 +1,14 @@
 // The tracked software's CIs on PostgreSQL (issue 17): as sqlite/software-cis.ts, device CI ids as a JSON array.
 import type pg from "pg";
+import { toSoftwareCi, type SoftwareCiRow } from "../rows.js";
 import type { SoftwareCiEntry } from "../types.js";
 import { withTransaction } from "./tx.js";
 
-interface Row {
-  account: string;
-  source_id: string;
-  ci_id: string;
-  name: string;
-  app_name: string;
-  device_ci_ids: string;
-}
-
 export async function getSoftwareCis(pool: pg.Pool, account: string): Promise<SoftwareCiEntry[]> {
-  const result = await pool.query<Row>("SELECT * FROM software_cis WHERE account = $1 ORDER BY source_id", [account]);
-  return result.rows.map((r) => ({
-    account: r.account,
-    sourceID: r.source_id,
-    ciId: r.ci_id,
-    name: r.name,
-    appName: r.app_name,
-    deviceCiIds: JSON.parse(r.device_ci_ids) as string[],
-  }));
+  const result = await pool.query<SoftwareCiRow>("SELECT * FROM software_cis WHERE account = $1 ORDER BY source_id", [
+    account,
+  ]);
+  return result.rows.map(toSoftwareCi);
 }
 
 export async function putSoftwareCis(pool: pg.Pool, entries: SoftwareCiEntry[]): Promise<void> {

@@ -1,26 +1,13 @@
 // The tracked software's CIs on SQLite (issue 17): one row per software CI, its device CI ids as a JSON array.
 import type BetterSqlite3 from "better-sqlite3";
+import { toSoftwareCi, type SoftwareCiRow } from "../rows.js";
 import type { SoftwareCiEntry } from "../types.js";
 
-interface Row {
-  account: string;
-  source_id: string;
-  ci_id: string;
-  name: string;
-  app_name: string;
-  device_ci_ids: string;
-}
-
 export function getSoftwareCis(db: BetterSqlite3.Database, account: string): SoftwareCiEntry[] {
-  const rows = db.prepare("SELECT * FROM software_cis WHERE account = ? ORDER BY source_id").all(account) as Row[];
-  return rows.map((r) => ({
-    account: r.account,
-    sourceID: r.source_id,
-    ciId: r.ci_id,
-    name: r.name,
-    appName: r.app_name,
-    deviceCiIds: JSON.parse(r.device_ci_ids) as string[],
-  }));
+  const rows = db
+    .prepare("SELECT * FROM software_cis WHERE account = ? ORDER BY source_id")
+    .all(account) as SoftwareCiRow[];
+  return rows.map(toSoftwareCi);
 }
 
 export function putSoftwareCis(db: BetterSqlite3.Database, entries: SoftwareCiEntry[]): void {
