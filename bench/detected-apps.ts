@@ -12,6 +12,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { compileForNode } from "./compile.js";
 import type { SimConnection } from "./sim-intune-client.js";
+import { BENCH_PATTERNS } from "./tracked-patterns.js";
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -19,30 +20,6 @@ const arg = (name: string, dflt: string) => {
 };
 const MB = 1024 * 1024;
 const HERE = fileURLToPath(import.meta.url);
-
-/** 20 patterns an asset manager might track: licensed suites, browsers, tools and three in-house tools. */
-export const BENCH_PATTERNS = [
-  "Microsoft Visio*",
-  "Microsoft Project*",
-  "Adobe Acrobat*",
-  "Google Chrome",
-  "Zoom Workplace*",
-  "zoom.us",
-  "Mozilla Firefox*",
-  "7-Zip*",
-  "Notepad++*",
-  "Cisco Secure Client*",
-  "Slack*",
-  "*Visual Studio Code",
-  "AutoCAD LT*",
-  "Tableau Desktop*",
-  "SAP GUI*",
-  "Microsoft Outlook",
-  "Microsoft Teams",
-  "Contoso Line-of-Business Tool 7",
-  "Contoso Line-of-Business Tool 42",
-  "Contoso Line-of-Business Tool 123",
-];
 
 type SimInfo = SimConnection;
 

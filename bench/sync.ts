@@ -2,9 +2,11 @@
 // devices on the first import (result-link polls counted apart: they are GETs, not API calls), customer and
 // provider mutations on an unchanged re-sync, wall time of both runs, and peak RSS of the connector process.
 //
-//   npx tsx bench/sync.ts [devices] [--os-cis=off]   (default 10,000; e.g. 100000)
+//   npx tsx bench/sync.ts [devices] [--os-cis=off] [--tracked=<n>]   (default 10,000; e.g. 100000)
 //
 // Operating-system CIs (issue 17) are on, as the form's default; --os-cis=off measures the import without them.
+// --tracked=<n> sets the form's tracked software to the first n (≤ 20) patterns of bench/tracked-patterns.ts, which
+// match the simulator's titles (about 30 % of the devices have one).
 //
 // Three processes: this launcher; the connector, built by buildConnector as `serve` builds it (SQLite file in a
 // temporary folder) and run with the V8 flags of `npm start`, so its RSS is its own and what production sees; and the
@@ -22,6 +24,7 @@ import { createInterface } from "node:readline";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { Field, tenantField } from "../src/app-instance/fields.js";
+import { BENCH_PATTERNS } from "./tracked-patterns.js";
 import { readConfig } from "../src/config.js";
 import { buildConnector } from "../src/connector.js";
 import { InProcessQueue } from "../src/jobs/in-process-queue.js";
@@ -37,6 +40,8 @@ const ACCOUNT = "widget-data";
 const SEED = 7;
 const OS_CIS_FLAG = "--os-cis=off";
 const OS_CIS = !process.argv.includes(OS_CIS_FLAG);
+const TRACKED_FLAG = process.argv.find((a) => a.startsWith("--tracked="));
+const TRACKED = BENCH_PATTERNS.slice(0, Number(TRACKED_FLAG?.slice("--tracked=".length) ?? 0));
 const MB = 1024 * 1024;
 
 interface SimInfo {
@@ -285,7 +290,12 @@ async function main(): Promise<void> {
   // Saving the form with the import switched on runs the first import, as in production.
   await ask({
     cmd: "saveForm",
-    fields: [...IMPORT_ALL, { id: Field.supportTeam, value: "Service Desk" }, { id: Field.osCis, value: OS_CIS }],
+    fields: [
+      ...IMPORT_ALL,
+      { id: Field.supportTeam, value: "Service Desk" },
+      { id: Field.osCis, value: OS_CIS },
+      ...(TRACKED.length ? [{ id: Field.trackedSoftware, value: TRACKED.join("\n") }] : []),
+    ],
   });
   await idle();
   const firstMs = performance.now() - t;
@@ -319,6 +329,11 @@ async function main(): Promise<void> {
   const perThousand = (n: number) => ((n / DEVICES) * 1000).toFixed(1);
   const lines = [
     `devices: ${DEVICES} (seed ${SEED}); first run ${firstRun?.status}: created ${firstRun?.counts.created ?? 0}, updated ${firstRun?.counts.updated ?? 0}, matched by serial ${firstRun?.counts.matched_by_serial ?? 0}; operating-system CIs ${OS_CIS ? `on: ${firstRun?.counts.os_cis_created ?? 0} created` : "off"}`,
+    ...(TRACKED.length
+      ? [
+          `tracked software: ${TRACKED.length} patterns; first run ${firstRun?.counts.software_cis_created ?? 0} software CIs created, ${firstRun?.counts.software_relations_added ?? 0} relations, ${firstRun?.counts.software_graph_requests ?? 0} extra Graph requests; re-sync ${resync.run?.counts.software_unchanged ?? 0} unchanged, ${resync.run?.counts.software_graph_requests ?? 0} extra Graph requests`,
+        ]
+      : []),
     `first import: ${(firstMs / 1000).toFixed(1)} s wall (connector CPU ${firstCpu.toFixed(1)} s), ${first.total} 4me GraphQL requests = ${perThousand(first.total)} per 1,000 devices (goal ≤ 13), + ${firstPolls} result-link polls (${perThousand(firstPolls)} per 1,000; GETs, not GraphQL)`,
     `  by operation: ${JSON.stringify(first.byOperation)}`,
     `unchanged re-sync (${resync.run?.status}): ${(resyncMs / 1000).toFixed(1)} s wall (connector CPU ${resyncCpu.toFixed(1)} s), ${second.total} requests, customer mutations ${sum(customerMutations)} (goal 0), provider mutations ${providerWrites} (appInstanceUpdate: run start, and summary with breakdown)`,
@@ -334,7 +349,7 @@ async function main(): Promise<void> {
         ]
       : []),
     `machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end, rate limits off, waits virtual`,
-    `reproduce: npx tsx bench/sync.ts ${DEVICES}${OS_CIS ? "" : ` ${OS_CIS_FLAG}`}`,
+    `reproduce: npx tsx bench/sync.ts ${DEVICES}${OS_CIS ? "" : ` ${OS_CIS_FLAG}`}${TRACKED_FLAG ? ` ${TRACKED_FLAG}` : ""}`,
   ];
   console.log(lines.join("\n"));
 }
@@ -365,7 +380,14 @@ async function launch(): Promise<void> {
   const entry = process.env.BENCH_RUNNER === "tsx" ? [...process.execArgv, here] : [compileForNode(here, "bench-sync")];
   const connector = spawn(
     process.execPath,
-    [...START_FLAGS, ...entry, "--connector", String(DEVICES), ...(OS_CIS ? [] : [OS_CIS_FLAG])],
+    [
+      ...START_FLAGS,
+      ...entry,
+      "--connector",
+      String(DEVICES),
+      ...(OS_CIS ? [] : [OS_CIS_FLAG]),
+      ...(TRACKED_FLAG ? [TRACKED_FLAG] : []),
+    ],
     {
       stdio: "inherit",
     },

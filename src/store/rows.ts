@@ -1,6 +1,7 @@
 // Database rows and their mapping to the store's records, for both dialects: SQLite gives 0/1, ISO text and JSON
 // text where PostgreSQL gives booleans, Dates and parsed jsonb. NULL becomes absent.
 import type {
+  SoftwareCiEntry,
   AlertEntry,
   AlertState,
   InstanceRecord,
@@ -210,4 +211,25 @@ export function toAlert(r: AlertRow): AlertEntry {
     previousRequestId: opt(r.previous_request_id),
     updatedAt: time(r.updated_at),
   });
+}
+
+export interface SoftwareCiRow {
+  account: string;
+  source_id: string;
+  ci_id: string;
+  name: string;
+  app_name: string;
+  /** JSON array of device CI ids. */
+  device_ci_ids: string;
+}
+
+export function toSoftwareCi(r: SoftwareCiRow): SoftwareCiEntry {
+  return {
+    account: r.account,
+    sourceID: r.source_id,
+    ciId: r.ci_id,
+    name: r.name,
+    appName: r.app_name,
+    deviceCiIds: JSON.parse(r.device_ci_ids) as string[],
+  };
 }

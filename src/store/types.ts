@@ -106,6 +106,16 @@ export interface LedgerEntry {
   userId?: string;
 }
 
+/** A software CI the tracked-software pass wrote (issue 17), and the device CIs it relates to as last written. */
+export interface SoftwareCiEntry {
+  account: string;
+  sourceID: string;
+  ciId: string;
+  name: string;
+  appName: string;
+  deviceCiIds: string[];
+}
+
 /** waiting: failing, but past the run's limit of new requests; updatedAt is when it started waiting (issue 15). */
 export type AlertState = "open" | "resolved" | "closed_by_person" | "pending" | "waiting";
 
@@ -179,6 +189,9 @@ export interface InstanceStore {
    * Remembers a one-time id (webhook jti or delivery id, consent nonce) until it expires.
    * Resolves true the first time, false for a replay. Expired ids are purged.
    */
+  getSoftwareCis(account: string): Promise<SoftwareCiEntry[]>;
+  /** Upserts by (account, sourceID). */
+  putSoftwareCis(entries: SoftwareCiEntry[]): Promise<void>;
   rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean>;
   /**
    * Drops an id remembered by rememberOnce (no-op when absent). The webhook receiver claims a delivery before

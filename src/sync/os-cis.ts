@@ -9,6 +9,7 @@ import { rethrowFatal, type ApplyDeps, type ApplyResult } from "./apply-plan.js"
 import { categoryReference } from "./device-category.js";
 import type { MappedCi } from "./map-device.js";
 import type { OsFamily } from "./os-family.js";
+import { ensureSoftwareCategory } from "./software-category.js";
 
 /**
  * Where the OS CIs' products go: the category 4me's own examples name for operating systems
@@ -82,16 +83,15 @@ export class OsCiResolver {
     if (made) this.result.counts["os_cis_created"] = (this.result.counts["os_cis_created"] ?? 0) + made;
   }
 
-  /** The bulk upload cannot give a category a rule set: the OS category is made first, once, when missing. */
+  /** The OS category is made first, once, when missing (software-category.ts). */
   private async ensureCategory() {
     if (this.categoryReady) return;
-    const [have] = await this.deps.api.findCategories({ references: [OS_CATEGORY_REFERENCE] });
     // 4me refuses an operating system that is no software CI, and with it the whole device: never point at one.
-    if (have?.ruleSet && have.ruleSet !== "software")
-      throw new Error(
-        `the account's category ${OS_CATEGORY_REFERENCE} has the rule set ${have.ruleSet}, not software: devices are written without their operating system until it is fixed (or the form's "Operating-system CIs" is off)`,
-      );
-    if (!have) await this.deps.api.createCategory({ ...OS_CATEGORY, ruleSet: "software" });
+    await ensureSoftwareCategory(
+      this.deps.api,
+      OS_CATEGORY,
+      `devices are written without their operating system until it is fixed (or the form's "Operating-system CIs" is off)`,
+    );
     this.categoryReady = true;
   }
 }

@@ -15,6 +15,7 @@ import { SqliteCiStore } from "./ci-store.js";
 import { splitByOwnership } from "../intune/tenant-ownership.js";
 import { planSync, removedTenantIds } from "./plan.js";
 import { mayBeWritten, readFleet, type FleetRead } from "./read-fleet.js";
+import { syncTrackedSoftware } from "./sync-software.js";
 import { renderRunSummary } from "./summary.js";
 import { progressReporter, type ReportProgress, type SyncProgress } from "./progress.js";
 import type { AuthorizationError } from "../errors.js";
@@ -190,6 +191,12 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   try {
     cis = new SqliteCiStore();
     const { fleet, api } = await importDevices(cis);
+    const software = await syncTrackedSoftware({
+      ...{ account, api, tenants, store: deps.store, logger: log, clientFor: deps.intuneClient },
+      ...{ tracked: settings.trackedSoftware, supportTeam: settings.supportTeam },
+    });
+    add(software.counts);
+    errors.push(...software.errors);
     if (deps.afterWrite) {
       try {
         add(await deps.afterWrite(account, fleet, api, progress));

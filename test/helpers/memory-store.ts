@@ -3,6 +3,7 @@
 import { StoreError } from "../../src/errors.js";
 import type {
   AlertEntry,
+  SoftwareCiEntry,
   InstanceRecord,
   InstanceSecrets,
   InstanceStore,
@@ -24,6 +25,7 @@ export class MemoryStore implements InstanceStore {
   readonly runs: SyncRun[] = [];
   readonly ledger = new Map<string, LedgerEntry>();
   readonly alerts = new Map<string, AlertEntry>();
+  readonly softwareCis = new Map<string, SoftwareCiEntry>();
   /** scope → id → expiry (ms). */
   readonly remembered = new Map<string, Map<string, number>>();
   /** Methods that reject with a StoreError until removed; "*" fails them all. */
@@ -216,6 +218,14 @@ export class MemoryStore implements InstanceStore {
   async getAlerts(account: string): Promise<AlertEntry[]> {
     this.check("getAlerts");
     return [...this.alerts.values()].filter((e) => e.account === account).map((e) => structuredClone(e));
+  }
+  async getSoftwareCis(account: string): Promise<SoftwareCiEntry[]> {
+    this.check("getSoftwareCis");
+    return [...this.softwareCis.values()].filter((e) => e.account === account).map((e) => structuredClone(e));
+  }
+  async putSoftwareCis(entries: SoftwareCiEntry[]): Promise<void> {
+    this.write("putSoftwareCis");
+    for (const e of entries) this.softwareCis.set(`${e.account}/${e.sourceID}`, structuredClone(e));
   }
   async putAlert(entry: AlertEntry): Promise<void> {
     this.write("putAlert");

@@ -25,6 +25,11 @@ export interface SimTenant {
    * `compliance` are empty and the simulator computes device i on demand, so 100k devices are never all held.
    */
   lazy?: LazyDevices;
+  /**
+   * Apps uninstalled from a device since the fleet was generated (a test's control, sandbox/microsoft/graph-apps.ts
+   * uninstallApp): device id → display names Intune no longer detects on it.
+   */
+  uninstalled?: Map<string, Set<string>>;
   /** How the generator made this tenant; evolve uses it to add devices with fresh ids. Absent on hand-made tenants. */
   gen?: TenantGen;
 }

@@ -89,6 +89,10 @@ function checkRefs(store: FourMeStore, account: string, c: Partial<CiRec>, input
     if (store.serviceInstances.get(id)?.account !== account)
       e.add("serviceInstanceIds", Msg.notFound("Service instance", id));
   }
+  // ciRelations.childIds: CIs of the same account (DiscoveredCiRelationInput, "other configuration items").
+  for (const id of input.childIds ?? []) {
+    if (store.cis.get(id)?.account !== account) e.add("childIds", Msg.notFound("Configuration item", id));
+  }
   const os = input.operatingSystemId ? store.cis.get(input.operatingSystemId) : undefined;
   if (input.operatingSystemId && os?.account !== account) {
     e.add("operatingSystemId", Msg.notFound("Configuration item", input.operatingSystemId));

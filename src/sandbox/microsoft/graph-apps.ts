@@ -48,14 +48,27 @@ const APP_PROPS = ["id", "displayName", "version", "sizeInByte", "deviceCount", 
 // platform rebuilds the catalogue, as Intune's would follow the device.
 const catalogues = new WeakMap<SimTenant, { key: string; catalogue: Catalogue }>();
 
+/** The simulator's control for an uninstall: Intune stops listing the app (every version) on that device. */
+export function uninstallApp(tenant: SimTenant, deviceId: string, displayName: string): void {
+  tenant.uninstalled ??= new Map();
+  const names = tenant.uninstalled.get(deviceId) ?? new Set<string>();
+  tenant.uninstalled.set(deviceId, names.add(displayName));
+}
+
+function uninstalledKey(tenant: SimTenant): string {
+  let n = 0;
+  for (const names of tenant.uninstalled?.values() ?? []) n += names.size;
+  return `u${n}`;
+}
+
 function fleetKey(tenant: SimTenant): string {
-  if (tenant.lazy) return `lazy:${tenant.lazy.size}`;
+  if (tenant.lazy) return `lazy:${tenant.lazy.size}:${uninstalledKey(tenant)}`;
   let h = 0x811c9dc5;
   for (const d of tenant.devices) {
     const s = `${String(d["id"])}|${String(d["managedDeviceOwnerType"])}|${String(d["operatingSystem"])}|${String(d["deviceEnrollmentType"])}`;
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   }
-  return `${tenant.devices.length}:${h >>> 0}`;
+  return `${tenant.devices.length}:${h >>> 0}:${uninstalledKey(tenant)}`;
 }
 
 export function catalogueOf(tenant: SimTenant): Catalogue {
@@ -67,7 +80,10 @@ export function catalogueOf(tenant: SimTenant): Catalogue {
   const byId = new Map<string, SimDetectedApp>();
   const devices = new Map<string, number[]>();
   for (let i = 0; i < view.size(); i++) {
-    for (const app of installedAppsOf(ctx.seed, ctx.tenantIndex, view.at(i)!)) {
+    const device = view.at(i)!;
+    const gone = tenant.uninstalled?.get(String(device["id"]));
+    for (const app of installedAppsOf(ctx.seed, ctx.tenantIndex, device)) {
+      if (gone?.has(app.displayName)) continue;
       const id = detectedAppId(app);
       let entry = byId.get(id);
       if (!entry) {

@@ -1,6 +1,7 @@
 // The simulated Entra ID and Microsoft Graph (Intune) of the sandbox (issue 4). One loopback port serves every
 // national cloud, told apart by path: set MS_LOGIN_URL=<url>/login and MS_GRAPH_URL=<url>/graph, and the
 // connector's cloudEndpoints() appends /<cloud>, giving <url>/login/<cloud>/<tenant>/… and <url>/graph/<cloud>/v1.0/….
+import { uninstallApp } from "./graph-apps.js";
 import { createServer as createHttp, type Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -105,6 +106,8 @@ export interface MicrosoftControls {
     state: Parameters<typeof setCompliance>[2],
     failing?: string[],
   ): Record<string, unknown>;
+  /** Intune stops detecting the app (every version) on that device. */
+  uninstallApp(tenant: string, deviceId: string, displayName: string): void;
   stats(): SimStats;
   requests(): RequestRecord[];
   resetStats(): void;
@@ -190,6 +193,7 @@ export async function startMicrosoftSimulator(opts: MicrosoftSimulatorOptions): 
     removeDevice: (t, id) => removeDevice(state.tenant(t), id),
     setOwner: (t, id, owner) => setOwner(state.tenant(t), id, owner),
     setCompliance: (t, id, st, failing) => setCompliance(state.tenant(t), id, st, failing, asOf()),
+    uninstallApp: (t, id, name) => uninstallApp(state.tenant(t), id, name),
     stats: () => state.stats(),
     requests: () => state.requests(),
     resetStats: () => state.resetStats(),

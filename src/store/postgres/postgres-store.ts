@@ -10,6 +10,7 @@ import { toInstance, type InstanceRow } from "../rows.js";
 import { PURGE_INTERVAL_MS } from "../replay.js";
 import type {
   AlertEntry,
+  SoftwareCiEntry,
   InstanceRecord,
   InstanceSecrets,
   InstanceStore,
@@ -22,6 +23,7 @@ import type {
 import { asStoreError, withTransaction } from "./tx.js";
 import { migratePostgres } from "./migrate.js";
 import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
+import { getSoftwareCis, putSoftwareCis } from "./software-cis.js";
 import { getAlerts, getLedger, prepareLedger, putAlert, putLedger } from "./ledgers.js";
 import { bindTenant, getTenantBinding, listTenantBindings } from "./bindings.js";
 import { getSecrets, listTenants, mergeSecrets, upsertTenant } from "./secrets.js";
@@ -215,6 +217,14 @@ export class PostgresStore implements InstanceStore {
 
   putAlert(entry: AlertEntry): Promise<void> {
     return this.call("putAlert", () => putAlert(this.pool, entry));
+  }
+
+  getSoftwareCis(account: string): Promise<SoftwareCiEntry[]> {
+    return this.call("getSoftwareCis", () => getSoftwareCis(this.pool, account));
+  }
+
+  putSoftwareCis(entries: SoftwareCiEntry[]): Promise<void> {
+    return this.call("putSoftwareCis", () => putSoftwareCis(this.pool, entries));
   }
 
   rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean> {

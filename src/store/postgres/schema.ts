@@ -126,4 +126,21 @@ HAVING COUNT(DISTINCT t.account) = 1;
     // Which customer settings the last refresh saw: a sync starts only when they change (issue 14).
     sql: `ALTER TABLE instances ADD COLUMN settings_fingerprint text;`,
   },
+  {
+    version: 5,
+    name: "software CIs",
+    // The tracked software's CIs and the device CIs each was last related to (issue 17): an unchanged run writes
+    // nothing, without reading tens of thousands of relations back from 4me.
+    sql: `
+CREATE TABLE software_cis (
+  account        text COLLATE "C" NOT NULL,
+  source_id      text COLLATE "C" NOT NULL,
+  ci_id          text NOT NULL,
+  name           text NOT NULL,
+  app_name       text NOT NULL,
+  device_ci_ids  text NOT NULL,
+  PRIMARY KEY (account, source_id)
+);
+`,
+  },
 ];

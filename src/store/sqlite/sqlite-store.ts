@@ -12,6 +12,7 @@ import { systemNow, type Now } from "../time.js";
 import { toInstance, type InstanceRow } from "../rows.js";
 import type {
   AlertEntry,
+  SoftwareCiEntry,
   InstanceRecord,
   InstanceSecrets,
   InstanceStore,
@@ -23,6 +24,7 @@ import type {
 } from "../types.js";
 import { migrateSqlite } from "./migrate.js";
 import { finishRun, heartbeatRun, listRuns, startRun } from "./runs.js";
+import { getSoftwareCis, putSoftwareCis } from "./software-cis.js";
 import { getAlerts, getLedger, putAlert, putLedger } from "./ledgers.js";
 import { GroupCommit } from "./group-commit.js";
 import { SqliteReplayCache } from "./replay.js";
@@ -248,6 +250,14 @@ export class SqliteStore implements InstanceStore {
 
   putAlert(entry: AlertEntry): Promise<void> {
     return this.call("putAlert", () => putAlert(this.db, entry));
+  }
+
+  getSoftwareCis(account: string): Promise<SoftwareCiEntry[]> {
+    return this.call("getSoftwareCis", () => getSoftwareCis(this.db, account));
+  }
+
+  putSoftwareCis(entries: SoftwareCiEntry[]): Promise<void> {
+    return this.write("putSoftwareCis", () => putSoftwareCis(this.db, entries));
   }
 
   rememberOnce(scope: string, id: string, expiresAt: Date): Promise<boolean> {

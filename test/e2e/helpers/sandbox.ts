@@ -52,8 +52,15 @@ export function cis(sb: Sandbox): CiView[] {
 }
 
 export function ourCis(sb: Sandbox): CiView[] {
-  return cis(sb).filter((c) => c.source === "Intune" && !isOsCi(c));
+  return cis(sb).filter((c) => c.source === "Intune" && !isOsCi(c) && !isAppCi(c));
 }
+
+/** The tracked-software CIs (issue 17): sourceID "app:<name>:<version line>" (src/sync/plan-software.ts). */
+export function appCis(sb: Sandbox): CiView[] {
+  return cis(sb).filter((c) => c.source === "Intune" && isAppCi(c));
+}
+
+export const isAppCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith("app:");
 
 export function osCis(sb: Sandbox): CiView[] {
   return cis(sb).filter((c) => c.source === "Intune" && isOsCi(c));

@@ -202,6 +202,29 @@ export function runStoreContract(name: string, factory: () => Promise<TestDataba
       });
     });
 
+    describe("software CIs", function () {
+      it("upserts software CIs by account and sourceID, with their device CI ids, per account", async function () {
+        const entry = {
+          account: "widget",
+          sourceID: "app:visio:16",
+          ciId: "ci-1",
+          name: "Visio 16.x",
+          appName: "Visio",
+        };
+        await store.putSoftwareCis([{ ...entry, deviceCiIds: ["d1", "d2"] }]);
+        await store.putSoftwareCis([
+          { ...entry, deviceCiIds: ["d2"] },
+          { ...entry, sourceID: "app:acrobat:24", deviceCiIds: [] },
+          { ...entry, account: "other", deviceCiIds: ["x"] },
+        ]);
+        expect(await store.getSoftwareCis("widget")).to.deep.equal([
+          { ...entry, sourceID: "app:acrobat:24", deviceCiIds: [] },
+          { ...entry, deviceCiIds: ["d2"] },
+        ]);
+        expect(await store.getSoftwareCis("other")).to.have.length(1);
+      });
+    });
+
     describe("secrets", function () {
       it("returns no secrets for an unknown account", async function () {
         expect(await store.getSecrets("nobody")).to.deep.equal({});

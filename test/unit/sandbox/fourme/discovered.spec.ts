@@ -143,6 +143,19 @@ describe("4me simulator discoveredConfigurationItems", () => {
     expect(read.node.operatingSystem.name).to.equal("Windows 11 Enterprise 23H2");
   });
 
+  it("stores ciRelations.childIds as the CI's whole child list, and refuses an id that is no CI of the account", async () => {
+    const [a, b] = ["dev-1", "dev-2"].map((s) => sim.inspect.cis("acme").find((c) => c.sourceID === s)!.id);
+    await upload(input([ci(40, { ciRelations: { childIds: [a, b] } })]));
+    const parent = () => sim.inspect.cis("acme").find((c) => c.sourceID === "dev-40")!;
+    expect(parent().childIds).to.deep.equal([a, b]);
+    // Sent again with one child: the list is replaced (the connector always sends the whole list).
+    await upload(input([ci(40, { ciRelations: { childIds: [b] } })]));
+    expect(parent().childIds).to.deep.equal([b]);
+    const refused = await upload(input([ci(40, { ciRelations: { childIds: [b, "nope"] } })]));
+    expect(refused.errors[0].path.at(-1)).to.equal("childIds");
+    expect(parent().childIds).to.deep.equal([b]);
+  });
+
   it("reports per-item validation errors with a path to the item, without failing the others", async () => {
     const result = await upload(
       input([
