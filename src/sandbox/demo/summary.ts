@@ -1,11 +1,12 @@
 // The demo's closing summary: what a newcomer wants to see after one command. Pure.
+import { isSoftwareCi } from "../../sync/software-ci.js";
 import { Field } from "../../app-instance/fields.js";
 import type { SyncRun } from "../../store/types.js";
 
 export interface DemoSummaryInput {
   run: SyncRun | undefined;
   form: Record<string, unknown>;
-  cis: { source?: string | null; status: string; users: unknown[] }[];
+  cis: { source?: string | null; sourceID?: string | null; status: string; users: unknown[] }[];
   requests: number;
   elapsedMs: number;
 }
@@ -19,7 +20,8 @@ export function renderDemoSummary(i: DemoSummaryInput): string {
       .filter(([k, v]) => k.startsWith(prefix) && v > 0)
       .map(([k, v]) => `    ${k.slice(prefix.length).replaceAll("_", " ")}: ${v}`)
       .join("\n") || "    none";
-  const ours = i.cis.filter((ci) => ci.source === "Intune");
+  // Devices only: the operating-system and application CIs have no user to link.
+  const ours = i.cis.filter((ci) => ci.source === "Intune" && !isSoftwareCi(ci));
   const linked = ours.filter((ci) => ci.users.length > 0).length;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const runMs = i.run.endedAt ? Date.parse(i.run.endedAt) - Date.parse(i.run.startedAt) : undefined;
