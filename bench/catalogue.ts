@@ -2,6 +2,7 @@
 // devices, and make-and-model pairs that have more than one product (the customer's own duplicates, there before the
 // import, are counted apart: they are not ours to merge). Rate limits off, waits instant.
 // Reproduce: npx tsx bench/catalogue.ts [devices=500] [seed=42]
+import { isSoftwareCi } from "../src/sync/software-ci.js";
 import { generateFleet } from "../src/sandbox/fleet/generate.js";
 import { DEMO_FORM_FIELDS } from "../src/sandbox/demo/run-demo.js";
 import { startSandbox } from "../src/sandbox/harness.js";
@@ -28,7 +29,7 @@ try {
   const ours = dupes.filter((ps) => ps.some((p) => !before.has(p.id)));
   const imported = sandbox.fourme.inspect
     .cis(sandbox.account)
-    .filter((c) => c.source === "Intune" && !c.sourceID?.startsWith("os:")).length;
+    .filter((c) => c.source === "Intune" && !isSoftwareCi(c)).length;
   console.log(`devices: ${devices} (seed ${seed}), CIs from Intune: ${imported}`);
   console.log(
     `products: ${before.size} before, ${after.length} after; created ${created.length} ` +

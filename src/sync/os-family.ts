@@ -3,6 +3,7 @@
 // operatingSystem and osVersion, for Windows also the edition (skuNumber, else skuFamily) and the build
 // (windows-releases.ts). A release we have no name for falls back to the major version; a device whose operating
 // system we cannot tell gets no OS CI (never a made-up one).
+import { OS_CI_PREFIX } from "./software-ci.js";
 import type { IntuneDevice } from "../intune/types.js";
 import { platformOf, type Platform } from "./device-class.js";
 import { cut, slug, tidy } from "./make-model.js";
@@ -84,7 +85,7 @@ export function windowsEdition(d: Pick<IntuneDevice, "skuFamily" | "skuNumber">)
 function family(brand: string, model: string, name: string): OsFamily {
   const m = cut(model, MAX_TEXT);
   return {
-    sourceID: cut(`os:${slug(name)}`, MAX_TEXT),
+    sourceID: cut(`${OS_CI_PREFIX}${slug(name)}`, MAX_TEXT),
     name: cut(name, MAX_TEXT),
     brand,
     model: m,

@@ -7,6 +7,7 @@
 // A recorded software CI whose name still matches a pattern but that no device has any more loses its relations
 // (uninstalled everywhere); one that no pattern matches any more is left as it is (no longer tracked: not ours to
 // change, as the import leaves excluded devices alone by default).
+import { APP_CI_PREFIX } from "./software-ci.js";
 import { matchingPattern, normaliseName } from "./software-patterns.js";
 
 /** A tracked detected app as read from one tenant (detected-apps-reader.ts). */
@@ -70,7 +71,7 @@ export function versionLine(version: string): string {
 }
 
 export function softwareSourceId(appName: string, line: string): string {
-  return `app:${normaliseName(appName).toLowerCase()}:${line}`;
+  return `${APP_CI_PREFIX}${normaliseName(appName).toLowerCase()}:${line}`;
 }
 
 function ciName(appName: string, line: string): string {

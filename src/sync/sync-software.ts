@@ -8,6 +8,7 @@
 // and not a read of the relations back from 4me: at 30 % of 100,000 devices a tracked app has ~30,000 relations,
 // hundreds of paged reads per app and run against a few bytes per CI in the store.
 // A tenant whose apps could not be read makes the pass write nothing: its installations would look removed.
+import { APP_CI_PREFIX } from "./software-ci.js";
 import type { TrackedSoftwareSettings } from "../app-instance/settings.js";
 import type { CustomerApi } from "../fourme/customer-api.js";
 import type { DiscoveredProduct } from "../fourme/types.js";
@@ -96,7 +97,7 @@ async function upload(
 ): Promise<void> {
   const products = new Map<string, DiscoveredProduct>();
   for (const c of changes) {
-    const sourceID = `app:${normaliseName(c.appName).toLowerCase()}`;
+    const sourceID = `${APP_CI_PREFIX}${normaliseName(c.appName).toLowerCase()}`;
     const p = products.get(sourceID) ?? {
       sourceID,
       name: c.appName,

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { isSoftwareCi } from "../../src/sync/software-ci.js";
 import { contextOf, hardCaseAt } from "../../src/sandbox/fleet/context.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
 import type { FourMeSeedProduct } from "../../src/sandbox/fleet/types.js";
@@ -68,9 +69,7 @@ async function importAfter(before: number, crash = false): Promise<{ cis: string
       expect(run!.status, run!.errors.join("\n")).to.equal("succeeded");
     }
     // The devices' CIs (the operating-system CIs the import also makes are not the point here).
-    const cis = sb.fourme.inspect
-      .cis(sb.account)
-      .filter((c) => c.source === "Intune" && !c.sourceID?.startsWith("os:"));
+    const cis = sb.fourme.inspect.cis(sb.account).filter((c) => c.source === "Intune" && !isSoftwareCi(c));
     expect(cis).to.have.length(4);
     const products = sb.fourme.inspect
       .products(sb.account)

@@ -1,5 +1,6 @@
 // Three connector replicas (child processes) on one PostgreSQL schema with pg-boss, 20 sandbox accounts whose
 // webhooks go round-robin to the replicas. Loopback only; skips with a notice when PostgreSQL is down (fails in CI).
+import { isSoftwareCi } from "../../src/sync/software-ci.js";
 import { expect } from "chai";
 import { Field } from "../../src/app-instance/fields.js";
 import { requirePostgres } from "../helpers/pg.js";
@@ -51,7 +52,7 @@ describe("scale: 3 replicas on PostgreSQL (child processes)", function () {
         "SELECT ci_id FROM device_ledger WHERE account = $1 AND NOT retired",
         [account],
       );
-      const ours = w.fourme.inspect.cis(account).filter((c) => c.source === "Intune" && !c.sourceID?.startsWith("os:"));
+      const ours = w.fourme.inspect.cis(account).filter((c) => c.source === "Intune" && !isSoftwareCi(c));
       expect(new Set(ledger.map((l) => l.ci_id)), account).to.deep.equal(new Set(ours.map((c) => c.id)));
     }
     // Field by field against one embedded connector, for a sample of accounts (each reference costs a sandbox).

@@ -1,5 +1,6 @@
 // End-to-end helpers over the sandbox harness (src/sandbox/harness.ts): a sandbox with zeroed waits, the form
 // values every test starts from, and small readers of what the simulated 4me and Intune hold.
+import { APP_CI_PREFIX, OS_CI_PREFIX } from "../../../src/sync/software-ci.js";
 import { Field } from "../../../src/app-instance/fields.js";
 import { contextOf, hardCaseAt } from "../../../src/sandbox/fleet/context.js";
 import type { SimTenant } from "../../../src/sandbox/fleet/types.js";
@@ -60,14 +61,14 @@ export function appCis(sb: Sandbox): CiView[] {
   return cis(sb).filter((c) => c.source === "Intune" && isAppCi(c));
 }
 
-export const isAppCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith("app:");
+export const isAppCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith(APP_CI_PREFIX);
 
 export function osCis(sb: Sandbox): CiView[] {
   return cis(sb).filter((c) => c.source === "Intune" && isOsCi(c));
 }
 
 /** OS CIs carry the sourceID "os:<family>" (src/sync/os-family.ts); a device's is its Intune id. */
-export const isOsCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith("os:");
+export const isOsCi = (c: { sourceID?: string }): boolean => !!c.sourceID?.startsWith(OS_CI_PREFIX);
 
 /** The CI of an Intune device (single-tenant accounts: sourceID is the device id). */
 export function ciOf(sb: Sandbox, deviceId: string): CiView | undefined {
