@@ -45,6 +45,31 @@ describe("automation_rule: at most one sync per account per minute", () => {
     }
   });
 
+  it("keeps each account's minute its own: another account's rule neither uses up nor shares it", async () => {
+    const r = await startReceiver();
+    try {
+      const keys = { widget: await makeKey("ES256"), acme: await makeKey("ES256") };
+      for (const [account, k] of Object.entries(keys)) {
+        await r.store.mergeSecrets(account, { policy: { algorithm: "ES256", public_key: k.publicKeyPem } });
+        await r.store.upsertInstance({ account, offeringReference: "microsoft_intune", ...RUNNABLE });
+      }
+      const send = async (account: "widget" | "acme") =>
+        r.post(`/webhooks/4me/customer?account=${account}`, {
+          jwt: await r.sign(
+            { ...providerEnvelope("automation_rule"), account_id: account },
+            { issuer: `https://${account}.4me.com` },
+            keys[account],
+          ),
+        });
+      expect((await send("acme")).body?.message).to.equal("sync queued");
+      expect((await send("widget")).body?.message, "acme's rule left widget's minute alone").to.equal("sync queued");
+      expect((await send("acme")).body?.message).to.match(/^coalesced: /);
+      expect(r.queue.jobs.map((j) => j.data.account).sort()).to.deep.equal(["acme", "widget"]);
+    } finally {
+      await r.close();
+    }
+  });
+
   /** Two replicas: two stores on one database, one clock; the handler called as the receiver would. */
   function acrossReplicas(open: (clock: TestClock) => Promise<[InstanceStore, InstanceStore]>) {
     return async () => {
