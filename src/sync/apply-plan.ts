@@ -18,6 +18,7 @@ import type { FleetDevice, MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
 import { reuseExistingProducts, updateProducts } from "./apply-products.js";
 import { OsCiResolver } from "./os-cis.js";
+import { alignLinkedCis } from "./align-linked-cis.js";
 
 /** A planned write as the plan holds it: its device is a full CI or a run's compact record. */
 export type Item = WriteItem<PlanDevice>;
@@ -220,38 +221,6 @@ async function resolveNewCis(
     matched.set(item, m.ciId);
   }
   return { writable: skip.size ? batch.filter((i) => !skip.has(i)) : batch, matched };
-}
-
-/**
- * CIs the ledger links to a device carry the sourceID written back then. When the account gains or loses a tenant
- * the device's sourceID changes form (tenant-qualified or not); the upload matches on sourceID, so it would miss the
- * CI and create a second one. One read per batch of linked devices finds those CIs; they get the new sourceID first.
- */
-async function alignLinkedCis(
-  batch: Item[],
-  deps: ApplyDeps,
-  count: (k: string, n?: number) => void,
-  result: ApplyResult,
-): Promise<Item[]> {
-  const linked = batch.filter((i) => i.ledger?.ciId);
-  if (linked.length === 0) return batch;
-  const current = new Map((await deps.api.findCisByIds(linked.map((i) => i.ledger!.ciId!))).map((c) => [c.id, c]));
-  const skip = new Set<Item>();
-  for (const item of linked) {
-    const ci = current.get(item.ledger!.ciId!);
-    // Gone from 4me (deleted by hand): the upload finds nothing under the sourceID and creates it again.
-    if (!ci || (ci.sourceID === item.ci.sourceID && ci.source === deps.api.source)) continue;
-    try {
-      await deps.api.updateCi(ci.id, { source: deps.api.source, sourceID: item.ci.sourceID });
-      count("source_id_rewritten");
-    } catch (err) {
-      rethrowFatal(err);
-      skip.add(item);
-      count("skipped:4me_rejected");
-      result.errors.push(`sourceID of CI ${ci.id} (${item.ci.deviceId}) not rewritten: ${(err as Error).message}`);
-    }
-  }
-  return skip.size ? batch.filter((i) => !skip.has(i)) : batch;
 }
 
 async function uploadBatch(

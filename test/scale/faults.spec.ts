@@ -50,7 +50,7 @@ describe("scale: upstream faults over 2 replicas (PostgreSQL, child processes)",
         expect(last.status, a).to.equal("partial");
         expect(
           Object.keys(last.counts).filter((k) => k.startsWith("skipped:") && !EXPECTED_SKIPS.has(k)),
-          a,
+          `${a} ${JSON.stringify(last.errors)}`,
         ).to.deep.equal([]);
         // A changed setting starts the next run (a save that changes nothing starts none, issue 14).
         await w.saveForm(a, [{ id: Field.syncIntervalMinutes, value: 61 + round }]);

@@ -39,6 +39,7 @@ export interface WorldOptions {
 export interface RunRow {
   status: string;
   counts: Record<string, number>;
+  errors: string[];
   run_trigger: string;
   started_at: Date;
   ended_at: Date | null;
@@ -267,7 +268,7 @@ export class World {
   /** Finished runs per account (succeeded or partial, failed). */
   async runs(account: string): Promise<RunRow[]> {
     return this.query(
-      "SELECT status, counts, run_trigger, started_at, ended_at FROM sync_runs WHERE account = $1 ORDER BY started_at",
+      "SELECT status, counts, errors, run_trigger, started_at, ended_at FROM sync_runs WHERE account = $1 ORDER BY started_at",
       [account],
     );
   }
