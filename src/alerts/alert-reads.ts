@@ -4,7 +4,7 @@
 import type { CustomerApi } from "../fourme/customer-api.js";
 import type { Logger } from "../logger.js";
 import type { AlertEntry, LedgerEntry } from "../store/types.js";
-import type { FleetDevice } from "../sync/map-device.js";
+import type { FleetDevice } from "../sync/fleet-device.js";
 import { alertSourceId, GONE_HASH_PREFIX, type GoneDevice } from "./plan-alerts.js";
 
 const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;

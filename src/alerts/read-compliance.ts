@@ -4,7 +4,7 @@ import type { IntuneClient } from "../intune/intune-client.js";
 import type { DeviceCompliance } from "../intune/types.js";
 import type { Logger } from "../logger.js";
 import type { TenantRecord } from "../store/types.js";
-import type { FleetDevice } from "../sync/map-device.js";
+import type { FleetDevice } from "../sync/fleet-device.js";
 import type { TroubledDevice } from "../sync/read-fleet.js";
 
 /** compliance: devices whose detail was read; alerts: request actions carried out (total unknown while planning). */

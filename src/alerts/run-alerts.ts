@@ -11,7 +11,7 @@ import type { AppInstanceWriter } from "../intune/tenant-fields.js";
 import type { Logger } from "../logger.js";
 import type { AlertEntry, InstanceStore, LedgerEntry, TenantRecord } from "../store/types.js";
 import { isImported, type ImportFilters } from "../sync/filters.js";
-import type { FleetDevice } from "../sync/map-device.js";
+import type { FleetDevice } from "../sync/fleet-device.js";
 import { notHeldElsewhere } from "../intune/tenant-ownership.js";
 import { removedTenantIds } from "../sync/plan.js";
 import type { FleetRead, TroubledDevice } from "../sync/read-fleet.js";

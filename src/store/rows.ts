@@ -86,6 +86,8 @@ export interface LedgerRow {
   last_seen_at: Time;
   retired: Bool;
   user_id: Nullable<string>;
+  /** Absent from rows read before migration 6 ran (never in practice: migrations run at start). */
+  beta?: Nullable<string>;
 }
 
 export interface AlertRow {
@@ -172,7 +174,8 @@ export function ledgerReader(): (r: LedgerRow) => LedgerEntry {
   return (r) => {
     // The usual row, with every value, in one literal: its fields then sit in the object itself. Adding them one by
     // one gives each of 100k entries a second, out-of-object property array.
-    if (r.ci_id !== null && r.product_id !== null && r.fingerprint !== null && r.user_id !== null)
+    const beta = r.beta ?? null;
+    if (r.ci_id !== null && r.product_id !== null && r.fingerprint !== null && r.user_id !== null && beta !== null)
       return {
         account: one(r.account),
         tenantId: one(r.tenant_id),
@@ -183,6 +186,8 @@ export function ledgerReader(): (r: LedgerRow) => LedgerEntry {
         lastSeenAt: time(r.last_seen_at),
         retired: bool(r.retired),
         userId: r.user_id,
+        // Few distinct values (join type, edition, chassis): one string each, like the products.
+        beta: one(beta),
       };
     const e: LedgerEntry = {
       account: one(r.account),
@@ -195,6 +200,7 @@ export function ledgerReader(): (r: LedgerRow) => LedgerEntry {
     if (r.product_id !== null) e.productId = one(r.product_id);
     if (r.fingerprint !== null) e.fingerprint = r.fingerprint;
     if (r.user_id !== null) e.userId = r.user_id;
+    if (beta !== null) e.beta = one(beta);
     return e;
   };
 }

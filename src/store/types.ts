@@ -104,6 +104,8 @@ export interface LedgerEntry {
   retired: boolean;
   /** The 4me person the connector set as user, so an owner change replaces only ours. */
   userId?: string;
+  /** The Graph beta fields the CI was last written with (beta-snapshot.ts), for a run whose beta read fails. */
+  beta?: string;
 }
 
 /** A software CI the tracked-software pass wrote (issue 17), and the device CIs it relates to as last written. */

@@ -14,7 +14,8 @@ import type { ProductFields } from "../fourme/types.js";
 import type { Ci } from "../fourme/types.js";
 import { indexExistingCis, matchCi, type CiMatch } from "./match.js";
 import { serialKey } from "./serial.js";
-import type { FleetDevice, MappedCi } from "./map-device.js";
+import type { FleetDevice } from "./fleet-device.js";
+import type { MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
 import { reuseExistingProducts, updateProducts } from "./apply-products.js";
 import { OsCiResolver } from "./os-cis.js";
@@ -291,6 +292,7 @@ async function uploadBatch(
       lastSeenAt: deps.now.toISOString(),
       retired: false,
       userId: retry ? item.ledger?.userId : (personId ?? item.ledger?.userId),
+      ...("beta" in item.ci && item.ci.beta !== undefined ? { beta: item.ci.beta } : {}),
     };
   });
   await deps.store.putLedger(ledger);

@@ -5,7 +5,8 @@ import type { RetireStatus } from "../app-instance/settings.js";
 import type { LedgerEntry } from "../store/types.js";
 import { exclusionReason, type ExclusionReason, type ImportFilters } from "./filters.js";
 import { fingerprintCi } from "./fingerprint.js";
-import type { FleetDevice, MappedCi } from "./map-device.js";
+import type { FleetDevice } from "./fleet-device.js";
+import type { MappedCi } from "./map-device.js";
 import { LedgerIndex } from "./ledger-index.js";
 import { resolveSerialDuplicates } from "./match.js";
 

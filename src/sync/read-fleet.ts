@@ -10,7 +10,9 @@ import type { IntuneDevice } from "../intune/types.js";
 import type { LedgerEntry, TenantRecord } from "../store/types.js";
 import { MemoryCiStore, type CiStore } from "./ci-store.js";
 import { fingerprintCi } from "./fingerprint.js";
-import { mapDevice, type FleetDevice, type MappedCi } from "./map-device.js";
+import type { FleetDevice } from "./fleet-device.js";
+import { betaSnapshotOf, withLastBetaFields } from "./beta-snapshot.js";
+import { mapDevice, type MappedCi } from "./map-device.js";
 import { LedgerIndex } from "./ledger-index.js";
 
 /** States whose failing policies are read for alerts (issue 5). */
@@ -99,6 +101,13 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
   const shared = new SharedValues();
   const qualify = deps.qualifySourceIds ?? deps.tenants.length > 1;
   let seen = 0;
+  const tally = (k: string) => (out.counts[k] = (out.counts[k] ?? 0) + 1);
+  /** A device of a page read without its beta fields, with the ones it was last written with (beta-snapshot.ts). */
+  const withLastBeta = (d: IntuneDevice): IntuneDevice => {
+    const last = deps.ledger?.get(d.tenantId.trim(), d.id.trim())?.beta;
+    tally(last ? "beta_fields_kept" : "beta_fields_missing");
+    return withLastBetaFields(d, last);
+  };
   for (const tenant of deps.tenants) {
     const ctx = {
       adminCenterUrl: cloudEndpoints(tenant.cloud, deps.microsoft).adminCenterUrl,
@@ -113,14 +122,16 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
           out.unmapped.push({ tenantId: tenant.tenantId!, deviceId: s.id ?? "(no id)", reason: s.reason });
         }
         acc.add(page.devices);
-        for (const device of page.devices) {
+        for (const read of page.devices) {
+          const device = page.beta === false ? withLastBeta(read) : read;
           const result = mapDevice(device, ctx);
           if (!result.ok) {
             out.unmapped.push({ tenantId: result.tenantId, deviceId: result.deviceId, reason: result.reason });
             continue;
           }
-          out.mapped.push(compact(shared.ci(result.ci), out.cis, deps.keepCi, deps.ledger));
-          for (const w of result.warnings) out.counts[`cleaned:${w}`] = (out.counts[`cleaned:${w}`] ?? 0) + 1;
+          const beta = shared.string(betaSnapshotOf(device), 256);
+          out.mapped.push(compact(shared.ci(result.ci), beta, out.cis, deps.keepCi, deps.ledger));
+          for (const w of result.warnings) tally(`cleaned:${w}`);
           if (device.complianceState && TROUBLED_STATES.has(device.complianceState)) {
             out.troubled.push({
               tenantId: device.tenantId,
@@ -149,7 +160,13 @@ export async function readFleet(deps: ReadFleetDeps): Promise<FleetRead> {
 }
 
 /** The record a run holds for a mapped device; the CI itself goes to the store. */
-function compact(ci: MappedCi, cis: CiStore, keep: ReadFleetDeps["keepCi"], ledger?: LedgerIndex): FleetDevice {
+function compact(
+  ci: MappedCi,
+  beta: string | undefined,
+  cis: CiStore,
+  keep: ReadFleetDeps["keepCi"],
+  ledger?: LedgerIndex,
+): FleetDevice {
   const compliance = ci.customFields.find((f) => f.id === "intune_compliance")?.value;
   const known = ledger?.get(ci.tenantId, ci.deviceId);
   const same = <T>(mine: T, theirs: T | undefined): T => (theirs !== undefined && theirs === mine ? theirs : mine);
@@ -169,6 +186,7 @@ function compact(ci: MappedCi, cis: CiStore, keep: ReadFleetDeps["keepCi"], ledg
     ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
     ...(ci.primaryUser ? { primaryUser: ci.primaryUser } : {}),
     ...(typeof compliance === "string" ? { compliance } : {}),
+    ...(beta !== undefined ? { beta: same(beta, known?.beta) } : {}),
   };
 }
 
@@ -206,8 +224,8 @@ class SharedValues {
   }
 
   /** Short strings are shared; a cap keeps a fleet of unique values from growing the table without end. */
-  private string<T>(v: T): T {
-    if (typeof v !== "string" || v.length > 64) return v;
+  string<T>(v: T, maxLength = 64): T {
+    if (typeof v !== "string" || v.length > maxLength) return v;
     const known = this.strings.get(v);
     if (known !== undefined) return known as T;
     if (this.strings.size < 20_000) this.strings.set(v, v);

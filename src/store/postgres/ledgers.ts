@@ -34,12 +34,13 @@ export async function putLedger(client: pg.PoolClient, sorted: LedgerEntry[]): P
     const chunk = sorted.slice(i, i + LEDGER_CHUNK);
     await client.query(
       `INSERT INTO device_ledger (account, tenant_id, device_id, ci_id, product_id, fingerprint, last_seen_at,
-         retired, user_id)
+         retired, user_id, beta)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-         $7::timestamptz[], $8::boolean[], $9::text[])
+         $7::timestamptz[], $8::boolean[], $9::text[], $10::text[])
        ON CONFLICT (account, tenant_id, device_id) DO UPDATE SET ci_id = EXCLUDED.ci_id,
          product_id = EXCLUDED.product_id, fingerprint = EXCLUDED.fingerprint,
-         last_seen_at = EXCLUDED.last_seen_at, retired = EXCLUDED.retired, user_id = EXCLUDED.user_id`,
+         last_seen_at = EXCLUDED.last_seen_at, retired = EXCLUDED.retired, user_id = EXCLUDED.user_id,
+         beta = EXCLUDED.beta`,
       [
         chunk.map((e) => e.account),
         chunk.map((e) => e.tenantId),
@@ -50,6 +51,7 @@ export async function putLedger(client: pg.PoolClient, sorted: LedgerEntry[]): P
         chunk.map((e) => e.lastSeenAt),
         chunk.map((e) => e.retired),
         chunk.map((e) => e.userId ?? null),
+        chunk.map((e) => e.beta ?? null),
       ],
     );
   }

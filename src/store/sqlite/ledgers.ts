@@ -19,11 +19,12 @@ export function getLedger(db: BetterSqlite3.Database, account: string): LedgerEn
 export function putLedger(db: BetterSqlite3.Database, entries: LedgerEntry[]): void {
   const upsert = db.prepare(
     `INSERT INTO device_ledger (account, tenant_id, device_id, ci_id, product_id, fingerprint, last_seen_at,
-       retired, user_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       retired, user_id, beta)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (account, tenant_id, device_id) DO UPDATE SET ci_id = excluded.ci_id,
        product_id = excluded.product_id, fingerprint = excluded.fingerprint,
-       last_seen_at = excluded.last_seen_at, retired = excluded.retired, user_id = excluded.user_id`,
+       last_seen_at = excluded.last_seen_at, retired = excluded.retired, user_id = excluded.user_id,
+       beta = excluded.beta`,
   );
   for (const e of entries) {
     upsert.run(
@@ -36,6 +37,7 @@ export function putLedger(db: BetterSqlite3.Database, entries: LedgerEntry[]): v
       isoTime(e.lastSeenAt, "lastSeenAt"),
       e.retired ? 1 : 0,
       e.userId ?? null,
+      e.beta ?? null,
     );
   }
 }

@@ -144,4 +144,11 @@ CREATE TABLE software_cis (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 6,
+    name: "device ledger beta fields",
+    // The Graph beta fields each device was last written with: a run whose beta read failed maps the device with
+    // them instead of "Unknown", so 4me's values do not flap with Graph's throttling.
+    sql: `ALTER TABLE device_ledger ADD COLUMN beta TEXT;`,
+  },
 ];

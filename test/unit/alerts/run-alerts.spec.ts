@@ -12,7 +12,7 @@ import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
 import type { AlertEntry, InstanceStore } from "../../../src/store/types.js";
 import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
 import { MemoryCiStore } from "../../../src/sync/ci-store.js";
-import type { FleetDevice } from "../../../src/sync/map-device.js";
+import type { FleetDevice } from "../../../src/sync/fleet-device.js";
 import type { FleetRead } from "../../../src/sync/read-fleet.js";
 import { bitLocker, firewallAntivirus, NOW, SETTINGS, TENANT } from "./fixtures.js";
 

@@ -45,6 +45,7 @@ export function ledgerEntries(account: string, count: number, tenantId = "tenant
       lastSeenAt: new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString(),
       retired: i % 11 === 0,
       userId: i % 2 === 0 ? undefined : `person-${i}`,
+      beta: i % 4 === 0 ? undefined : `["azureADJoined",null,${i % 3},"laptop",null]`,
     }),
   );
 }

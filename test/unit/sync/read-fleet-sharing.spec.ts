@@ -6,7 +6,10 @@ import type { IntuneDevice } from "../../../src/intune/types.js";
 import { silentLogger } from "../../../src/logger.js";
 import type { LedgerEntry, TenantRecord } from "../../../src/store/types.js";
 import { fingerprintCi } from "../../../src/sync/fingerprint.js";
-import { mapDevice, type FleetDevice, type MappedCi } from "../../../src/sync/map-device.js";
+import { betaSnapshotOf } from "../../../src/sync/beta-snapshot.js";
+import type { FleetDevice } from "../../../src/sync/fleet-device.js";
+import { mapDevice, type MappedCi } from "../../../src/sync/map-device.js";
+import { LedgerIndex } from "../../../src/sync/ledger-index.js";
 import { mayBeWritten, readFleet, type ReadFleetDeps } from "../../../src/sync/read-fleet.js";
 import { planSync } from "../../../src/sync/plan.js";
 import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
@@ -25,11 +28,17 @@ const tenant: TenantRecord = {
 /** Devices as the reader yields them: each parsed from JSON on its own, so no two share a string. */
 const fresh = (d: IntuneDevice) => JSON.parse(JSON.stringify(d)) as IntuneDevice;
 
-function clientOf(devices: IntuneDevice[]): IntuneClient {
+/** A client whose one page has its beta fields merged, or (beta: false) lost them to a failed beta read. */
+function clientOf(devices: IntuneDevice[], beta = true): IntuneClient {
+  const withoutBeta = (d: IntuneDevice) => {
+    const v1 = { ...d };
+    for (const k of ["joinType", "skuFamily", "skuNumber", "chassisType", "deviceType"] as const) delete v1[k];
+    return v1;
+  };
   return {
     tenant: { tenantId: TENANT, cloud: "global" },
     async *readDevices() {
-      yield { devices: devices.map(fresh), skipped: [] };
+      yield { devices: devices.map((d) => fresh(beta ? d : withoutBeta(d))), skipped: [], beta };
     },
     readCompliance: async () => [],
   } as unknown as IntuneClient;
@@ -78,6 +87,7 @@ describe("readFleet: the mapped CIs a run holds", () => {
         lastSeenAt: ci.lastSeenAt,
         primaryUser: ci.primaryUser,
         compliance: ci.customFields.find((f) => f.id === "intune_compliance")!.value,
+        beta: betaSnapshotOf(devices[row]),
       })),
     );
     const [a, b] = fleet.cis.load([0, 1]);
@@ -138,5 +148,54 @@ describe("readFleet: the mapped CIs a run holds", () => {
       excludedAction: "leave",
     });
     expect(plan.toWrite.map((w) => w.ci.row)).to.deep.equal([0, 1, 2]);
+  });
+
+  it("maps a device read without its beta fields with the ones its ledger entry recorded, and counts both kinds", async () => {
+    const devices = Array.from({ length: 3 }, (_, i) =>
+      device({
+        id: `00000000-0000-4000-8000-00000000002${i}`,
+        serialNumber: `SN-2${i}`,
+        joinType: "hybridAzureADJoined",
+        skuNumber: 125,
+        chassisType: "desktop",
+      }),
+    );
+    const read = (beta: boolean, ledger?: LedgerEntry[]) =>
+      readFleet({
+        tenants: [tenant],
+        clientFor: () => clientOf(devices, beta),
+        microsoft: {},
+        ciStatus: "in_production",
+        now: NOW,
+        logger: silentLogger,
+        ...(ledger ? { ledger: new LedgerIndex(ledger) } : {}),
+      });
+    const first = await read(true);
+    // The first two were written with their beta fields; the third has no snapshot (written before they were kept).
+    const ledger = first.mapped.map((d, i): LedgerEntry => ({
+      account: tenant.account,
+      tenantId: d.tenantId,
+      deviceId: d.deviceId,
+      ciId: `ci-${i}`,
+      fingerprint: d.fingerprint,
+      lastSeenAt: NOW.toISOString(),
+      retired: false,
+      ...(i < 2 ? { beta: d.beta } : {}),
+    }));
+    const outage = await read(false, ledger);
+    expect(outage.counts).to.deep.equal({ beta_fields_kept: 2, beta_fields_missing: 1 });
+    expect(outage.mapped.map((d) => d.fingerprint)).to.deep.equal([
+      first.mapped[0].fingerprint,
+      first.mapped[1].fingerprint,
+      outage.mapped[2].fingerprint,
+    ]);
+    expect(outage.mapped[2].fingerprint).to.not.equal(first.mapped[2].fingerprint);
+    const [kept, , missing] = outage.cis.load([0, 1, 2]);
+    const field = (ci: MappedCi, id: string) => ci.customFields.find((f) => f.id === id)!.value;
+    expect(field(kept, "intune_join_type")).to.equal("HybridAzureADJoined");
+    expect(kept.product).to.deep.equal(first.cis.load([0])[0].product);
+    expect(field(missing, "intune_join_type")).to.equal("Unknown");
+    // What the run records for the written devices: the restored fields, none for the one without a snapshot.
+    expect(outage.mapped.map((d) => d.beta)).to.deep.equal([ledger[0].beta, ledger[1].beta, undefined]);
   });
 });
