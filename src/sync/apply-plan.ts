@@ -51,6 +51,7 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   /** Product writes of this run by product id (ours on products we reuse, our UI extension), sent together. */
   const productUpdates = new Map<string, ProductFields>();
   const osCis = new OsCiResolver(deps, result);
+  if (plan.betaToRecord.length) await deps.store.putLedger(plan.betaToRecord);
   const productIds = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
   const serials = await findSerialMatches(plan.toWrite, deps, productUpdates);
   await updateProducts(productUpdates, deps, result);

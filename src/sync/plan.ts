@@ -95,6 +95,11 @@ export interface SyncPlan<D extends PlanDevice = MappedCi> {
    * the CI the new record uses.
    */
   superseded: LedgerEntry[];
+  /**
+   * Unchanged devices whose ledger entry does not hold the beta fields this read had (written before the ledger kept
+   * them, beta-snapshot.ts): recorded in the ledger before the writes, with no 4me call.
+   */
+  betaToRecord: LedgerEntry[];
   excluded: { tenantId: string; deviceId: string; reason: ExclusionReason }[];
   skipped: SkippedDevice[];
   /** seen, in_scope, to_create, to_update, to_reactivate, unchanged, to_retire, superseded, user_retry,
@@ -115,6 +120,7 @@ export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D
     toReactivate: [],
     userRetry: [],
     superseded: [],
+    betaToRecord: [],
     excluded: [],
     skipped: [],
     counts,
@@ -171,7 +177,11 @@ export function planSync<D extends PlanDevice = MappedCi>(input: PlanSyncInput<D
       count("to_update");
     } else {
       plan.unchanged++;
-      if (ci.primaryUser && !entry.userId) plan.userRetry.push(item("user"));
+      const beta = "beta" in ci ? ci.beta : undefined;
+      const recorded = beta !== undefined && beta !== entry.beta ? { ...entry, beta } : entry;
+      if (recorded !== entry) plan.betaToRecord.push(recorded);
+      // A user retry records its entry again: with the beta fields, or it would undo the line above.
+      if (ci.primaryUser && !entry.userId) plan.userRetry.push({ ...item("user"), ledger: recorded });
     }
   }
   counts.unchanged = plan.unchanged;

@@ -36,6 +36,19 @@ describe("a run whose Graph beta read fails (e2e)", function () {
     await sb?.close();
   });
 
+  it("records the beta fields of a ledger written before they were kept, with no 4me write", async () => {
+    const store = sb.connector.store;
+    const ledger = await store.getLedger(sb.account);
+    expect(ledger.every((e) => e.beta)).to.equal(true);
+    // As a ledger from before this version: no entry holds them.
+    await store.putLedger(ledger.map(({ beta: _b, ...e }) => e));
+    sb.fourme.resetStats();
+    const { run } = await sb.sync();
+    expect(run!.counts.updated ?? 0).to.equal(0);
+    expect(customerMutations(sb.fourme.stats())).to.deep.equal({});
+    expect(await store.getLedger(sb.account)).to.deep.equal(ledger);
+  });
+
   it("writes nothing for an unchanged fleet and keeps what the beta fields decided", async () => {
     const before = new Map(ourCis(sb).map((c) => [c.id, betaView(c)]));
     expect(

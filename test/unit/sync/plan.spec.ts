@@ -400,4 +400,21 @@ describe("planUserChange", () => {
     expect(userWriteMode("a", "b")).to.equal("replace");
     expect(userWriteMode("a", undefined)).to.equal("replace");
   });
+
+  it("records the beta fields an unchanged device's ledger entry lacks, also in its user retry, and nothing else", () => {
+    const BETA = '["azureADJoined",null,4,"laptop",null]';
+    const devices = [map(windowsLaptop), map(userDeleted)].map((ci) => ({ ...ci, beta: BETA }));
+    const ledger = written(plan({ devices, filters: { ...ALL, userDeleted: true } }));
+    const p = plan({ devices, ledger, filters: { ...ALL, userDeleted: true } });
+    expect(p.toWrite).to.deep.equal([]);
+    expect(p.betaToRecord).to.deep.equal(ledger.map((e) => ({ ...e, beta: BETA })));
+    expect(p.userRetry[0].ledger).to.deep.equal({ ...ledger[0], beta: BETA });
+    // Recorded already, or a device read without beta: nothing to record.
+    const recorded = ledger.map((e) => ({ ...e, beta: BETA }));
+    expect(plan({ devices, ledger: recorded, filters: { ...ALL, userDeleted: true } }).betaToRecord).to.deep.equal([]);
+    const withoutBeta = devices.map(({ beta: _b, ...ci }) => ci);
+    expect(plan({ devices: withoutBeta, ledger, filters: { ...ALL, userDeleted: true } }).betaToRecord).to.deep.equal(
+      [],
+    );
+  });
 });
