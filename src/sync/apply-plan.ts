@@ -17,7 +17,12 @@ import { serialKey } from "./serial.js";
 import type { FleetDevice } from "./fleet-device.js";
 import type { MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
-import { reuseExistingProducts, updateProducts } from "./apply-products.js";
+import {
+  reuseExistingProducts,
+  unsettledProducts,
+  updateProducts,
+  withSettledProducts,
+} from "./apply-products.js";
 import { OsCiResolver } from "./os-cis.js";
 import { alignLinkedCis } from "./align-linked-cis.js";
 
@@ -52,22 +57,23 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   const productUpdates = new Map<string, ProductFields>();
   const osCis = new OsCiResolver(deps, result);
   if (plan.betaToRecord.length) await deps.store.putLedger(plan.betaToRecord);
-  const productIds = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
+  const reuse = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
   const serials = await findSerialMatches(plan.toWrite, deps, productUpdates);
-  await updateProducts(productUpdates, deps, result);
+  const unsettled = unsettledProducts(reuse, await updateProducts(productUpdates, deps, result));
   await takeOver(serials, deps);
   await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 
   for (const batch of plan.batches) {
     if (postponedForBudget(batch.length, deps, count, result)) continue;
+    const settled = withSettledProducts(batch, unsettled, count);
     try {
-      const { writable, matched } = await resolveNewCis(batch, serials, deps, count, result);
+      const { writable, matched } = await resolveNewCis(settled, serials, deps, count, result);
       const aligned = await alignLinkedCis(writable, deps, count, result);
-      await uploadBatch(aligned, deps, productIds, count, result, matched, osCis);
+      await uploadBatch(aligned, deps, reuse.productIds, count, result, matched, osCis);
     } catch (err) {
       rethrowFatal(err);
       result.errors.push(`bulk upload: ${(err as Error).message}`);
-      count("skipped:4me_error", batch.length);
+      count("skipped:4me_error", settled.length);
       deps.logger.error({ err: (err as Error).message }, "bulk upload failed; the batch is retried next run");
     }
     written += batch.length;
