@@ -159,6 +159,11 @@ export function probe(cloud: Cloud, status = 200, complianceStatus = 200) {
 }
 
 /** A verified administrator's sign-in bound these tenants to the account (as sign-in-answer.ts does). */
+/** A tenant the store holds as connected in the account's form slot (its binding is bindToAccount's). */
+export async function connectedTenant(w: World, slot: number, domain: string, cloud: Cloud, tenantId: string) {
+  await w.store.upsertTenant({ account: ACCOUNT, slot, domain, cloud, tenantId, status: "connected" });
+}
+
 export async function bindToAccount(w: World, tenantIds: string[], account = ACCOUNT): Promise<void> {
   for (const tenantId of tenantIds) {
     await w.store.bindTenant({ tenantId, cloud: "global", account, appInstanceId: APP_INSTANCE, boundBy: "oid-admin" });

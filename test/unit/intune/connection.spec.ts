@@ -16,6 +16,7 @@ import {
   CONTOSO,
   FABRIKAM,
   bindToAccount,
+  connectedTenant,
   consentError,
   discovery,
   probe,
@@ -77,14 +78,7 @@ describe("connectTenants", () => {
   it("fails a tenant whose consent was revoked since it was connected, with a fresh consent link", async () => {
     const w = await world([{ domain: "contoso.com" }]);
     await bindToAccount(w, [CONTOSO, FABRIKAM]);
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-      status: "connected",
-    });
+    await connectedTenant(w, 1, "contoso.com", "global", CONTOSO);
     discovery("global", "contoso.com", CONTOSO);
     w.tokens.refuse.set(CONTOSO, consentError());
 
@@ -213,14 +207,7 @@ describe("connectTenants: naming a tenant proves nothing (issue 13)", () => {
 
   it("asks an administrator to confirm a tenant connected before bindings existed that no binding holds", async () => {
     const w = await world([{ domain: "contoso.com" }]);
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-      status: "connected",
-    });
+    await connectedTenant(w, 1, "contoso.com", "global", CONTOSO);
     discovery("global", "contoso.com", CONTOSO);
 
     const [r] = await connectTenants(ACCOUNT, w.deps);
@@ -233,14 +220,7 @@ describe("connectTenants: naming a tenant proves nothing (issue 13)", () => {
 describe("recordAuthorizationFailure", () => {
   it("fails the tenant with the administrator's next step and a consent link, in store and form", async () => {
     const w = await world([{ domain: "contoso.com" }]);
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-      status: "connected",
-    });
+    await connectedTenant(w, 1, "contoso.com", "global", CONTOSO);
 
     const saved = await recordAuthorizationFailure(ACCOUNT, CONTOSO, new AuthorizationError("401", "graph"), w.deps);
 
@@ -256,22 +236,8 @@ describe("refreshBreakdown", () => {
   it("counts the devices of every connected tenant, stores the breakdown and writes the hidden field", async () => {
     const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
     await bindToAccount(w, [CONTOSO, FABRIKAM]);
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-      status: "connected",
-    });
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 2,
-      domain: "fabrikam.us",
-      cloud: "usgov",
-      tenantId: FABRIKAM,
-      status: "connected",
-    });
+    await connectedTenant(w, 1, "contoso.com", "global", CONTOSO);
+    await connectedTenant(w, 2, "fabrikam.us", "usgov", FABRIKAM);
     nock(GRAPH.global)
       .get("/v1.0/deviceManagement/managedDevices")
       .query(true)
@@ -293,22 +259,8 @@ describe("refreshBreakdown", () => {
   it("fails a tenant that refuses access and still counts the others", async () => {
     const w = await world([{ domain: "contoso.com" }, { domain: "fabrikam.us", cloud: "usgov" }]);
     await bindToAccount(w, [CONTOSO, FABRIKAM]);
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 1,
-      domain: "contoso.com",
-      cloud: "global",
-      tenantId: CONTOSO,
-      status: "connected",
-    });
-    await w.store.upsertTenant({
-      account: ACCOUNT,
-      slot: 2,
-      domain: "fabrikam.us",
-      cloud: "usgov",
-      tenantId: FABRIKAM,
-      status: "connected",
-    });
+    await connectedTenant(w, 1, "contoso.com", "global", CONTOSO);
+    await connectedTenant(w, 2, "fabrikam.us", "usgov", FABRIKAM);
     nock(GRAPH.global).get("/v1.0/deviceManagement/managedDevices").query(true).times(2).reply(401, {});
     nock(GRAPH.usgov).get("/v1.0/deviceManagement/managedDevices").query(true).reply(200, syntheticPage(20, 3));
 
