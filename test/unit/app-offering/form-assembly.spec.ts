@@ -45,12 +45,12 @@ describe("configuration form script assembly (app-offering/form/)", () => {
     }
   });
 
-  it("keeps each part small, with a header that says what it does", () => {
-    for (const name of FORM_SCRIPT_PARTS) {
+  it("keeps each part small, with a header that says what it does and where it stands", () => {
+    FORM_SCRIPT_PARTS.forEach((name, i) => {
       const text = partText(name);
       expect(text.split("\n").length, name).to.be.below(400);
-      expect(text, name).to.match(/^\/\/ Configuration form, part \d of \d: /);
-    }
+      expect(text, name).to.match(new RegExp(`^// Configuration form, part ${i + 1} of ${FORM_SCRIPT_PARTS.length}: `));
+    });
   });
 
   it("exposes the form's API as window.IntuneForm when run as one script", () => {
