@@ -48,8 +48,27 @@ function assertValidSections(sections: readonly UiSection[]): void {
 /** The repository's `app-offering/` folder: the configuration form and the offering definition. */
 export const APP_OFFERING_DIR = packagePath("app-offering");
 
-/** The configuration form (a UI extension of category `app_offering`) as its three parts. */
+/** The folder of the configuration form's script parts, joined by loadConfigurationForm. */
+export const FORM_SCRIPT_DIR = join(APP_OFFERING_DIR, "form");
+
+/**
+ * The parts of the configuration form's script, in the order they are joined: 4me takes one script, kept here in
+ * small files with one idea each. Each part adds its functions to window.IntuneForm and reads what earlier parts
+ * added, so the DOM part comes last. An explicit list, not a folder listing: a unit test fails when a file in
+ * app-offering/form/ is missing here.
+ */
+export const FORM_SCRIPT_PARTS = [
+  "format.js",
+  "filters.js",
+  "alerts.js",
+  "tenants.js",
+  "software.js",
+  "dom.js",
+] as const;
+
+/** The configuration form (a UI extension of category `app_offering`) as its three parts; the one assembly of it. */
 export function loadConfigurationForm(): RenderedExtension {
   const read = (name: string) => readFileSync(join(APP_OFFERING_DIR, name), "utf8");
-  return { html: read("form.html"), css: read("form.css"), javascript: read("form.js") };
+  const javascript = FORM_SCRIPT_PARTS.map((name) => readFileSync(join(FORM_SCRIPT_DIR, name), "utf8")).join("\n");
+  return { html: read("form.html"), css: read("form.css"), javascript };
 }

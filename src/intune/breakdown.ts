@@ -1,6 +1,6 @@
 // The fleet breakdown: device counts by platform × ownership × user state, with the total, as compact JSON for a
 // hidden field of the app instance. The configuration form turns it into live "devices that would be imported"
-// counts with the same filter rules (app-offering/form.js re-implements countImported; a test compares them).
+// counts with the same filter rules (app-offering/form/filters.js re-implements countImported; a test compares them).
 // Pure: counts are accumulated page by page, so the fleet is never held.
 import { Field } from "../app-instance/fields.js";
 import type { CustomFieldValue } from "../app-instance/settings.js";
@@ -117,7 +117,7 @@ export function parseBreakdown(json: string | null | undefined): FleetBreakdown 
 
 /**
  * Requests switching alerts on would raise now: the failing devices these filters import (as if the import were
- * active), in their grace period too when the form alerts during it. app-offering/form.js counts the same.
+ * active), in their grace period too when the form alerts during it. app-offering/form/alerts.js counts the same.
  */
 export function countAlerts(b: FleetBreakdown, filters: ImportFilters, duringGracePeriod: boolean): number {
   let n = 0;

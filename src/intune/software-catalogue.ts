@@ -1,6 +1,6 @@
 // The detected-app catalogue summary: name, version and device count per app across an account's tenants, as
 // compact JSON for a hidden field of the app instance, so the configuration form can say how many apps and
-// installations each "Tracked software" pattern would bring in before it is saved (app-offering/form.js).
+// installations each "Tracked software" pattern would bring in before it is saved (app-offering/form/software.js).
 // Bounded: apps without devices are left out and at most MAX_CATALOGUE_APPS entries are kept (the most installed);
 // what was cut is counted in `omitted`, so the form can say its counts are a lower bound. Pure.
 import { Field } from "../app-instance/fields.js";

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { APP_OFFERING_DIR } from "../extension/render.js";
+import { APP_OFFERING_DIR, loadConfigurationForm, type RenderedExtension } from "../extension/render.js";
 
 export const OFFERING_JSON = join(APP_OFFERING_DIR, "offering.json");
 
@@ -48,9 +48,8 @@ const schema = z
       description: text,
       source: text,
       sourceID: text,
-      html: text,
-      css: text,
-      javascript: text,
+      // No file names: the form's html, css and script are app-offering/form.html, form.css and the parts in
+      // app-offering/form/, joined by loadConfigurationForm (src/extension/render.ts).
     }),
     scopes: z.array(scope).min(1),
     automationRules: z.array(automationRule),
@@ -98,8 +97,10 @@ export function logoDataUri(offering: OfferingDefinition): string {
   return `data:image/svg+xml;base64,${svg.toString("base64")}`;
 }
 
-/** The configuration form's files, by part. */
-export function readFormFiles(offering: OfferingDefinition): { html: string; css: string; javascript: string } {
-  const read = (name: string) => readFileSync(join(APP_OFFERING_DIR, name), "utf8");
-  return { html: read(offering.form.html), css: read(offering.form.css), javascript: read(offering.form.javascript) };
+/**
+ * The configuration form's html, css and script, as 4me takes them: loadConfigurationForm, the one assembly of the
+ * form. The offering is accepted for the callers that pass it; the form's files are not named in it.
+ */
+export function readFormFiles(_offering?: OfferingDefinition): RenderedExtension {
+  return loadConfigurationForm();
 }

@@ -1,5 +1,5 @@
 // The administrator's import filters (whitepaper §5.4). Pure. The configuration form's live count
-// (app-offering/form.js) applies the same rules in the browser; a unit test keeps the two in step.
+// (app-offering/form/filters.js) applies the same rules in the browser; a unit test keeps the two in step.
 import { isComputer, type DeviceClass } from "./device-class.js";
 
 export interface ImportFilters {

@@ -1,5 +1,5 @@
 // Tracked software: the administrator's name patterns (form field "Tracked software") and the one rule that says
-// whether a detected app's displayName matches one. Pure. app-offering/form.js re-implements parse and match for
+// whether a detected app's displayName matches one. Pure. app-offering/form/software.js re-implements parse and match for
 // its live counts; test/unit/app-offering/software-parity.spec.ts holds the two to the same answers.
 //
 // The rule: case-insensitive, whitespace runs count as one space, the whole name must match, `*` stands for any run
@@ -86,7 +86,7 @@ export interface PatternCount {
 
 /**
  * What each pattern would bring in, from catalogue entries (name, device count). An entry counts for the first
- * pattern that matches it, as the read keeps it once; app-offering/form.js computes the same in the browser.
+ * pattern that matches it, as the read keeps it once; app-offering/form/software.js computes the same in the browser.
  */
 export function countByPattern(
   patterns: readonly string[],

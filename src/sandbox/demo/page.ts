@@ -1,10 +1,7 @@
 // The demo's browsable stand-in for 4me: the CI list with each CI rendered through the real CI UI extension,
 // products, requests with their notes, and the app instance's configuration form. Read-only, loopback only.
-import { packagePath } from "../../package-root.js";
-import { join } from "node:path";
-import { readFileSync } from "node:fs";
 import express, { Router } from "express";
-import { renderCiExtension } from "../../extension/render.js";
+import { loadConfigurationForm, renderCiExtension } from "../../extension/render.js";
 import { escapeHtml, renderPreviewPage } from "../../extension/preview.js";
 import { listen, type Listening } from "../../server/listen.js";
 import type { FourMeSimulator } from "../fourme/index.js";
@@ -16,7 +13,6 @@ export interface DemoPageDeps {
   summary: () => string;
 }
 
-const FORM_DIR = packagePath("app-offering");
 /** The CI list shows at most this many rows; the search narrows it down. */
 const CI_LIST_LIMIT = 500;
 /** The inspection API returns references as loose records; read one of their fields as text. */
@@ -226,11 +222,10 @@ ${softwareSection(products, allCis)}`,
       .appInstances()
       .find((i) => i.customerAccount === deps.account);
     const values = Object.fromEntries((instance?.customFields ?? []).map((c) => [c.id, c.value]));
-    const read = (name: string) => readFileSync(join(FORM_DIR, name), "utf8");
     const page = renderPreviewPage({
       title: "Microsoft Intune app instance",
       extensionTitle: "Microsoft Intune",
-      extension: { html: read("form.html"), css: read("form.css"), javascript: read("form.js") },
+      extension: loadConfigurationForm(),
       values,
       breadcrumb: `Simulated 4me › ${deps.account} › Settings › App instances › Microsoft Intune`,
     });

@@ -4,9 +4,19 @@ import { readFileSync } from "node:fs";
 import vm from "node:vm";
 
 export function loadBrowserScript<T>(path: string, globalName: string, globals: Record<string, unknown> = {}): T {
+  return runBrowserScript<T>(readFileSync(path, "utf8"), path, globalName, globals);
+}
+
+/** The same for a script given as text (the form's, which loadConfigurationForm assembles from its parts). */
+export function runBrowserScript<T>(
+  source: string,
+  filename: string,
+  globalName: string,
+  globals: Record<string, unknown> = {},
+): T {
   const context = vm.createContext({ ...globals });
-  vm.runInContext(readFileSync(path, "utf8"), context, { filename: path });
+  vm.runInContext(source, context, { filename });
   const api = (context as Record<string, unknown>)[globalName];
-  if (!api) throw new Error(`${path} did not define ${globalName}`);
+  if (!api) throw new Error(`${filename} did not define ${globalName}`);
   return api as T;
 }

@@ -1,9 +1,11 @@
-// The pure functions app-offering/form.js exposes as window.IntuneForm, loaded in node for tests.
-import { fileURLToPath } from "node:url";
-import { loadBrowserScript } from "./browser-script.js";
+// The pure functions the configuration form's script exposes as window.IntuneForm, loaded in node for tests. The
+// script is the one 4me receives: the parts of app-offering/form/ as loadConfigurationForm joins them.
+import { runBrowserScript } from "./browser-script.js";
+import { loadConfigurationForm } from "../../../src/extension/render.js";
 import type { ImportFilters } from "../../../src/sync/filters.js";
 
-export const FORM_JS = fileURLToPath(new URL("../../../app-offering/form.js", import.meta.url));
+/** The name the assembled script runs under in tests' stack traces. */
+const FORM_SCRIPT_NAME = "app-offering/form (assembled)";
 
 export interface BreakdownRowObject {
   platform: string;
@@ -66,5 +68,5 @@ export interface FormCatalogue {
 }
 
 export function loadFormApi(): FormApi {
-  return loadBrowserScript<FormApi>(FORM_JS, "IntuneForm");
+  return runBrowserScript<FormApi>(loadConfigurationForm().javascript, FORM_SCRIPT_NAME, "IntuneForm");
 }

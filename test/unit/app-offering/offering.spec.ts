@@ -1,8 +1,9 @@
 import { expect } from "chai";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { readConfig } from "../../../src/config.js";
 import { loadOffering, OFFERING_JSON } from "../../../src/offering/definition.js";
+import { loadConfigurationForm } from "../../../src/extension/render.js";
 
 const dir = (name: string) => fileURLToPath(new URL(`../../../app-offering/${name}`, import.meta.url));
 
@@ -49,10 +50,10 @@ describe("app offering definition (app-offering/offering.json)", () => {
     expect(svg).to.not.match(/<script|on[a-z]+=|href=|<image|<foreignObject/i);
   });
 
-  it("points at the form files, which exist", () => {
-    for (const file of [offering.form.html, offering.form.css, offering.form.javascript]) {
-      expect(existsSync(dir(file)), file).to.equal(true);
-    }
+  it("names the form, whose files loadConfigurationForm assembles", () => {
+    const form = loadConfigurationForm();
+    for (const [part, text] of Object.entries(form)) expect(text.trim(), part).to.not.equal("");
+    expect(offering.form).to.not.have.any.keys("html", "css", "javascript");
     expect(offering.form.source).to.not.equal("");
     expect(offering.form.sourceID).to.not.equal("");
   });

@@ -5,9 +5,9 @@ import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
+import { loadConfigurationForm } from "../../../src/extension/render.js";
 
 const CI_SCRIPT = fileURLToPath(new URL("../../../ui-extension/script.js", import.meta.url));
-const FORM_SCRIPT = fileURLToPath(new URL("../../../app-offering/form.js", import.meta.url));
 
 /** A jQuery that answers every call with itself and records the calls, enough to see what a script asks for. */
 function recordingJquery(calls: string[]): unknown {
@@ -19,26 +19,26 @@ function recordingJquery(calls: string[]): unknown {
   return chain;
 }
 
-function runWithBareItrp(path: string) {
+function runWithBareItrp(source: string, filename: string) {
   const calls: string[] = [];
   const hooks: string[] = [];
   const context = vm.createContext({ __$: recordingJquery(calls), __hooks: hooks });
   // A global lexical binding: `ITRP` resolves by name, `globalThis.ITRP` is undefined.
   vm.runInContext("const ITRP = { $: __$, hooks: { register: function (name) { __hooks.push(name); } } };", context);
   expect(vm.runInContext("typeof globalThis.ITRP", context)).to.equal("undefined");
-  vm.runInContext(readFileSync(path, "utf8"), context, { filename: path });
+  vm.runInContext(source, context, { filename });
   return { calls, hooks };
 }
 
 describe("the UI-extension scripts and the bare ITRP name", () => {
   it("the CI extension finds ITRP by name, formats at once (view mode) and again after prefill", () => {
-    const { calls, hooks } = runWithBareItrp(CI_SCRIPT);
+    const { calls, hooks } = runWithBareItrp(readFileSync(CI_SCRIPT, "utf8"), CI_SCRIPT);
     expect(hooks).to.deep.equal(["after-prefill"]);
     expect(calls).to.include("find(input.intune-field)");
   });
 
   it("the configuration form finds ITRP by name and registers its after-prefill hook", () => {
-    const { hooks } = runWithBareItrp(FORM_SCRIPT);
+    const { hooks } = runWithBareItrp(loadConfigurationForm().javascript, "app-offering/form");
     expect(hooks).to.deep.equal(["after-prefill"]);
   });
 });
