@@ -17,12 +17,7 @@ import { serialKey } from "./serial.js";
 import type { FleetDevice } from "./fleet-device.js";
 import type { MappedCi } from "./map-device.js";
 import { planUserChange, userWriteMode, type PlanDevice, type SyncPlan, type WriteItem } from "./plan.js";
-import {
-  reuseExistingProducts,
-  unsettledProducts,
-  updateProducts,
-  withSettledProducts,
-} from "./apply-products.js";
+import { reuseExistingProducts, unsettledProducts, updateProducts, withSettledProducts } from "./apply-products.js";
 import { OsCiResolver } from "./os-cis.js";
 import { alignLinkedCis } from "./align-linked-cis.js";
 
