@@ -1,8 +1,10 @@
 // The alert settings' references ("Default service instance", "Team", "Request template") as the administrator
-// types them: a name (what the 4me UI shows for service instances and teams) or a node id. 4me's requestCreate takes
-// node ids only and refuses any other text, so each reference is resolved at every refresh of the instance and the
-// alerts use the id found; the form shows what was found, or that nothing was. The reference schema (SDK 2025-06)
-// has no requestTemplates connection, so a request template is found by its node id only.
+// types them: a name (what the 4me UI shows: a service instance's or team's name, a request template's subject) or a
+// node id. 4me's requestCreate takes node ids only and refuses any other text, so each reference is resolved at every
+// refresh of the instance and the alerts use the id found; the form shows what was found, or that nothing was. A
+// reference is looked up by exact name (subject) first, preferring enabled records, then by node id. The
+// requestTemplates connection is in the current SDK, not in the shared reference subset (see
+// test/fixtures/reference/4me-schema-additions.graphql).
 import type { CustomerApi } from "../fourme/customer-api.js";
 import type { AlertSettings } from "./settings.js";
 
@@ -17,6 +19,7 @@ export interface FoundRecord {
 export interface ReferenceLookup {
   serviceInstancesByName(name: string): Promise<FoundRecord[]>;
   teamsByName(name: string): Promise<FoundRecord[]>;
+  requestTemplatesBySubject(subject: string): Promise<FoundRecord[]>;
   byId(id: string): Promise<(FoundRecord & { type: string }) | undefined>;
 }
 
@@ -67,7 +70,7 @@ export async function resolveAlertReferences(
     } else {
       why ||=
         kind === "template"
-          ? `no request template has the id "${typed}" (give the template's node id)`
+          ? `no request template has the subject or id "${typed}"`
           : `no ${label.toLowerCase()} has the name or id "${typed}"`;
       lines.push(`${label}: not found: ${why}`);
       problems.push(`${label}: ${why}`);
@@ -86,13 +89,16 @@ async function find(
   typed: string,
   lookup: ReferenceLookup,
 ): Promise<FoundRecord | undefined> {
-  if (kind !== "template") {
-    const byName = kind === "team" ? await lookup.teamsByName(typed) : await lookup.serviceInstancesByName(typed);
-    const exact = byName.filter((r) => r.name === typed);
-    const enabled = exact.filter((r) => !r.disabled);
-    if (enabled.length === 1 || (enabled.length === 0 && exact.length === 1)) return enabled[0] ?? exact[0];
-    if (enabled.length > 1) throw new Error(`${enabled.length} records have the name "${typed}": give its id`);
-  }
+  const byName =
+    kind === "team"
+      ? await lookup.teamsByName(typed)
+      : kind === "template"
+        ? await lookup.requestTemplatesBySubject(typed)
+        : await lookup.serviceInstancesByName(typed);
+  const exact = byName.filter((r) => r.name === typed);
+  const enabled = exact.filter((r) => !r.disabled);
+  if (enabled.length === 1 || (enabled.length === 0 && exact.length === 1)) return enabled[0] ?? exact[0];
+  if (enabled.length > 1) throw new Error(`${enabled.length} records have the name "${typed}": give its id`);
   if (!LOOKS_LIKE_NODE_ID.test(typed)) return undefined;
   const record = await lookup.byId(typed);
   return record && record.type === type ? record : undefined;
@@ -100,13 +106,16 @@ async function find(
 
 /** The lookups through the customer account's API, opened on first use (its credentials may not be there yet). */
 export function lookupThrough(
-  open: () => Promise<Pick<CustomerApi, "findServiceInstances" | "findTeams" | "findReferencedRecord">>,
+  open: () => Promise<
+    Pick<CustomerApi, "findServiceInstances" | "findTeams" | "findRequestTemplates" | "findReferencedRecord">
+  >,
 ): ReferenceLookup {
   let api: ReturnType<typeof open> | undefined;
   const get = () => (api ??= open());
   return {
     serviceInstancesByName: async (name) => (await get()).findServiceInstances([name]),
     teamsByName: async (name) => (await get()).findTeams([name]),
+    requestTemplatesBySubject: async (subject) => (await get()).findRequestTemplates([subject]),
     byId: async (id) => (await get()).findReferencedRecord(id),
   };
 }

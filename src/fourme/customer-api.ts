@@ -7,6 +7,7 @@ import {
   findOpenRequestsBySource,
   findRequestsBySource,
   findReferencedRecord,
+  findRequestTemplates,
   findServiceInstances,
   findTeams,
 } from "./customer-requests.js";
@@ -186,6 +187,9 @@ export class CustomerApi {
   }
   findTeams(names: string[]): Promise<T.Team[]> {
     return findTeams(this.client, names);
+  }
+  findRequestTemplates(subjects: string[]): Promise<T.RequestTemplate[]> {
+    return findRequestTemplates(this.client, subjects);
   }
   findReferencedRecord(id: string): Promise<T.ReferencedRecord | undefined> {
     return findReferencedRecord(this.client, id);

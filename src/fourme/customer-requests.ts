@@ -1,4 +1,4 @@
-// Requests (compliance alerts), their notes, and the service instances and teams they are routed to.
+// Requests (compliance alerts), their notes, and the service instances, teams and request templates they use.
 import { UpstreamError } from "../errors.js";
 import { toRequest, toServiceInstance } from "./convert.js";
 import { chunk, collectPages, type FourMeGraphQLClient } from "./graphql-client.js";
@@ -9,6 +9,7 @@ import type {
   RequestCompletionReason,
   RequestCreate,
   RequestStatus,
+  RequestTemplate,
   ServiceInstance,
   Team,
 } from "./types.js";
@@ -93,6 +94,21 @@ export async function findTeams(client: FourMeGraphQLClient, names: string[]): P
     const data = await client.sdk.TeamsByName({ names: part });
     for (const t of data.teams.nodes ?? []) {
       if (t) out.push({ id: t.id, name: t.name ?? undefined, disabled: t.disabled ?? false });
+    }
+  }
+  return out;
+}
+
+/** Request templates whose subject is one of `subjects` (exact, as 4me's StringFilter compares), enabled or not. */
+export async function findRequestTemplates(
+  client: FourMeGraphQLClient,
+  subjects: string[],
+): Promise<RequestTemplate[]> {
+  const out: RequestTemplate[] = [];
+  for (const part of chunk(unique(subjects))) {
+    const data = await client.sdk.RequestTemplatesBySubject({ subjects: part });
+    for (const t of data.requestTemplates.nodes ?? []) {
+      if (t) out.push({ id: t.id, name: t.subject ?? undefined, disabled: t.disabled ?? false });
     }
   }
   return out;

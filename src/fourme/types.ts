@@ -275,6 +275,13 @@ export interface Team {
   disabled: boolean;
 }
 
+/** A request template found by subject; `name` is its subject. */
+export interface RequestTemplate {
+  id: string;
+  name?: string;
+  disabled: boolean;
+}
+
 /** A record found by node id for a reference in the settings; `name` is a template's subject. */
 export interface ReferencedRecord {
   type: "ServiceInstance" | "Team" | "RequestTemplate";

@@ -1,5 +1,5 @@
 // The alert settings name a service instance, a team and a request template as the administrator knows them (by
-// name), while 4me's requestCreate takes node ids and refuses anything else (the simulator does too). Each refresh
+// name; a template by its subject), while 4me's requestCreate takes node ids and refuses anything else (the simulator does too). Each refresh
 // resolves them in the customer account and shows in the form what it found; a reference not found stops the
 // requests, with the reason in the run summary, instead of sending an id 4me refuses.
 import { expect } from "chai";
@@ -10,6 +10,7 @@ import { IMPORT_ALL, startSandbox, type Sandbox } from "../../src/sandbox/harnes
 
 const SERVICE_INSTANCE = "Endpoint Management (alerts)";
 const TEAM = "Service Desk";
+const TEMPLATE = "Intune device not compliant";
 const field = (ref: unknown, name: string): unknown => (ref as Record<string, unknown> | null)?.[name];
 
 describe("alert settings that name 4me records (e2e)", function () {
@@ -21,6 +22,8 @@ describe("alert settings that name 4me records (e2e)", function () {
   before(async () => {
     const fleet = generateFleet({ seed: 4242, size: 16 });
     fleet.fourme.serviceInstances = [...(fleet.fourme.serviceInstances ?? []), { name: SERVICE_INSTANCE }];
+    // An old template with the same subject, disabled: the enabled one is meant, as in the 4me UI.
+    fleet.fourme.requestTemplates = [{ subject: TEMPLATE, disabled: true }, { subject: TEMPLATE }];
     sb = await startSandbox({ fleet, instantWaits: true });
     tenant = fleet.tenants[0]!.domain;
     const t = sb.microsoft.controls.tenant(tenant);
@@ -52,6 +55,26 @@ describe("alert settings that name 4me records (e2e)", function () {
     expect(created).to.have.length(1);
     expect(field(created[0]!.serviceInstance, "name")).to.equal(SERVICE_INSTANCE);
     expect(field(created[0]!.team, "name")).to.equal(TEAM);
+  });
+
+  it("finds the request template by its subject, shows it found, and creates the request from that template", async () => {
+    await sb.saveForm([{ id: Field.alertsTemplate, value: TEMPLATE }]);
+    expect(String(sb.formValues()[Field.alertsReferences])).to.equal(
+      `Service instance: ${SERVICE_INSTANCE} (found)\nTeam: ${TEAM} (found)\nRequest template: ${TEMPLATE} (found)`,
+    );
+    const before = requests().length;
+    sb.microsoft.controls.setCompliance(tenant, devices[2]!, "noncompliant", [...FAILURES.bitlocker]);
+    const { run } = await sb.sync();
+    expect(run?.errors).to.deep.equal([]);
+    const created = requests().slice(before);
+    expect(created).to.have.length(1);
+    // The enabled one of the two templates with this subject.
+    const enabled = sb.fourme.accounts.requestTemplates
+      .inAccount(sb.account)
+      .filter((t) => t.subject === TEMPLATE && !t.disabled);
+    expect(enabled).to.have.length(1);
+    expect(created[0]!.templateId).to.equal(enabled[0]!.id);
+    expect(field(created[0]!.template, "subject")).to.equal(TEMPLATE);
   });
 
   it("raises no request while a reference is not found, says so in the form and the run summary", async () => {

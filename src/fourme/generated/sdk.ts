@@ -1610,6 +1610,13 @@ export type RequestCreateMutationVariables = Exact<{
 
 export type RequestCreateMutation = { requestCreate: { errors: Array<{ path: Array<string> | null, message: string | null }> | null, request: { id: string, requestId: string | null, subject: string | null, status: RequestStatus | null, category: RequestCategory | null, impact: RequestImpact | null, source: string | null, sourceID: string | null, createdAt: string | null, completedAt: string | null, requestedFor: { id: string } | null, serviceInstance: { id: string } | null, team: { id: string } | null, member: { id: string } | null, configurationItems: { nodes: Array<{ id: string } | null> | null } | null } | null } | null };
 
+export type RequestTemplatesBySubjectQueryVariables = Exact<{
+  subjects: Array<string> | string;
+}>;
+
+
+export type RequestTemplatesBySubjectQuery = { requestTemplates: { nodes: Array<{ id: string, subject: string | null, disabled: boolean | null } | null> | null } };
+
 export type RequestUpdateMutationVariables = Exact<{
   input: RequestUpdateInput;
 }>;
@@ -3535,6 +3542,17 @@ export const RequestCreateDocument = new TypedDocumentString(`
     }
   }
 }`);
+export const RequestTemplatesBySubjectDocument = new TypedDocumentString(`
+    query RequestTemplatesBySubject($subjects: [String!]!) {
+  requestTemplates(first: 100, view: all, filter: {subject: {values: $subjects}}) {
+    nodes {
+      id
+      subject
+      disabled
+    }
+  }
+}
+    `);
 export const RequestUpdateDocument = new TypedDocumentString(`
     mutation RequestUpdate($input: RequestUpdateInput!) {
   requestUpdate(input: $input) {
@@ -3980,6 +3998,9 @@ export function getSdk(client: GraphQLClient, withWrapper: SdkFunctionWrapper = 
     },
     RequestCreate(variables: RequestCreateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestCreateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RequestCreateMutation>({ document: RequestCreateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestCreate', 'mutation', variables);
+    },
+    RequestTemplatesBySubject(variables: RequestTemplatesBySubjectQueryVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestTemplatesBySubjectQuery> {
+      return withWrapper((wrappedRequestHeaders) => client.request<RequestTemplatesBySubjectQuery>({ document: RequestTemplatesBySubjectDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestTemplatesBySubject', 'query', variables);
     },
     RequestUpdate(variables: RequestUpdateMutationVariables, requestHeaders?: GraphQLClientRequestHeaders, signal?: RequestInit['signal']): Promise<RequestUpdateMutation> {
       return withWrapper((wrappedRequestHeaders) => client.request<RequestUpdateMutation>({ document: RequestUpdateDocument, variables, requestHeaders: { ...requestHeaders, ...wrappedRequestHeaders }, signal }), 'RequestUpdate', 'mutation', variables);

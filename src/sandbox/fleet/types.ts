@@ -114,6 +114,8 @@ export interface FourMeSeed {
   people: FourMeSeedPerson[];
   teams?: { name: string }[];
   serviceInstances?: { name: string }[];
+  /** Request templates the customer has (none unless given). */
+  requestTemplates?: { subject: string; disabled?: boolean }[];
   products: FourMeSeedProduct[];
   cis: FourMeSeedCi[];
 }

@@ -22,6 +22,7 @@ export const NODE_TYPES = [
   "OauthApplication",
   "AppOfferingAutomationRule",
   "AppOfferingScope",
+  "RequestTemplate",
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
@@ -46,6 +47,7 @@ export const GRAPHQL_TYPE: Record<NodeType, string> = {
   OauthApplication: "OauthApplication",
   AppOfferingAutomationRule: "AppOfferingAutomationRule",
   AppOfferingScope: "AppOfferingScope",
+  RequestTemplate: "RequestTemplate",
 };
 
 export function encodeNodeId(domain: string, type: NodeType, n: number): string {

@@ -90,6 +90,7 @@ export class Inspector {
       team: ref(s.teams.get(r.teamId), (t) => ({ name: t.name })),
       member: person(r.memberId),
       serviceInstance: ref(s.serviceInstances.get(r.serviceInstanceId), (x) => ({ name: x.name })),
+      template: ref(s.requestTemplates.get(r.templateId), (t) => ({ subject: t.subject })),
       configurationItems: r.configurationItemIds.map((id) =>
         ref(s.cis.get(id), (c) => ({ name: c.name, status: c.status })),
       ),

@@ -35,7 +35,7 @@ const SCALARS = [
   "source",
   "sourceID",
 ] as const;
-const REFS = ["requestedForId", "requestedById", "serviceInstanceId", "teamId", "memberId"] as const;
+const REFS = ["requestedForId", "requestedById", "serviceInstanceId", "teamId", "memberId", "templateId"] as const;
 
 export function addNote(
   store: FourMeStore,
@@ -68,7 +68,11 @@ function checkRefs(
   if (input.serviceInstanceId && store.serviceInstances.get(input.serviceInstanceId)?.account !== account) {
     e.add("serviceInstanceId", Msg.notFound("Service instance", input.serviceInstanceId));
   }
-  if (input.templateId) e.add("templateId", Msg.notFound("Request template", input.templateId));
+  if (input.templateId) {
+    const template = store.requestTemplates.get(input.templateId);
+    if (template?.account !== account) e.add("templateId", Msg.notFound("Request template", input.templateId));
+    else if (template.disabled) e.add("templateId", Msg.disabledTemplate(input.templateId));
+  }
   for (const id of input.configurationItemIds ?? []) {
     const ci = store.cis.get(id);
     if (!ci || ci.account !== account) e.add("configurationItemIds", Msg.notFound("Configuration item", id));
@@ -104,7 +108,7 @@ export function writeRequest(
     );
   }
   checkRefs(store, account, input, existing, e);
-  // No request templates exist in the sandbox, so no custom field is defined on a request.
+  // Sandbox request templates carry no UI extension, so no custom field is defined on a request.
   for (const id of unknownCustomFieldIds(store, undefined, input.customFields))
     e.add("customFields", Msg.unknownCustomField(id));
   if (!e.empty) return { errors: e.list };

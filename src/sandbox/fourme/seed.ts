@@ -1,5 +1,5 @@
 // Seeding an account with what a customer already has before the connector arrives: a directory of people, teams,
-// service instances, products and CIs (some sharing serial numbers with Intune devices, so matching is exercised).
+// service instances, request templates, products and CIs (some sharing serial numbers with Intune devices, so matching is exercised).
 // The fleet generator (src/sandbox/fleet/) produces this shape as `fleet.fourme`.
 import { categoryReference } from "./product-write.js";
 import type { ProductRec, TeamRec } from "./store/records.js";
@@ -14,6 +14,8 @@ export interface SeedResult {
   supportTeamId: string;
   teamIds: Record<string, string>;
   serviceInstanceIds: Record<string, string>;
+  /** Subject → node id of each seeded request template (the last one, when subjects repeat). */
+  requestTemplateIds: Record<string, string>;
   personIds: string[];
   productIds: string[];
   ciIds: string[];
@@ -53,6 +55,11 @@ export function seedAccount(store: FourMeStore, account: string, seed: FourMeSee
       });
       serviceInstanceIds[name] = si.id;
     }
+  }
+
+  const requestTemplateIds: Record<string, string> = {};
+  for (const { subject, disabled } of seed.requestTemplates ?? []) {
+    requestTemplateIds[subject] = store.requestTemplates.insert(account, { subject, disabled: disabled ?? false }).id;
   }
 
   const personIds = seed.people.map((p) => {
@@ -111,5 +118,5 @@ export function seedAccount(store: FourMeStore, account: string, seed: FourMeSee
       customFields: [],
     }).id;
   });
-  return { supportTeamId, teamIds, serviceInstanceIds, personIds, productIds, ciIds };
+  return { supportTeamId, teamIds, serviceInstanceIds, requestTemplateIds, personIds, productIds, ciIds };
 }

@@ -16,6 +16,8 @@ export const Msg = {
   removedCi: (name: string) => `Configuration item '${name}' has the status Removed and cannot be linked to a request`,
   tooMany: (label: string, max: number) => `${label} cannot contain more than ${max} items`,
   inactiveRecord: "Record not found",
+  // UNCONFIRMED wording; the stricter reading: a template that "may not be used to help register new requests".
+  disabledTemplate: (id: string) => `Request template is disabled: ${id}`,
 };
 
 export const INACTIVE_CI_STATUSES = ["archived", "to_be_removed", "lost_or_stolen", "removed"];

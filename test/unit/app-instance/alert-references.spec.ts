@@ -25,9 +25,20 @@ function lookup(over: Partial<Record<keyof ReferenceLookup, unknown>> = {}): Ref
     { id: "team-3", name: "Twice" },
     { id: "team-4", name: "Old", disabled: true },
   ];
+  const templates: FoundRecord[] = [
+    { id: "tpl-1", name: "Device noncompliant" },
+    { id: "tpl-2", name: "Shared subject" },
+    { id: "tpl-3", name: "Shared subject" },
+    { id: "tpl-4", name: "Retired", disabled: true },
+    { id: "tpl-5", name: "Reissued", disabled: true },
+    { id: "tpl-6", name: "Reissued" },
+    // 4me's subject filter could match without case; only the exact subject counts.
+    { id: "tpl-7", name: "device NONCOMPLIANT" },
+  ];
   const base: ReferenceLookup = {
     serviceInstancesByName: async (n) => sis.filter((r) => r.name === n),
     teamsByName: async (n) => teams.filter((r) => r.name === n),
+    requestTemplatesBySubject: async (n) => templates.filter((r) => r.name?.toLowerCase() === n.toLowerCase()),
     byId: async (id) =>
       id === SI_ID
         ? { ...sis[0]!, type: "ServiceInstance" }
@@ -65,7 +76,12 @@ describe("resolveAlertReferences", () => {
       [{ teamId: "Nobody" }, /Team: no team has the name or id "Nobody"/],
       [{ teamId: "Twice" }, /2 records have the name "Twice"/],
       [{ teamId: "Old" }, /"Old" is disabled in 4me/],
-      [{ templateId: "Laptop noncompliant" }, /give the template's node id/],
+      [{ templateId: "Laptop noncompliant" }, /Request template: no request template has the subject or id "Laptop/],
+      [
+        { templateId: "Shared subject" },
+        /Request template: could not be checked \(2 records have the name "Shared subject": give its id\)/,
+      ],
+      [{ templateId: "Retired" }, /Request template: "Retired" is disabled in 4me/],
     ];
     for (const [settings, why] of cases) {
       const r = await resolveAlertReferences({ ...BASE, ...settings }, lookup());
@@ -77,6 +93,25 @@ describe("resolveAlertReferences", () => {
     const r = await resolveAlertReferences({ ...BASE, teamId: "Desk" }, down);
     expect(r.alerts.teamId).to.equal(undefined);
     expect(r.problem).to.contain("could not be checked (4me down)");
+  });
+
+  it("finds a request template by its exact subject, preferring the enabled one, and still by node id", async () => {
+    const bySubject = await resolveAlertReferences({ ...BASE, templateId: "Device noncompliant" }, lookup());
+    expect(bySubject.alerts.templateId).to.equal("tpl-1");
+    expect(bySubject.problem).to.equal(undefined);
+    expect(bySubject.status).to.equal("Request template: Device noncompliant (found)");
+    const reissued = await resolveAlertReferences({ ...BASE, templateId: "Reissued" }, lookup());
+    expect(reissued.alerts.templateId).to.equal("tpl-6");
+    const byId = await resolveAlertReferences({ ...BASE, templateId: TEMPLATE_ID }, lookup());
+    expect(byId.alerts.templateId).to.equal(TEMPLATE_ID);
+    expect(byId.status).to.equal("Request template: Laptop noncompliant (found)");
+  });
+
+  it("says a template could not be checked when the subject lookup fails, and keeps no id", async () => {
+    const down = lookup({ requestTemplatesBySubject: async () => Promise.reject(new Error("4me down")) });
+    const r = await resolveAlertReferences({ ...BASE, templateId: "Device noncompliant" }, down);
+    expect(r.alerts.templateId).to.equal(undefined);
+    expect(r.problem).to.contain("Request template: could not be checked (4me down)");
   });
 
   it("shows nothing and finds no problem when no reference is set", async () => {

@@ -1,10 +1,10 @@
-// People, teams, services and service instances; `me`, `node` and `rateLimit`.
+// People, teams, services, service instances and request templates; `me`, `node` and `rateLimit`.
 import { by, type FilterSpec } from "../graphql/filters.js";
 import { listRecords, type ListArgs } from "../graphql/listing.js";
 import type { ResolverMap } from "../graphql/schema.js";
 import { GRAPHQL_TYPE } from "../ids.js";
 import { accountObject } from "./common.js";
-import type { PersonRec, ServiceInstanceRec, ServiceRec, TeamRec } from "../store/records.js";
+import type { PersonRec, RequestTemplateRec, ServiceInstanceRec, ServiceRec, TeamRec } from "../store/records.js";
 
 const sourced = <T extends { source?: string; sourceID?: string; createdAt: string; updatedAt: string }>() => ({
   source: by.values<T>((r) => r.source),
@@ -32,6 +32,13 @@ export const teamFilters: FilterSpec<TeamRec> = {
   query: { kind: "query", get: (r) => [r.name] },
 };
 
+export const requestTemplateFilters: FilterSpec<RequestTemplateRec> = {
+  id: by.values((r) => r.id),
+  subject: by.values((r) => r.subject, { index: "subject" }),
+  disabled: by.boolean((r) => r.disabled),
+  ...sourced<RequestTemplateRec>(),
+};
+
 export const serviceInstanceFilters: FilterSpec<ServiceInstanceRec> = {
   id: by.values((r) => r.id),
   account: by.values((r) => r.account),
@@ -54,6 +61,11 @@ export const directoryResolvers: ResolverMap = {
       }),
     teams: (_s, args: ListArgs, ctx) =>
       listRecords(ctx.store.teams, args, ctx, { connection: "teams", filters: teamFilters }),
+    requestTemplates: (_s, args: ListArgs, ctx) =>
+      listRecords(ctx.store.requestTemplates, args, ctx, {
+        connection: "requestTemplates",
+        filters: requestTemplateFilters,
+      }),
     serviceInstances: (_s, args: ListArgs, ctx) =>
       listRecords(ctx.store.serviceInstances, args, ctx, {
         connection: "serviceInstances",

@@ -39,6 +39,13 @@ export interface TeamRec extends BaseRec {
   sourceID?: string;
 }
 
+export interface RequestTemplateRec extends BaseRec {
+  subject: string;
+  disabled: boolean;
+  source?: string;
+  sourceID?: string;
+}
+
 export interface ServiceRec extends BaseRec {
   name: string;
   disabled: boolean;

@@ -15,6 +15,7 @@ import type {
   ProductCategoryRec,
   ProductRec,
   RequestRec,
+  RequestTemplateRec,
   ServiceInstanceRec,
   ServiceRec,
   TeamRec,
@@ -35,6 +36,7 @@ export class FourMeStore {
   readonly products: Table<ProductRec>;
   readonly cis: Table<CiRec>;
   readonly requests: Table<RequestRec>;
+  readonly requestTemplates: Table<RequestTemplateRec>;
   readonly notes: Table<NoteRec>;
   readonly uiExtensions: Table<UiExtensionRec>;
   readonly uiExtensionVersions: Table<UiExtensionVersionRec>;
@@ -84,6 +86,9 @@ export class FourMeStore {
       sourceID: (r) => accountKey(r.account, r.sourceID),
       requestId: (r) => accountKey(r.account, String(r.requestId)),
     });
+    this.requestTemplates = t<RequestTemplateRec>("RequestTemplate", {
+      subject: (r) => accountKey(r.account, r.subject),
+    });
     this.notes = t<NoteRec>("Note");
     this.uiExtensions = t<UiExtensionRec>("UiExtension", { sourceID: (r) => accountKey(r.account, r.sourceID) });
     this.uiExtensionVersions = t<UiExtensionVersionRec>("UiExtensionVersion");
@@ -110,6 +115,7 @@ export class FourMeStore {
       Product: this.products,
       Ci: this.cis,
       Request: this.requests,
+      RequestTemplate: this.requestTemplates,
       Note: this.notes,
       UiExtension: this.uiExtensions,
       UiExtensionVersion: this.uiExtensionVersions,
