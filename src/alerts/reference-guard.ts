@@ -2,8 +2,9 @@
 // was not found in 4me: 4me would refuse the request, and routing it elsewhere would hide the mistake. The pass is
 // skipped, and the reason shows in the run summary (the sync records a failed afterWrite as "alerts: <reason>").
 import type { InstanceStore } from "../store/types.js";
+import type { PassResult } from "../sync/run-sync.js";
 
-type AfterWrite<A extends unknown[]> = (account: string, ...rest: A) => Promise<Record<string, number>>;
+type AfterWrite<A extends unknown[]> = (account: string, ...rest: A) => Promise<PassResult>;
 
 export function skipOnReferenceProblem<A extends unknown[]>(
   hook: AfterWrite<A>,

@@ -29,6 +29,7 @@ import { carryOut } from "./carry-out.js";
 import { readCompliance, type AlertsProgress } from "./read-compliance.js";
 import { planAlerts, type AlertAction, type AlertDevice } from "./plan-alerts.js";
 import { graceEnd, verdictOf } from "./verdict.js";
+import type { PassResult } from "../sync/run-sync.js";
 
 export interface RunAlertsDeps {
   store: InstanceStore;
@@ -47,16 +48,23 @@ export interface RunAlertsDeps {
 
 const key = (tenantId: string, deviceId: string) => `${tenantId}\u0000${deviceId}`;
 
-/** Runs the alerts pass; returns counts for the run summary (alerts_created, alerts_noted, …). */
+/** Reasons of failed alert actions the run summary lists; the rest are counted (alerts_failed). */
+const ERRORS_LISTED = 5;
+
+/**
+ * Runs the alerts pass; returns counts for the run summary (alerts_created, alerts_noted, …) and the reasons of the
+ * first actions that failed, so the administrator reads why and not only how many.
+ */
 export async function runAlerts(
   account: string,
   fleet: FleetRead,
   api: CustomerApi,
   deps: RunAlertsDeps,
-): Promise<Record<string, number>> {
+): Promise<PassResult> {
   const counts: Record<string, number> = {};
+  const errors: string[] = [];
   const add = (k: string, n = 1) => (counts[`alerts_${k}`] = (counts[`alerts_${k}`] ?? 0) + n);
-  if (!deps.settings.enabled) return counts;
+  if (!deps.settings.enabled) return { counts, errors };
   const log = deps.logger.child({ pass: "alerts" });
   const now = deps.now();
 
@@ -219,6 +227,10 @@ export async function runAlerts(
     } catch (err) {
       // The ledger holds what was done; this device is planned again next run.
       add(isSummary ? "summary_failed" : "failed");
+      if (errors.length < ERRORS_LISTED) {
+        const what = isSummary ? "summary request" : `${action.kind} for device ${action.deviceId}`;
+        errors.push(`alerts: ${what}: ${(err as Error).message} (tried again next run)`);
+      }
       log.warn(
         { tenantId: action.tenantId, deviceId: action.deviceId, kind: action.kind, err: (err as Error).message },
         "alert action failed",
@@ -227,7 +239,7 @@ export async function runAlerts(
   }
   deps.onProgress?.("alerts", actions.length, actions.length);
   log.info({ counts, unlinked }, "alerts done");
-  return counts;
+  return { counts, errors };
 }
 
 /**
@@ -284,16 +296,11 @@ export function createAlertsHook(deps: {
   microsoft: CloudOverrides;
   logger: Logger;
   now?: () => Date;
-}): (
-  account: string,
-  fleet: FleetRead,
-  api: CustomerApi,
-  onProgress?: AlertsProgress,
-) => Promise<Record<string, number>> {
+}): (account: string, fleet: FleetRead, api: CustomerApi, onProgress?: AlertsProgress) => Promise<PassResult> {
   return async (account, fleet, api, onProgress) => {
     const instance = await deps.store.getInstance(account);
     const settings = instance?.settings;
-    if (!settings?.alerts.enabled) return {};
+    if (!settings?.alerts.enabled) return { counts: {}, errors: [] };
     const appInstanceId = instance?.appInstanceId;
     const writer = deps.writer;
     return runAlerts(account, fleet, api, {

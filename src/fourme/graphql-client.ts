@@ -12,7 +12,9 @@ import {
   backoffDelay,
   describeNetworkError,
   hostOf,
+  isCreate,
   isNetworkError,
+  neverSent,
   parseRetryAfter,
   systemClock,
   type BackoffOptions,
@@ -142,6 +144,7 @@ export class FourMeGraphQLClient {
         if (!(err instanceof ClientError)) {
           if (!isNetworkError(err)) throw err;
           failure = `network error reaching ${hostOf(this.options.graphqlUrl)}: ${describeNetworkError(err)}`;
+          if (isCreate(operation, operationType) && !neverSent(err)) throw notRepeated(operation, failure);
           delay = backoffDelay(attempt, backoff, this.options.random);
         } else {
           status = err.response.status;
@@ -182,6 +185,7 @@ export class FourMeGraphQLClient {
             );
           }
           failure = `HTTP ${status}`;
+          if (isCreate(operation, operationType)) throw notRepeated(operation, failure, status);
           delay = backoffDelay(attempt, backoff, this.options.random);
         }
       }
@@ -193,6 +197,14 @@ export class FourMeGraphQLClient {
       await this.clock.sleep(delay);
     }
   }
+}
+
+/** A create that failed once it may have reached 4me (timing.ts isCreate): never sent twice. */
+function notRepeated(operation: string, failure: string, status?: number): UpstreamError {
+  return new UpstreamError(
+    `4me ${operation} failed (${failure}); not sent again, as 4me may have carried it out`,
+    status,
+  );
 }
 
 /** A mutation answers 200 with `errors { path message }` in its payload when the input is invalid. */

@@ -68,3 +68,21 @@ export function isNetworkError(err: unknown): boolean {
     typeof code === "string" && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_)/.test(code)
   );
 }
+
+/** Failures of the connection itself (refused, no such host, no connection in time): the request never left. */
+export function neverSent(err: unknown): boolean {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT)$/.test(code);
+}
+
+/**
+ * A mutation that makes a record. Once one may have reached 4me (an HTTP 5xx, or a connection lost after it was
+ * sent) it is not sent again: 4me may have carried it out, a gateway answering 502 or 504 all the same, and a
+ * second one would make a second request, note or product. Its caller finds what the first made before creating
+ * again (alerts: the pending entry is looked up by sourceID; categories and extensions by reference), at the latest
+ * in the next run. Reads and updates repeat safely, and so does the bulk CI upload (it matches on sourceID).
+ */
+export function isCreate(operation: string, operationType: string): boolean {
+  return operationType === "mutation" && /Create$/.test(operation);
+}

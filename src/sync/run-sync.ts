@@ -47,14 +47,15 @@ export interface RunSyncDeps {
   /** Called with the tenant a run found refusing access (consent revoked). */
   onRefused?: (account: string, tenant: TenantRecord, err: AuthorizationError) => Promise<void>;
   /** Called after the devices were written, with what was read (the alerts pass runs from it, reporting progress). */
-  afterWrite?: (
-    account: string,
-    fleet: FleetRead,
-    api: CustomerApi,
-    progress?: ReportProgress,
-  ) => Promise<Record<string, number>>;
+  afterWrite?: (account: string, fleet: FleetRead, api: CustomerApi, progress?: ReportProgress) => Promise<PassResult>;
   /** Each phase's count, total and estimate (also logged every 2 s per phase). */
   onProgress?: (p: SyncProgress) => void;
+}
+
+/** What a pass after the writes adds to the run summary: its counts and the errors the administrator should read. */
+export interface PassResult {
+  counts: Record<string, number>;
+  errors: string[];
 }
 
 export interface RunSyncResult {
@@ -199,7 +200,9 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
     errors.push(...software.errors);
     if (deps.afterWrite) {
       try {
-        add(await deps.afterWrite(account, fleet, api, progress));
+        const pass = await deps.afterWrite(account, fleet, api, progress);
+        add(pass.counts);
+        errors.push(...pass.errors);
       } catch (err) {
         // The CIs are written and recorded; an alerts pass that failed is retried from its ledger next run.
         if (err instanceof FourMeCredentialsError) throw err;

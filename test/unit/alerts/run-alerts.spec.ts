@@ -159,8 +159,9 @@ describe("runAlerts", () => {
     writeUnlinkedCis: async (n) => void unlinkedWrites.push(n),
     ...over,
   });
-  const run = (deviceIds = [DEVICE], over: Partial<RunAlertsDeps> = {}) =>
+  const pass = (deviceIds = [DEVICE], over: Partial<RunAlertsDeps> = {}) =>
     runAlerts(ACCOUNT, fleet(deviceIds), fourme.api(), deps(over));
+  const run = async (deviceIds = [DEVICE], over: Partial<RunAlertsDeps> = {}) => (await pass(deviceIds, over)).counts;
   const alertOf = async (deviceId = DEVICE) => (await store.getAlerts(ACCOUNT)).find((a) => a.deviceId === deviceId);
   const failing = (deviceId: string, policies = [firewallAntivirus]) =>
     intune.set(deviceId, { tenantId: TENANT, deviceId, state: "noncompliant", policies });
@@ -202,8 +203,11 @@ describe("runAlerts", () => {
   it("counts a failed request create as alerts_failed, keeps it pending, and creates it once on the next run", async () => {
     failing(DEVICE);
     fourme.failNext.add("createRequest");
-    const first = await run();
+    const { counts: first, errors } = await pass();
     expect(first["alerts_failed"]).to.equal(1);
+    // The administrator reads why, not only how many.
+    expect(errors).to.have.length(1);
+    expect(errors[0]).to.match(new RegExp(`^alerts: create for device ${DEVICE}: .+ \\(tried again next run\\)$`));
     expect(first["alerts_created"] ?? 0).to.equal(0);
     expect((await alertOf())?.state).to.equal("pending");
     expect(fourme.requests).to.have.length(0);

@@ -105,6 +105,56 @@ describe("4me GraphQL client", () => {
     expect(clock.sleeps).to.deep.equal([375]);
   });
 
+  describe("a create that may have reached 4me is never sent twice", () => {
+    const noted = () => ({
+      noteCreate: { errors: null, note: { id: "NG1-note-1", createdAt: "2026-11-26T10:00:00Z" } },
+    });
+    const addNote = async (clients: ReturnType<typeof testClients>["clients"]) =>
+      (await clients.customer("widget", creds)).addNote("NG1-req-1", "still failing");
+
+    it("gives up after a 5xx at once, saying why, where a read or an update would retry", async () => {
+      const { clients, clock, graphql, oauth } = testClients();
+      tokenEndpoint(oauth);
+      const server = graphqlServer(graphql, { NoteCreate: () => ({ status: 502, body: "bad gateway" }) });
+      const err = await addNote(clients).then(undefined, failure);
+      expect(err).to.be.instanceOf(UpstreamError);
+      expect((err as Error).message).to.equal(
+        "4me NoteCreate failed (HTTP 502); not sent again, as 4me may have carried it out",
+      );
+      expect(server.sent).to.have.length(1);
+      expect(clock.sleeps).to.deep.equal([]);
+    });
+
+    it("gives up when the connection drops after sending, and retries one that was never made", async () => {
+      const { clients, clock, graphql, oauth } = testClients();
+      tokenEndpoint(oauth);
+      const dropped = new TypeError("fetch failed", {
+        cause: Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }),
+      });
+      nock(graphql).post("/").replyWithError(dropped);
+      expect(await addNote(clients).then(undefined, failure)).to.be.instanceOf(UpstreamError);
+
+      const refused = new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { code: "ECONNREFUSED" }),
+      });
+      nock(graphql).post("/").replyWithError(refused);
+      graphqlServer(graphql, { NoteCreate: noted });
+      expect(await addNote(clients)).to.include({ id: "NG1-note-1" });
+      expect(clock.sleeps).to.deep.equal([375]);
+    });
+
+    it("still waits out a 429, which 4me answers before doing anything", async () => {
+      const { clients, graphql, oauth } = testClients();
+      tokenEndpoint(oauth);
+      const server = graphqlServer(graphql, {
+        NoteCreate: (_v, n) =>
+          n === 1 ? { status: 429, body: "slow down", headers: { "Retry-After": "1" } } : noted(),
+      });
+      expect(await addNote(clients)).to.include({ id: "NG1-note-1" });
+      expect(server.sent).to.have.length(2);
+    });
+  });
+
   it("turns mutation payload errors into MutationError with path and message", async () => {
     const { clients, graphql, oauth } = testClients();
     tokenEndpoint(oauth);

@@ -15,6 +15,12 @@ export interface FaultSettings {
   next429: number;
   /** The next N requests get a 5xx. */
   next5xx: number;
+  /**
+   * The next N requests (of `afterCommitOperation` only, when set) are carried out, then answered 502: a gateway
+   * that timed out while 4me committed. Real 4me can do this; the faults above fail before anything is written.
+   */
+  next502AfterCommit: number;
+  afterCommitOperation?: string;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -25,6 +31,7 @@ export const NO_FAULTS: FaultSettings = {
   seed: 1,
   next429: 0,
   next5xx: 0,
+  next502AfterCommit: 0,
 };
 
 export type Fault = { status: 429; retryAfterSeconds: number } | { status: 500 | 502 | 503 | 504 };
@@ -47,6 +54,15 @@ export class FaultInjector {
     Object.assign(this.settings, patch);
     if (patch.seed !== undefined) this.random = mulberry32(patch.seed);
     return { ...this.settings };
+  }
+
+  /** Whether this request, carried out, is answered 502 all the same (next502AfterCommit). */
+  failsAfterCommit(operation: string | undefined): boolean {
+    const s = this.settings;
+    if (s.next502AfterCommit <= 0) return false;
+    if (s.afterCommitOperation !== undefined && s.afterCommitOperation !== operation) return false;
+    s.next502AfterCommit -= 1;
+    return true;
   }
 
   /** Whether this request fails, and how. */

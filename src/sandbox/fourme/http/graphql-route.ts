@@ -104,6 +104,10 @@ export function graphqlRouter(deps: GraphqlDeps): Router {
       operationName,
       contextValue,
     });
+    if (faults.failsAfterCommit(operationName ?? op?.name?.value)) {
+      stats.rejected("serverErrors");
+      return void fail(res, 502, "Bad Gateway (injected by the sandbox after the request was carried out)");
+    }
     return void res.status(200).json(result);
   });
   router.all("/graphql", (_req, res) => {
