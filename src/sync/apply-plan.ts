@@ -37,6 +37,11 @@ export interface ApplyDeps {
   loadCis?: (devices: readonly FleetDevice[]) => MappedCi[];
   /** Every device read this run: a product moves to the category most of its devices are in, not one changed one's. */
   fleet?: readonly Pick<FleetDevice, "product">[];
+  /**
+   * Our CI UI extension could not be had this run: a product made now would lack it, and 4me refuses the Intune
+   * fields of its CIs. No device is written; the next run writes them (run-sync says why).
+   */
+  uiExtensionUnavailable?: boolean;
 }
 
 export interface ApplyResult {
@@ -54,7 +59,8 @@ export async function applyPlan<D extends PlanDevice>(plan: SyncPlan<D>, deps: A
   if (plan.betaToRecord.length) await deps.store.putLedger(plan.betaToRecord);
   const reuse = await reuseExistingProducts(plan.toWrite, deps, result, productUpdates);
   const serials = await findSerialMatches(plan.toWrite, deps, productUpdates);
-  const unsettled = unsettledProducts(reuse, await updateProducts(productUpdates, deps, result));
+  const failedUpdates = await updateProducts(productUpdates, deps, result);
+  const unsettled = deps.uiExtensionUnavailable ? "all" : unsettledProducts(reuse, failedUpdates);
   await takeOver(serials, deps);
   await prefetchPeople([...plan.toWrite, ...plan.userRetry], deps);
 

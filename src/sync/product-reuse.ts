@@ -52,6 +52,11 @@ export function planProductReuse(
   for (const [sourceID, { spec, votes }] of specs) {
     let product = oursById.get(sourceID);
     let ourKeyNow = !!product;
+    if (product && !product.uiExtensionId && ctx.uiExtensionId) {
+      // Ours, made while our extension could not be had (or by an earlier version): 4me refuses the Intune fields
+      // of its CIs until it has it, and the bulk upload never changes an existing product.
+      plan.updates.set(product.id, { uiExtensionId: ctx.uiExtensionId });
+    }
     if (!product && spec.model !== UNKNOWN_MODEL) {
       const match = pick(
         (byKey.get(makeModelKey(spec)) ?? []).filter((p) => !claimed.has(p.id)),

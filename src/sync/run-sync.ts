@@ -165,15 +165,17 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
       // Said once at the top of the summary, rather than only as one 4me error per refused CI.
       errors.push(MISSING_SUPPORT_TEAM);
     }
-    const uiExtensionId =
-      needsWrites && deps.ciExtension ? await ensureExtension(api, deps.ciExtension, log) : undefined;
+    const extension = needsWrites && deps.ciExtension ? await ensureExtension(api, deps.ciExtension, log) : {};
+    if (extension.error)
+      errors.push(`CI UI extension not written: ${extension.error} (no device is written until it is)`);
     const applied = await applyPlan(plan, {
       account,
       api,
       store: deps.store,
       logger: log,
       now: startedAt,
-      uiExtensionId,
+      uiExtensionId: extension.id,
+      uiExtensionUnavailable: !!extension.error,
       supportTeam: settings.supportTeam,
       loadCis: (devices) => fleet.cis.load(devices.map((d) => d.row)),
       fleet: fleet.mapped,
@@ -249,16 +251,20 @@ export async function runSync(account: string, trigger: string, deps: RunSyncDep
   return { run: { ...run, status, counts, errors, endedAt: endedAt.toISOString() } };
 }
 
-async function ensureExtension(api: CustomerApi, ext: NonNullable<RunSyncDeps["ciExtension"]>, log: Logger) {
+async function ensureExtension(
+  api: CustomerApi,
+  ext: NonNullable<RunSyncDeps["ciExtension"]>,
+  log: Logger,
+): Promise<{ id?: string; error?: string }> {
   try {
     const { uiExtension, action } = await api.upsertCiUiExtension(ext.html, ext.css, ext.javascript);
     if (action !== "unchanged") log.info({ action }, "CI UI extension written");
-    return uiExtension.id;
+    return { id: uiExtension.id };
   } catch (err) {
     if (err instanceof FourMeCredentialsError) throw err;
-    // Without the extension CIs still import; their Intune fields just are not shown until the next run.
+    // A product made without it would make 4me refuse its CIs' Intune fields: the writes wait for the next run.
     log.warn({ err: (err as Error).message }, "CI UI extension not written");
-    return undefined;
+    return { error: (err as Error).message };
   }
 }
 

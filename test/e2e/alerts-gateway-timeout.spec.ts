@@ -38,7 +38,7 @@ describe("a 4me gateway that answers 502 after the request was created (e2e)", f
     const requestsOf = () => sandbox.fourme.inspect.requests(sandbox.account).filter((r) => r.sourceID === sourceID);
 
     controls.setCompliance(tenant.domain, String(device["id"]), "noncompliant", [...FAILURES.bitlocker]);
-    sandbox.fourme.setFaults({ next502AfterCommit: 1, afterCommitOperation: "RequestCreate" });
+    sandbox.fourme.setFaults({ next502AfterCommit: 1, operation: "RequestCreate" });
     const first = await sandbox.sync();
     expect(requestsOf()).to.have.length(1);
     expect(first.run!.counts["alerts_failed"]).to.equal(1);

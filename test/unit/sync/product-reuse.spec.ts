@@ -31,8 +31,17 @@ describe("product reuse", () => {
     });
     expect(plan.reused).to.equal(1);
     // Once ours by sourceID, nothing more is written.
-    const again = planProductReuse(specs, [{ ...theirs, source: "Intune", sourceID: "dell_latitude_7440" }], [], CTX);
-    expect(again.updates.size).to.equal(0);
+    const ours = { ...theirs, source: "Intune", sourceID: "dell_latitude_7440", uiExtensionId: "UX1" };
+    expect(planProductReuse(specs, [ours], [], CTX).updates.size).to.equal(0);
+  });
+
+  it("gives our extension to a product of ours that lacks it (made while the extension could not be had)", () => {
+    const specs = specsOf({ manufacturer: "Dell", model: "Latitude 7440", chassisType: "laptop" });
+    const ours = product({ id: "P1", brand: "Dell", model: "Latitude 7440", categoryReference: "laptop" });
+    const keyed = { ...ours, source: "Intune", sourceID: "dell_latitude_7440" };
+    expect(planProductReuse(specs, [keyed], [], CTX).updates.get("P1")).to.deep.equal({ uiExtensionId: "UX1" });
+    // Without an extension this run, nothing to give.
+    expect(planProductReuse(specs, [keyed], [], { source: "Intune" }).updates.size).to.equal(0);
   });
 
   it("renames a reused product only when its name says the brand twice, and rekeys ours from an earlier key", () => {
@@ -89,6 +98,7 @@ describe("product reuse", () => {
       source: "Intune",
       sourceID: "apple_imac",
       categoryReference: "laptop",
+      uiExtensionId: "UX1",
     });
     const plan = planProductReuse(specs, [ours], [], CTX);
     expect(plan.updates.get("P5")).to.deep.equal({ category: "desktop" });
@@ -110,6 +120,7 @@ describe("product reuse", () => {
       source: "Intune",
       sourceID: "microsoft_surface_pro_4",
       categoryReference: "laptop",
+      uiExtensionId: "UX1",
     });
     expect(planProductReuse(specs, [ours], [], CTX).updates.size).to.equal(0);
   });

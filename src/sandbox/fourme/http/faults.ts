@@ -16,11 +16,12 @@ export interface FaultSettings {
   /** The next N requests get a 5xx. */
   next5xx: number;
   /**
-   * The next N requests (of `afterCommitOperation` only, when set) are carried out, then answered 502: a gateway
-   * that timed out while 4me committed. Real 4me can do this; the faults above fail before anything is written.
+   * The next N requests are carried out, then answered 502: a gateway that timed out while 4me committed. Real 4me
+   * can do this; the faults above fail before anything is written.
    */
   next502AfterCommit: number;
-  afterCommitOperation?: string;
+  /** Only requests of this GraphQL operation (e.g. "RequestCreate") get any of the faults above; all when unset. */
+  operation?: string;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -59,15 +60,19 @@ export class FaultInjector {
   /** Whether this request, carried out, is answered 502 all the same (next502AfterCommit). */
   failsAfterCommit(operation: string | undefined): boolean {
     const s = this.settings;
-    if (s.next502AfterCommit <= 0) return false;
-    if (s.afterCommitOperation !== undefined && s.afterCommitOperation !== operation) return false;
+    if (s.next502AfterCommit <= 0 || !this.targets(operation)) return false;
     s.next502AfterCommit -= 1;
     return true;
   }
 
+  private targets(operation: string | undefined): boolean {
+    return this.settings.operation === undefined || this.settings.operation === operation;
+  }
+
   /** Whether this request fails, and how. */
-  decide(): Fault | undefined {
+  decide(operation?: string): Fault | undefined {
     const s = this.settings;
+    if (!this.targets(operation)) return undefined;
     if (s.next429 > 0) {
       s.next429 -= 1;
       return { status: 429, retryAfterSeconds: s.retryAfterSeconds };

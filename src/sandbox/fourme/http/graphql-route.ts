@@ -72,7 +72,7 @@ export function graphqlRouter(deps: GraphqlDeps): Router {
       stats.rejected("unauthorized");
       return void fail(res, 403, `This token does not give access to account ${account}`);
     }
-    const fault = faults.decide();
+    const fault = faults.decide(operationName ?? op?.name?.value);
     if (budget.exceeded || fault?.status === 429) {
       stats.rejected("throttled");
       const retryAfter =
