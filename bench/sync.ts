@@ -2,11 +2,12 @@
 // devices on the first import (result-link polls counted apart: they are GETs, not API calls), customer and
 // provider mutations on an unchanged re-sync, wall time of both runs, and peak RSS of the connector process.
 //
-//   npx tsx bench/sync.ts [devices] [--os-cis=off] [--tracked=<n>]   (default 10,000; e.g. 100000)
+//   npx tsx bench/sync.ts [devices] [--os-cis=off] [--tracked=<n>] [--beta-outage]   (default 10,000; e.g. 100000)
 //
 // Operating-system CIs (issue 17) are on, as the form's default; --os-cis=off measures the import without them.
 // --tracked=<n> sets the form's tracked software to the first n (≤ 20) patterns of bench/tracked-patterns.ts, which
-// match the simulator's titles (about 30 % of the devices have one).
+// match the simulator's titles (about 30 % of the devices have one). --beta-outage fails Graph's beta endpoint (503)
+// for the re-sync: each device keeps the beta fields it was last written with, so it still writes nothing.
 //
 // Three processes: this launcher; the connector, built by buildConnector as `serve` builds it (SQLite file in a
 // temporary folder) and run with the V8 flags of `npm start`, so its RSS is its own and what production sees; and the
@@ -42,6 +43,8 @@ const OS_CIS_FLAG = "--os-cis=off";
 const OS_CIS = !process.argv.includes(OS_CIS_FLAG);
 const TRACKED_FLAG = process.argv.find((a) => a.startsWith("--tracked="));
 const TRACKED = BENCH_PATTERNS.slice(0, Number(TRACKED_FLAG?.slice("--tracked=".length) ?? 0));
+const BETA_OUTAGE_FLAG = "--beta-outage";
+const BETA_OUTAGE = process.argv.includes(BETA_OUTAGE_FLAG);
 const MB = 1024 * 1024;
 
 interface SimInfo {
@@ -66,6 +69,7 @@ type Command =
   | { cmd: "idle" }
   | { cmd: "stats" }
   | { cmd: "resetStats" }
+  | { cmd: "failBeta" }
   | { cmd: "usage" };
 
 /** Child: both simulators and the administrator, answering one JSON line per command line. */
@@ -138,6 +142,9 @@ async function serve(): Promise<void> {
         return fourme.stats();
       case "resetStats":
         fourme.resetStats();
+        break;
+      case "failBeta":
+        microsoft.controls.failBeta(503);
         break;
       case "usage": {
         const u = process.resourceUsage();
@@ -309,6 +316,7 @@ async function main(): Promise<void> {
   const firstRun = (await connector.store.listRuns(ACCOUNT, 1))[0];
 
   await ask({ cmd: "resetStats" });
+  if (BETA_OUTAGE) await ask({ cmd: "failBeta" });
   connector.fourme.stats.reset();
   c = cpu();
   t = performance.now();
@@ -336,7 +344,7 @@ async function main(): Promise<void> {
       : []),
     `first import: ${(firstMs / 1000).toFixed(1)} s wall (connector CPU ${firstCpu.toFixed(1)} s), ${first.total} 4me GraphQL requests = ${perThousand(first.total)} per 1,000 devices (goal ≤ 13), + ${firstPolls} result-link polls (${perThousand(firstPolls)} per 1,000; GETs, not GraphQL)`,
     `  by operation: ${JSON.stringify(first.byOperation)}`,
-    `unchanged re-sync (${resync.run?.status}): ${(resyncMs / 1000).toFixed(1)} s wall (connector CPU ${resyncCpu.toFixed(1)} s), ${second.total} requests, customer mutations ${sum(customerMutations)} (goal 0), provider mutations ${providerWrites} (appInstanceUpdate: run start, and summary with breakdown)`,
+    `unchanged re-sync${BETA_OUTAGE ? ` with Graph beta failing (beta fields kept for ${resync.run?.counts.beta_fields_kept ?? 0} devices, missing for ${resync.run?.counts.beta_fields_missing ?? 0})` : ""} (${resync.run?.status}): ${(resyncMs / 1000).toFixed(1)} s wall (connector CPU ${resyncCpu.toFixed(1)} s), ${second.total} requests, customer mutations ${sum(customerMutations)} (goal 0), provider mutations ${providerWrites} (appInstanceUpdate: run start, and summary with breakdown)`,
     `  by operation: ${JSON.stringify(second.byOperation)}`,
     `peak RSS of the connector process (${START_FLAGS.join(" ")}, as npm start): ${(startRss / MB).toFixed(0)} MB when built, ${(firstPeak / MB).toFixed(0)} MB during the first import, ${(peakRss / MB).toFixed(0)} MB during the re-sync (${(beforeResync / MB).toFixed(0)} MB before it), ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB max (goal for 100k < 300 MB); simulators' process: ${(sim.maxRss / MB).toFixed(0)} MB, ${sim.cpuSeconds.toFixed(0)} s CPU in all`,
     `  when built: ${heap(atStart)}`,
@@ -349,7 +357,7 @@ async function main(): Promise<void> {
         ]
       : []),
     `machine: ${os.cpus()[0]?.model} × ${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} at the end, rate limits off, waits virtual`,
-    `reproduce: npx tsx bench/sync.ts ${DEVICES}${OS_CIS ? "" : ` ${OS_CIS_FLAG}`}${TRACKED_FLAG ? ` ${TRACKED_FLAG}` : ""}`,
+    `reproduce: npx tsx bench/sync.ts ${DEVICES}${OS_CIS ? "" : ` ${OS_CIS_FLAG}`}${TRACKED_FLAG ? ` ${TRACKED_FLAG}` : ""}${BETA_OUTAGE ? ` ${BETA_OUTAGE_FLAG}` : ""}`,
   ];
   console.log(lines.join("\n"));
 }
@@ -387,6 +395,7 @@ async function launch(): Promise<void> {
       String(DEVICES),
       ...(OS_CIS ? [] : [OS_CIS_FLAG]),
       ...(TRACKED_FLAG ? [TRACKED_FLAG] : []),
+      ...(BETA_OUTAGE ? [BETA_OUTAGE_FLAG] : []),
     ],
     {
       stdio: "inherit",
