@@ -3,7 +3,6 @@
 // CIs, costs one takeover update; several active CIs are never merged.
 import { expect } from "chai";
 import { renderCiExtension } from "../../../src/extension/render.js";
-import { createFourMeClients } from "../../../src/fourme/index.js";
 import { silentLogger } from "../../../src/logger.js";
 import { startFourMeSimulator, type FourMeSimulator } from "../../../src/sandbox/fourme/index.js";
 import { applyPlan } from "../../../src/sync/apply-plan.js";
@@ -11,6 +10,7 @@ import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
 import { mapDevice, type MappedCi } from "../../../src/sync/map-device.js";
 import { planSync } from "../../../src/sync/plan.js";
 import { MemoryStore } from "../../helpers/memory-store.js";
+import { customerApiOn } from "../../helpers/sim-customer-api.js";
 import { ADMIN_CENTER, NOW, device } from "./fixtures.js";
 
 const ACCOUNT = "widget-data";
@@ -51,21 +51,7 @@ describe("applyPlan: new devices and existing CIs with their serial", () => {
       ],
     });
     const [lone, claimed, twin, , ambiguousA] = seeded.ciIds;
-    const clients = createFourMeClients(
-      {
-        fourme: {
-          graphqlUrl: sim.graphqlUrl,
-          oauthTokenUrl: sim.oauthTokenUrl,
-          domain: sim.domain,
-          accountUrlTemplate: sim.accountUrlTemplate,
-          providerAccount: sim.provider.account,
-          offeringReference: sim.offeringReference,
-          webhook: { algorithms: ["RS256"], clockToleranceSeconds: 60 },
-        },
-      } as never,
-      { rateLimits: { burstCap: 0, requestsPerHour: 0 }, customer: { discovery: { initialDelayMs: 0 } } },
-    );
-    const api = await clients.customer(ACCOUNT, sim.createOAuthClient(ACCOUNT));
+    const api = await customerApiOn(sim, ACCOUNT);
     // Another discovery tool owns this CI: the upload's serial fallback would not find it.
     await api.updateCi(claimed, { source: "Lansweeper", sourceID: "ls-42" });
 

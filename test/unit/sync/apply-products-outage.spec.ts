@@ -4,7 +4,6 @@
 import { expect } from "chai";
 import { UpstreamError } from "../../../src/errors.js";
 import { renderCiExtension } from "../../../src/extension/render.js";
-import { createFourMeClients } from "../../../src/fourme/index.js";
 import type { CustomerApi } from "../../../src/fourme/customer-api.js";
 import { silentLogger } from "../../../src/logger.js";
 import { startFourMeSimulator, type FourMeSimulator } from "../../../src/sandbox/fourme/index.js";
@@ -13,6 +12,7 @@ import { DEFAULT_FILTERS } from "../../../src/sync/filters.js";
 import { mapDevice, type MappedCi } from "../../../src/sync/map-device.js";
 import { planSync } from "../../../src/sync/plan.js";
 import { MemoryStore } from "../../helpers/memory-store.js";
+import { customerApiOn } from "../../helpers/sim-customer-api.js";
 import { ADMIN_CENTER, NOW, device, deviceId } from "./fixtures.js";
 
 const ACCOUNT = "widget-data";
@@ -50,21 +50,7 @@ describe("applyPlan: devices whose product the run could not settle", () => {
       ],
       cis: [],
     });
-    const clients = createFourMeClients(
-      {
-        fourme: {
-          graphqlUrl: sim.graphqlUrl,
-          oauthTokenUrl: sim.oauthTokenUrl,
-          domain: sim.domain,
-          accountUrlTemplate: sim.accountUrlTemplate,
-          providerAccount: sim.provider.account,
-          offeringReference: sim.offeringReference,
-          webhook: { algorithms: ["RS256"], clockToleranceSeconds: 60 },
-        },
-      } as never,
-      { rateLimits: { burstCap: 0, requestsPerHour: 0 }, customer: { discovery: { initialDelayMs: 0 } } },
-    );
-    api = await clients.customer(ACCOUNT, sim.createOAuthClient(ACCOUNT));
+    api = await customerApiOn(sim, ACCOUNT);
     const ext = renderCiExtension();
     uiExtensionId = (await api.upsertCiUiExtension(ext.html, ext.css, ext.javascript)).uiExtension.id;
   });

@@ -4,27 +4,9 @@
 // on the inactive statuses leaves the active CIs.
 import { expect } from "chai";
 import type { CustomerApi } from "../../../../src/fourme/customer-api.js";
-import { createFourMeClients } from "../../../../src/fourme/index.js";
 import type { FourMeSimulator } from "../../../../src/sandbox/fourme/index.js";
+import { customerApiOn as customerApi } from "../../../helpers/sim-customer-api.js";
 import { clientFor, SMALL_SEED, withSim, type Client } from "./helpers.js";
-
-async function customerApi(sim: FourMeSimulator, account: string): Promise<CustomerApi> {
-  const clients = createFourMeClients(
-    {
-      fourme: {
-        graphqlUrl: sim.graphqlUrl,
-        oauthTokenUrl: sim.oauthTokenUrl,
-        domain: sim.domain,
-        accountUrlTemplate: sim.accountUrlTemplate,
-        providerAccount: sim.provider.account,
-        offeringReference: sim.offeringReference,
-        webhook: { algorithms: ["RS256"], clockToleranceSeconds: 60 },
-      },
-    } as never,
-    { rateLimits: { burstCap: 0, requestsPerHour: 0 } },
-  );
-  return clients.customer(account, sim.createOAuthClient(account));
-}
 
 describe("CustomerApi.countCisWithoutServiceInstance on the simulated 4me", () => {
   let sim: FourMeSimulator;
