@@ -33,6 +33,18 @@ export class TestClock {
 export const key = (id: string) => ({ id, key: randomBytes(32) });
 
 /** Entries with every optional field present on some and absent (no key at all) on others. */
+/** The tables each backend's suite empties between tests. */
+export const STORE_TABLES = [
+  "instances",
+  "instance_secrets",
+  "tenants",
+  "tenant_bindings",
+  "sync_runs",
+  "device_ledger",
+  "alert_ledger",
+  "seen_once",
+];
+
 export function ledgerEntries(account: string, count: number, tenantId = "tenant-a"): LedgerEntry[] {
   return Array.from({ length: count }, (_, i) =>
     compact({

@@ -6,18 +6,14 @@ import { PostgresStore } from "../../../src/store/postgres/postgres-store.js";
 import { POSTGRES_MIGRATIONS } from "../../../src/store/postgres/schema.js";
 import type { SealingKeys } from "../../../src/store/seal.js";
 import { createTestSchema, requirePostgres, type TestSchema } from "../../helpers/pg.js";
-import { key, ledgerEntries, runStoreContract, TestClock, type TestDatabase } from "./contract.js";
-
-const TABLES = [
-  "instances",
-  "instance_secrets",
-  "tenants",
-  "tenant_bindings",
-  "sync_runs",
-  "device_ledger",
-  "alert_ledger",
-  "seen_once",
-];
+import {
+  key,
+  ledgerEntries,
+  runStoreContract,
+  STORE_TABLES as TABLES,
+  TestClock,
+  type TestDatabase,
+} from "./contract.js";
 
 async function testDatabase(): Promise<TestDatabase> {
   const schema = await createTestSchema("store");

@@ -4,18 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { SqliteStore } from "../../../src/store/sqlite/sqlite-store.js";
-import { runStoreContract, type TestDatabase } from "./contract.js";
-
-const TABLES = [
-  "instances",
-  "instance_secrets",
-  "tenants",
-  "tenant_bindings",
-  "sync_runs",
-  "device_ledger",
-  "alert_ledger",
-  "seen_once",
-];
+import { runStoreContract, STORE_TABLES as TABLES, type TestDatabase } from "./contract.js";
 
 runStoreContract("sqlite", async (): Promise<TestDatabase> => {
   const dir = mkdtempSync(join(tmpdir(), "store-sqlite-"));
