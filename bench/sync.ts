@@ -78,9 +78,9 @@ async function serve(): Promise<void> {
   const { generateFleet } = await import("../src/sandbox/fleet/generate.js");
   const { startFourMeSimulator } = await import("../src/sandbox/fourme/index.js");
   const { startMicrosoftSimulator } = await import("../src/sandbox/microsoft/index.js");
-  const { loadOffering, readFormFiles } = await import("../src/offering/definition.js");
+  const { loadConfigurationForm } = await import("../src/extension/render.js");
   const fleet = generateFleet({ seed: SEED, size: DEVICES, lazy: DEVICES >= 20_000 });
-  const fourme = await startFourMeSimulator({ offering: { formHtml: readFormFiles(loadOffering()).html } });
+  const fourme = await startFourMeSimulator({ offering: { formHtml: loadConfigurationForm().html } });
   const msClientSecret = randomBytes(24).toString("base64url");
   const microsoft = await startMicrosoftSimulator({
     fleet,

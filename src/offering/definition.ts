@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { APP_OFFERING_DIR, loadConfigurationForm, type RenderedExtension } from "../extension/render.js";
+import { APP_OFFERING_DIR } from "../extension/render.js";
 
 export const OFFERING_JSON = join(APP_OFFERING_DIR, "offering.json");
 
@@ -95,12 +95,4 @@ export function loadOffering(source: string = readFileSync(OFFERING_JSON, "utf8"
 export function logoDataUri(offering: OfferingDefinition): string {
   const svg = readFileSync(join(APP_OFFERING_DIR, offering.logo));
   return `data:image/svg+xml;base64,${svg.toString("base64")}`;
-}
-
-/**
- * The configuration form's html, css and script, as 4me takes them: loadConfigurationForm, the one assembly of the
- * form. The offering is accepted for the callers that pass it; the form's files are not named in it.
- */
-export function readFormFiles(_offering?: OfferingDefinition): RenderedExtension {
-  return loadConfigurationForm();
 }

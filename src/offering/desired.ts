@@ -2,7 +2,8 @@
 import type { Config } from "../config.js";
 import type { WebhookPolicyJwtAlg } from "../fourme/types.js";
 import { PROVIDER_WEBHOOK_PATH } from "../webhooks/middleware.js";
-import { loadOffering, logoDataUri, readFormFiles, type OfferingDefinition } from "./definition.js";
+import { loadConfigurationForm } from "../extension/render.js";
+import { loadOffering, logoDataUri, type OfferingDefinition } from "./definition.js";
 import { PROVIDER_WEBHOOK_EVENTS, type DesiredPublish } from "./publish-plan.js";
 
 /** The policy 4me signs provider webhooks with. ES512, as 4me's own app builder uses; the server accepts it. */
@@ -20,7 +21,7 @@ export function desiredPublish(
     );
   }
   const uri = `${config.publicUrl}${PROVIDER_WEBHOOK_PATH}`;
-  const form = readFormFiles(offering);
+  const form = loadConfigurationForm();
   return {
     webhookPolicy: {
       jwtAlg: PROVIDER_POLICY_ALG,

@@ -9,11 +9,11 @@ import { Field, TENANT_SLOTS, tenantField } from "../app-instance/fields.js";
 import { readConfig } from "../config.js";
 import { buildConnector, type Connector, type ConnectorOptions } from "../connector.js";
 import type { Clock } from "../fourme/timing.js";
+import { loadConfigurationForm } from "../extension/render.js";
 import type { Cloud } from "../intune/clouds.js";
 import { InProcessQueue } from "../jobs/in-process-queue.js";
 import { PgBossQueue } from "../jobs/pg-boss-queue.js";
 import { silentLogger, type Logger } from "../logger.js";
-import { loadOffering, readFormFiles } from "../offering/definition.js";
 import { listen, type Listening } from "../server/listen.js";
 import type { RunSyncResult } from "../sync/run-sync.js";
 import type { SyncRun } from "../store/types.js";
@@ -353,5 +353,5 @@ async function pgBossIdle(queue: PgBossQueue, simulatorIdle: () => Promise<void>
 
 /** The offering's real configuration form, so the simulated 4me refuses a field id the form does not have. */
 function defaultFormHtml(): string {
-  return readFormFiles(loadOffering()).html;
+  return loadConfigurationForm().html;
 }

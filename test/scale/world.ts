@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { Field, tenantField } from "../../src/app-instance/fields.js";
-import { loadOffering, readFormFiles } from "../../src/offering/definition.js";
+import { loadConfigurationForm } from "../../src/extension/render.js";
 import { IMPORT_ALL, simulatorEnv } from "../../src/sandbox/harness.js";
 import { followConsentLink } from "../../src/sandbox/consent-browser.js";
 import { generateFleet } from "../../src/sandbox/fleet/generate.js";
@@ -102,7 +102,7 @@ export class World {
       return fleet;
     });
     const schema = await createTestSchema("scale");
-    const fourme = await startFourMeSimulator({ offering: { formHtml: readFormFiles(loadOffering()).html } });
+    const fourme = await startFourMeSimulator({ offering: { formHtml: loadConfigurationForm().html } });
     const msSecret = randomBytes(24).toString("base64url");
     const microsoft = await startMicrosoftSimulator({
       fleet: { seed, tenants: fleets.flatMap((f) => f.tenants), fourme: fleets[0]!.fourme },
